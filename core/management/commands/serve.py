@@ -1,0 +1,67 @@
+"""Start the web server and a Celery worker with beat as child processes; stop all on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+DEMO_LOGINS = """\
+  Demo logins (password for all: demo12345)
+    admin        system administrator
+    clerk_city   standing-committee clerk, the whole city
+    clerk        standing-committee clerk, 南湖区
+    staff        station head, 新兴街道人大代表联络站
+    deputy       deputy 戴伟 (新兴街道)
+    handler      department handler, 南湖区住房和城乡建设局
+"""
+
+
+class Command(BaseCommand):
+    help = "Run the development stack: web server + Celery worker with beat."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+
+    def handle(self, *args, port: int, host: str, **options) -> None:
+        python = sys.executable
+        children = [
+            subprocess.Popen([python, "manage.py", "runserver", f"{host}:{port}", "--noreload"]),
+            subprocess.Popen(
+                [python, "-m", "celery", "-A", "config", "worker", "--beat",
+                 "--loglevel=INFO", "--concurrency=2"]
+            ),
+        ]
+        broker = "Redis" if os.environ.get("REDIS_URL") else "filesystem broker (var/broker)"
+        database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite (var/db.sqlite3)"
+        self.stdout.write(
+            self.style.SUCCESS(f"\n  Open http://{host}:{port}/  ({database}, Celery on {broker})\n")
+        )
+        self.stdout.write(DEMO_LOGINS)
+        self.stdout.write("  Press Ctrl-C to stop the server and the worker.\n")
+
+        def stop(*_args) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            for child in children:
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+            sys.exit(0)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        while True:
+            for child in children:
+                if child.poll() is not None:
+                    self.stderr.write(f"A child process exited ({child.args[2]}); stopping.")
+                    stop()
+            time.sleep(1)

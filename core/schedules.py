@@ -1,0 +1,60 @@
+"""Periodic tasks, declared in code and written to django-celery-beat's tables.
+
+Each app may have a ``schedules.py`` with ``SCHEDULES = [Schedule(...), ...]``;
+``manage.py setup_schedules`` (run by ``make run`` and on deploy) creates or updates the rows,
+so administrators can still pause or retime a task in the admin without a code change.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: str
+    # crontab fields; minute="*/5" etc. Times are Asia/Shanghai.
+    minute: str = "0"
+    hour: str = "*"
+    day_of_month: str = "*"
+    month_of_year: str = "*"
+    day_of_week: str = "*"
+    kwargs: dict | None = None
+
+
+def declared_schedules() -> list[Schedule]:
+    found: list[Schedule] = []
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.schedules")
+        except ModuleNotFoundError:
+            continue
+        found.extend(getattr(module, "SCHEDULES", []))
+    return found
+
+
+def install_schedules() -> int:
+    from django.conf import settings
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    count = 0
+    for s in declared_schedules():
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=s.minute,
+            hour=s.hour,
+            day_of_month=s.day_of_month,
+            month_of_year=s.month_of_year,
+            day_of_week=s.day_of_week,
+            timezone=settings.TIME_ZONE,
+        )
+        PeriodicTask.objects.update_or_create(
+            name=s.name,
+            defaults={"task": s.task, "crontab": crontab, "kwargs": json.dumps(s.kwargs or {})},
+        )
+        count += 1
+    return count

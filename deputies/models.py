@@ -1,0 +1,114 @@
+"""Deputies (人大代表) and where they sit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+
+from core.codes import random_code
+from core.pii import mask_phone
+from stations.models import Station
+
+from .choices import DeputyLevel, Gender
+from .querysets import DeputyQuerySet
+
+
+def _public_code() -> str:
+    return random_code(8)
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """('zhangsan', 'zs') for 张三: what people type to find a Chinese name."""
+    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
+    return "".join(syllables).lower(), "".join(s[0] for s in syllables if s).lower()
+
+
+class Deputy(models.Model):
+    """A people's congress deputy at one of the five levels."""
+
+    name = models.CharField(_("name"), max_length=32)
+    name_pinyin = models.CharField(max_length=128, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=32, editable=False, db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=16, default="汉族")
+    level = models.CharField(_("level"), max_length=12, choices=DeputyLevel.choices)
+    term = models.PositiveSmallIntegerField(_("term"), help_text=_("e.g. 14 for the 14th congress"))
+    constituency = models.CharField(_("constituency"), max_length=100, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    sector = models.CharField(_("sector"), max_length=50, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="deputies/", blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="deputy_profile", verbose_name=_("login"),
+    )
+    public_code = models.CharField(
+        _("public code"), max_length=12, unique=True, default=_public_code, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DeputyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_pinyin"]
+        verbose_name = _("deputy")
+        verbose_name_plural = _("deputies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_pinyin, self.name_initials = pinyin_keys(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("deputies:detail", args=[self.pk])
+
+    @property
+    def public_url(self) -> str:
+        return settings.PUBLIC_BASE_URL + reverse("deputies:public", args=[self.public_code])
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class StationAssignment(models.Model):
+    """A deputy grouped into a station (编组进站); one primary station at a time."""
+
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("deputy")
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("station")
+    )
+    is_primary = models.BooleanField(_("primary station"), default=True)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_primary", "start_date"]
+        verbose_name = _("station assignment")
+        verbose_name_plural = _("station assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deputy"],
+                condition=models.Q(is_primary=True, end_date__isnull=True),
+                name="assignment_one_current_primary",
+            ),
+            models.UniqueConstraint(
+                fields=["deputy", "station"],
+                condition=models.Q(end_date__isnull=True),
+                name="assignment_one_current_per_station",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} @ {self.station}"

@@ -1,0 +1,96 @@
+"""Row scoping for the registry: one ``visible_to(user)`` per model, used by every view."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+
+from core.roles import roles_of
+
+
+def _paths_q(field: str, paths: tuple[str, ...]) -> Q:
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+
+
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RegionQuerySet:
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        q = Q(pk__in=[])
+        if roles.is_clerk:
+            q |= _paths_q("path", roles.clerk_region_paths)
+        if roles.staff_station_ids:
+            q |= Q(stations__in=roles.staff_station_ids)
+        return self.filter(q).distinct() if roles.staff_station_ids else self.filter(q)
+
+    def subtree(self, region) -> RegionQuerySet:
+        return self.filter(path__startswith=region.path)
+
+
+class StationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> StationQuerySet:
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        q = Q(pk__in=[])
+        if roles.is_clerk:
+            q |= _paths_q("region__path", roles.clerk_region_paths)
+        if roles.staff_station_ids:
+            # A head of a township station also looks after the rooms and points below it.
+            ids = roles.staff_station_ids
+            q |= Q(pk__in=ids) | Q(parent_id__in=ids)
+        if roles.is_deputy:
+            q |= Q(assignments__deputy_id=roles.deputy_id, assignments__end_date__isnull=True)
+        result = self.filter(q)
+        return result.distinct() if roles.is_deputy else result
+
+    def active(self) -> StationQuerySet:
+        return self.filter(is_active=True)
+
+    def editable_by(self, user) -> StationQuerySet:
+        """Stations whose record a user may change: admins, clerks and the station's own staff."""
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        q = Q(pk__in=[])
+        if roles.is_clerk:
+            q |= _paths_q("region__path", roles.clerk_region_paths)
+        if roles.staff_station_ids:
+            q |= Q(pk__in=roles.staff_station_ids) | Q(parent_id__in=roles.staff_station_ids)
+        return self.filter(q)
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DepartmentQuerySet:
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        q = Q(pk__in=[])
+        if roles.is_clerk:
+            q |= _paths_q("region__path", roles.clerk_region_paths)
+        if roles.is_handler:
+            q |= Q(pk__in=roles.handler_department_ids)
+        if roles.staff_station_ids:
+            # Staff assign cases to departments of their station's region and the regions above
+            # it (a street station hands work to district bureaus).
+            from .models import Station
+
+            paths = Station.objects.filter(pk__in=roles.staff_station_ids).values_list(
+                "region__path", flat=True
+            )
+            ancestors = {prefix for path in paths for prefix in _prefixes(path)}
+            q |= Q(region__path__in=ancestors)
+        return self.filter(q)
+
+    def active(self) -> DepartmentQuerySet:
+        return self.filter(is_active=True)
+
+
+def _prefixes(path: str) -> list[str]:
+    """'/33/3304/330402/' -> ['/33/', '/33/3304/', '/33/3304/330402/']"""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]

@@ -1,0 +1,121 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+
+from .world import build_world
+
+STRICT = os.environ.get("CI_STRICT") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip an optional test on a bare machine; in CI (CI_STRICT=1) a skip is a failure."""
+    if STRICT:
+        pytest.fail(f"CI must not skip: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Run tasks in-process by default; the `celery_worker` fixture switches to a real worker."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def as_role(client, world):
+    """as_role("staff") -> a test client logged in as that named user."""
+
+    def login(role: str):
+        client.force_login(world.user(role))
+        return client
+
+    return login
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker process on Redis, sharing this test's PostgreSQL database.
+
+    Needs DATABASE_URL (PostgreSQL) and REDIS_URL; without them the test is skipped (failed in
+    CI). Mark such tests with @pytest.mark.services and @pytest.mark.xdist_group("services").
+    """
+    if not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")):
+        skip_or_fail("needs DATABASE_URL (PostgreSQL) and REDIS_URL for a real Celery worker")
+    settings_dict = connection.settings_dict
+    db_url = (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+    )
+    queue = f"test-{os.getpid()}"
+    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_TASK_ALWAYS_EAGER": "false"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+         "--concurrency=1", "--pool=solo", "--loglevel=WARNING", "--without-heartbeat",
+         "--without-gossip", "--without-mingle"],
+        env=env,
+    )
+    celery_app.conf.task_always_eager = False
+    old_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            replies = celery_app.control.ping(timeout=0.5) or []
+            if replies:
+                break
+        else:
+            pytest.fail("the Celery worker did not start within 30 s")
+        yield worker
+    finally:
+        celery_app.conf.task_default_queue = old_queue
+        celery_app.conf.task_always_eager = True
+        worker.terminate()
+        worker.wait(timeout=15)
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):
+    """Poll until predicate() is truthy (for work done by the real worker)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def chromium_path():
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        skip_or_fail("Chromium is not installed (apt-get install chromium fonts-wqy-microhei)")
+    return path
+
+
+@pytest.fixture
+def browser(chromium_path):
+    """A headless Chromium driven by Playwright (never `playwright install`: uses Debian's)."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()

@@ -1,0 +1,14 @@
+from ..matrix import ALL_ROLES, Entry
+
+ENTRIES = [
+    # home redirects every role to its landing page; someone without a role sees an explanation.
+    Entry("home", allow=ALL_ROLES, ok=(200, 302)),
+    # Logged-in users are sent on from the login page to their home page.
+    Entry("login", public=True, ok=(200, 302)),
+    Entry("logout", method="post", public=True, ok=302),
+    Entry("password_change", allow=ALL_ROLES),
+    Entry("password_change_done", allow=ALL_ROLES),
+    Entry("core:notifications", allow=ALL_ROLES),
+    # A notification that is not yours is a 404, like one that does not exist.
+    Entry("core:notification_read", args=lambda w: [999999], method="post", allow=(), deny=404),
+]
