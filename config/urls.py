@@ -34,6 +34,7 @@ urlpatterns = [
     # Constituent-facing pages (no login): submit by QR, receipt, tracking, rating.
     path("p/", include("petitions.public_urls")),
     path("reports/", include("reports.urls")),
+    path("ledgers/", include("reports.ledger_urls")),
     path("admin/", admin.site.urls),
 ]
 
