@@ -30,6 +30,24 @@ class RegionQuerySet(models.QuerySet):
     def subtree(self, region) -> RegionQuerySet:
         return self.filter(path__startswith=region.path)
 
+    def placeable_by(self, user) -> RegionQuerySet:
+        """Regions a user may put a station in: a clerk's area, or below a staff member's station."""
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        paths = set(roles.clerk_region_paths)
+        if roles.staff_station_ids:
+            from .models import Station
+
+            paths |= set(
+                Station.objects.filter(pk__in=roles.staff_station_ids).values_list(
+                    "region__path", flat=True
+                )
+            )
+        if not paths:
+            return self.none()
+        return self.filter(_paths_q("path", tuple(paths)))
+
 
 class StationQuerySet(models.QuerySet):
     def visible_to(self, user) -> StationQuerySet:
@@ -85,6 +103,15 @@ class DepartmentQuerySet(models.QuerySet):
             ancestors = {prefix for path in paths for prefix in _prefixes(path)}
             q |= Q(region__path__in=ancestors)
         return self.filter(q)
+
+    def editable_by(self, user) -> DepartmentQuerySet:
+        """Departments a user may change: admins anywhere, clerks within their area."""
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        if not roles.is_clerk:
+            return self.none()
+        return self.filter(_paths_q("region__path", roles.clerk_region_paths))
 
     def active(self) -> DepartmentQuerySet:
         return self.filter(is_active=True)
