@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "deputies"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.deputy_list_view, name="list"),
+    path("new/", views.deputy_create, name="create"),
+    path("me/", views.me, name="me"),
+    path("export/", views.export, name="export"),
+    path("import/", views.import_view, name="import"),
+    path("import/template/", views.import_template, name="import_template"),
+    path("<int:pk>/", views.deputy_detail, name="detail"),
+    path("<int:pk>/edit/", views.deputy_edit, name="edit"),
+    path("<int:pk>/assign/", views.assignment_add, name="assign"),
+    path("assignments/<int:pk>/end/", views.assignment_end, name="end_assignment"),
+    path("d/<str:public_code>/", views.public, name="public"),
+    path("d/<str:public_code>/qr.svg", views.qr_svg, name="qr_svg"),
+    path("d/<str:public_code>/qr.png", views.qr_png, name="qr_png"),
+]

@@ -1,0 +1,108 @@
+"""Reads for the deputy pages: who may see a phone, who may edit, and list querysets."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from core.roles import roles_of
+from stations.models import Station
+
+from .models import Deputy, StationAssignment
+
+
+def current_assignments_prefetch() -> Prefetch:
+    """Current assignments with their station and region, as ``deputy.current_assignments``."""
+    return Prefetch(
+        "assignments",
+        queryset=StationAssignment.objects.filter(end_date__isnull=True).select_related(
+            "station__region"
+        ),
+        to_attr="current_assignments",
+    )
+
+
+def current_assignments(deputy: Deputy) -> list[StationAssignment]:
+    """The prefetched current assignments, or one query when they were not prefetched."""
+    cached = getattr(deputy, "current_assignments", None)
+    if cached is not None:
+        return cached
+    deputy.current_assignments = list(
+        deputy.assignments.filter(end_date__isnull=True).select_related("station__region")
+    )
+    return deputy.current_assignments
+
+
+def primary_station(deputy: Deputy) -> Station | None:
+    for assignment in current_assignments(deputy):
+        if assignment.is_primary:
+            return assignment.station
+    return None
+
+
+def can_see_phone(user, deputy: Deputy) -> bool:
+    """Full phone for admins, clerks over one of the deputy's stations and that station's staff.
+
+    Uses the prefetched current assignments (see current_assignments_prefetch) so a list page
+    asks no extra query per row. Everyone else - other deputies, handlers, the public - sees a
+    masked number.
+    """
+    roles = roles_of(user)
+    if roles.is_admin or (roles.deputy_id is not None and roles.deputy_id == deputy.pk):
+        return True  # a deputy may always read their own number
+    if not (roles.is_clerk or roles.staff_station_ids):
+        return False
+    for assignment in current_assignments(deputy):
+        station = assignment.station
+        if station.pk in roles.staff_station_ids or station.parent_id in roles.staff_station_ids:
+            return True
+        if any(station.region.path.startswith(p) for p in roles.clerk_region_paths):
+            return True
+    return False
+
+
+def shown_phone(user, deputy: Deputy) -> str:
+    """The phone as this user may see it."""
+    return deputy.phone if can_see_phone(user, deputy) else deputy.masked_phone
+
+
+def can_manage_deputies(user) -> bool:
+    """Roles that work on the deputy registry at all: admins, clerks and station staff."""
+    roles = roles_of(user)
+    return roles.is_admin or roles.is_clerk or roles.is_staff_member
+
+
+def editable_deputies(user) -> QuerySet[Deputy]:
+    """Deputies whose record a user may change.
+
+    Admins: all. Staff and clerks: deputies currently assigned to a station they may edit.
+    Clerks also keep deputies whose assignments in their area have all ended, so a record that
+    lost its station can still be fixed by the clerk of the area.
+    """
+    roles = roles_of(user)
+    if roles.is_admin:
+        return Deputy.objects.all()
+    stations = Station.objects.editable_by(user)
+    q = Q(end_date__isnull=True, station__in=stations)
+    if roles.is_clerk:
+        q |= Q(station__in=stations)
+    if not (roles.is_clerk or roles.staff_station_ids):
+        return Deputy.objects.none()
+    ids = StationAssignment.objects.filter(q).values("deputy_id")
+    return Deputy.objects.filter(pk__in=ids)
+
+
+def can_edit_deputy(user, deputy: Deputy) -> bool:
+    return editable_deputies(user).filter(pk=deputy.pk).exists()
+
+
+def deputy_list(user) -> QuerySet[Deputy]:
+    """Deputies the user may see, with what a list row needs (constant query count)."""
+    return Deputy.objects.visible_to(user).prefetch_related(current_assignments_prefetch())
+
+
+def deputy_detail_assignments(deputy: Deputy) -> list[StationAssignment]:
+    """All assignments, current first, then the past ones by start date."""
+    return sorted(
+        deputy.assignments.select_related("station__region"),
+        key=lambda a: (a.end_date is not None, not a.is_primary, a.start_date),
+    )

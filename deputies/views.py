@@ -1,0 +1,276 @@
+"""Deputy registry pages: list, profile, create/edit, assignments, own page, public page, Excel."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core import qr
+from core.excel import XLSX_CONTENT_TYPE, BadWorkbook
+from core.roles import roles_of
+from stations.models import Station
+
+from . import importing, services
+from .filters import DeputyFilter
+from .forms import AssignmentForm, DeputyCreateForm, DeputyForm, EndAssignmentForm, ImportUploadForm
+from .models import Deputy, StationAssignment
+from .selectors import (
+    can_edit_deputy,
+    can_manage_deputies,
+    can_see_phone,
+    deputy_detail_assignments,
+    deputy_list,
+    editable_deputies,
+    shown_phone,
+)
+
+PAGE_SIZE = 30
+
+
+def _require_manager(user) -> None:
+    # The registry pages without an object are for admins, clerks and staff; others get 403.
+    if not can_manage_deputies(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def deputy_list_view(request):
+    _require_manager(request.user)
+    filterset = DeputyFilter(request.GET, queryset=deputy_list(request.user), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(d, shown_phone(request.user, d)) for d in page.object_list]
+    return render(
+        request,
+        "deputies/list.html",
+        {"filter": filterset, "page": page, "rows": rows, "can_create": True},
+    )
+
+
+@login_required
+@require_GET
+def deputy_detail(request, pk: int):
+    deputy = get_object_or_404(Deputy.objects.visible_to(request.user), pk=pk)
+    return render(request, "deputies/detail.html", _profile_context(request, deputy))
+
+
+def _profile_context(request, deputy: Deputy) -> dict:
+    can_edit = can_edit_deputy(request.user, deputy)
+    editable_ids = (
+        set(Station.objects.editable_by(request.user).values_list("pk", flat=True))
+        if can_edit
+        else set()
+    )
+    assign_form = None
+    if can_edit:
+        assign_form = AssignmentForm(user=request.user)
+        assign_form.helper.form_action = reverse("deputies:assign", args=[deputy.pk])
+    return {
+        "deputy": deputy,
+        "phone": shown_phone(request.user, deputy),
+        "phone_full": can_see_phone(request.user, deputy),
+        "assignments": deputy_detail_assignments(deputy),
+        "can_edit": can_edit,
+        "editable_station_ids": editable_ids,
+        "assign_form": assign_form,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deputy_create(request):
+    _require_manager(request.user)
+    form = DeputyCreateForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        station, start_date = data.pop("station"), data.pop("start_date")
+        try:
+            deputy = services.deputy_create(
+                actor=request.user, data=data, station=station, start_date=start_date
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Deputy %(name)s registered.") % {"name": deputy.name})
+            return redirect(deputy)
+    return render(request, "deputies/form.html", {"form": form, "deputy": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deputy_edit(request, pk: int):
+    deputy = get_object_or_404(editable_deputies(request.user), pk=pk)
+    form = DeputyForm(
+        request.POST or None, request.FILES or None, instance=deputy, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        services.deputy_update(actor=request.user, deputy=deputy, data=form.cleaned_data)
+        messages.success(request, _("Changes to %(name)s saved.") % {"name": deputy.name})
+        return redirect(deputy)
+    return render(request, "deputies/form.html", {"form": form, "deputy": deputy})
+
+
+@login_required
+@require_POST
+def assignment_add(request, pk: int):
+    deputy = get_object_or_404(editable_deputies(request.user), pk=pk)
+    form = AssignmentForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect(deputy)
+    try:
+        assignment = services.assignment_add(actor=request.user, deputy=deputy, **form.cleaned_data)
+    except services.AssignmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now assigned to %(station)s.")
+            % {"name": deputy.name, "station": assignment.station.name},
+        )
+    return redirect(deputy)
+
+
+@login_required
+@require_POST
+def assignment_end(request, pk: int):
+    assignment = get_object_or_404(
+        StationAssignment.objects.select_related("deputy", "station").filter(
+            station__in=Station.objects.editable_by(request.user)
+        ),
+        pk=pk,
+    )
+    form = EndAssignmentForm(request.POST)
+    end_date = form.cleaned_data.get("end_date") if form.is_valid() else None
+    try:
+        services.assignment_end(actor=request.user, assignment=assignment, end_date=end_date)
+    except services.AssignmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(name)s's assignment to %(station)s has ended.")
+            % {"name": assignment.deputy.name, "station": assignment.station.name},
+        )
+    return redirect("deputies:detail", pk=assignment.deputy_id)
+
+
+@login_required
+@require_GET
+def me(request):
+    roles = roles_of(request.user)
+    if not roles.is_deputy:
+        raise Http404
+    deputy = get_object_or_404(Deputy, pk=roles.deputy_id)
+    context = _profile_context(request, deputy)
+    context["current"] = [a for a in context["assignments"] if a.end_date is None]
+    return render(request, "deputies/me.html", context)
+
+
+@require_GET
+def public(request, public_code: str):
+    deputy = get_object_or_404(Deputy.objects.active(), public_code=public_code)
+    try:
+        submit_url = reverse("public:deputy_submit", args=[public_code])
+    except NoReverseMatch:
+        # The public submission pages may not be installed yet; then there is no button.
+        submit_url = None
+    stations = [
+        a.station
+        for a in deputy.assignments.filter(end_date__isnull=True).select_related("station")
+    ]
+    return render(
+        request,
+        "deputies/public.html",
+        {"deputy": deputy, "stations": stations, "submit_url": submit_url},
+    )
+
+
+@require_GET
+def qr_svg(request, public_code: str):
+    deputy = get_object_or_404(Deputy.objects.active(), public_code=public_code)
+    return HttpResponse(qr.qr_svg(deputy.public_url), content_type="image/svg+xml")
+
+
+@require_GET
+def qr_png(request, public_code: str):
+    deputy = get_object_or_404(Deputy.objects.active(), public_code=public_code)
+    response = HttpResponse(qr.qr_png(deputy.public_url), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="deputy-{public_code}.png"'
+    return response
+
+
+@login_required
+@require_GET
+def export(request):
+    _require_manager(request.user)
+    filterset = DeputyFilter(request.GET, queryset=deputy_list(request.user), request=request)
+    # A temporary file keeps memory flat for a whole province's registry.
+    target = tempfile.TemporaryFile()
+    importing.export_xlsx(target, request.user, filterset.qs.iterator(chunk_size=2000))
+    target.seek(0)
+    filename = f"deputies-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(
+        target, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+@login_required
+@require_GET
+def import_template(request):
+    _require_manager(request.user)
+    response = HttpResponse(importing.template_xlsx(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="deputies-template.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request):
+    """Upload -> dry run listing every bad row -> confirm, which imports all rows or none."""
+    _require_manager(request.user)
+    context: dict = {"form": ImportUploadForm()}
+    if request.method == "POST" and "token" in request.POST:
+        path = importing.stashed_path(request.POST["token"], request.user)
+        if path is None:
+            messages.error(request, _("The uploaded file has expired; please upload it again."))
+            return redirect("deputies:import")
+        with open(path, "rb") as upload:
+            report = importing.deputy_import(actor=request.user, upload=upload)
+        if report.ok:
+            path.unlink(missing_ok=True)
+            messages.success(request, _("%(n)d deputies imported.") % {"n": len(report.valid)})
+            return redirect("deputies:list")
+        # The data changed since the preview (e.g. a phone was registered meanwhile).
+        messages.error(request, _("Nothing was imported: the file no longer passes the check."))
+        context.update(report=report, token=request.POST["token"])
+    elif request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = importing.check(upload, request.user)
+            except BadWorkbook as exc:
+                form.add_error("file", str(exc))
+            else:
+                context["report"] = report
+                if report.ok and report.valid:
+                    upload.seek(0)
+                    context["token"] = importing.stash_upload(upload, request.user)
+    if "report" in context:
+        context["preview"] = context["report"].valid[:20]
+    context["headers"] = importing.headers()
+    return render(request, "deputies/import.html", context)

@@ -1,0 +1,78 @@
+"""Real Chromium: staff find a deputy by pinyin, add a station, register one; a deputy's own page."""
+
+import pytest
+from django.urls import reverse
+
+from deputies.models import Deputy
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("registry_env"),
+]
+
+
+def _login(page, live_server, username):
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pass-for-tests-123")
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+
+
+def test_it_walks_staff_through_search_assignment_and_registration(
+    browser, live_server, world, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    page = browser.new_page()
+    _login(page, live_server, "staff")
+    page.click(f"a.nav-link[href='{reverse('deputies:list')}']")
+    page.fill("input[name=q]", "dw")
+    page.click("form >> text=Filter")
+    page.click("table >> text=戴伟")
+    assert "13800138000" in page.inner_text("#deputy-phone")
+
+    # A second station: room A-1 below the staff's own station.
+    page.select_option("select[name=station]", str(world.room_a1.pk))
+    page.click("text=Add assignment")
+    page.wait_for_load_state()
+    assert "is now assigned to 新兴社区联络室" in page.inner_text("main")
+    # Asking for a second primary station is refused with a message.
+    page.select_option("select[name=station]", str(world.room_a1.pk))
+    page.check("input[name=is_primary]")
+    page.click("text=Add assignment")
+    page.wait_for_load_state()
+    assert "already has a current primary station" in page.inner_text("main")
+
+    # Register a deputy: a bad phone keeps the input and explains the error.
+    page.goto(live_server.url + reverse("deputies:create"))
+    page.select_option("select[name=station]", str(world.station_a.pk))
+    page.fill("input[name=name]", "张三")
+    page.select_option("select[name=gender]", "M")
+    page.select_option("select[name=level]", "district")
+    page.fill("input[name=term]", "9")
+    page.fill("input[name=phone]", "12345")
+    page.click("main button:has-text('Save')")
+    page.wait_for_load_state()
+    assert "Enter an 11-digit mobile number" in page.inner_text("main")
+    assert page.input_value("input[name=name]") == "张三"
+    page.fill("input[name=phone]", "13712345678")
+    page.click("main button:has-text('Save')")
+    page.wait_for_load_state()
+    assert "Deputy 张三 registered." in page.inner_text("main")
+    assert Deputy.objects.get(name="张三").assignments.get().station == world.station_a
+    page.close()
+
+
+def test_it_lands_a_deputy_on_their_own_page_and_shows_the_public_page(browser, live_server, world):
+    page = browser.new_page()
+    _login(page, live_server, "deputy")
+    page.wait_for_url(f"**{reverse('deputies:me')}")
+    assert "Welcome, 戴伟" in page.inner_text("main")
+    qr = page.locator("main img[src*='qr.svg']")
+    qr.wait_for()
+    assert qr.evaluate("img => img.naturalWidth") > 50
+    page.goto(live_server.url + reverse("deputies:public", args=[world.deputy_dave.public_code]))
+    text = page.inner_text("body")
+    assert "戴伟" in text and "新兴街道人大代表联络站" in text and "8000" not in text
+    page.close()
