@@ -112,3 +112,6 @@ class StationAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deputy} @ {self.station}"
+
+
+from .roster_models import *  # noqa: E402,F401,F403 — roster models live in their own module

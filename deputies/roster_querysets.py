@@ -1,0 +1,68 @@
+"""Row scoping for the roster: who may see which rules, days, duties and swaps."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+
+from core.roles import roles_of
+
+
+def station_q(user, field: str) -> Q | None:
+    """Condition on ``field`` (a path to a Station) for the stations whose roster a user sees.
+
+    Admins, clerks of the station's region and the station's staff (a head also looks after the
+    rooms below the station). Deputies see their own duties, not a station's roster. Returns
+    None for "everything".
+    """
+    roles = roles_of(user)
+    if roles.is_admin:
+        return None
+    q = Q(pk__in=[])
+    if roles.is_clerk:
+        q |= reduce(
+            or_, (Q(**{f"{field}__region__path__startswith": p}) for p in roles.clerk_region_paths)
+        )
+    if roles.staff_station_ids:
+        ids = roles.staff_station_ids
+        q |= Q(**{f"{field}__in": ids}) | Q(**{f"{field}__parent_id__in": ids})
+    return q
+
+
+def _scoped(qs: models.QuerySet, user, field: str, own: Q | None = None) -> models.QuerySet:
+    q = station_q(user, field)
+    if q is None:
+        return qs.all()
+    if own is not None:
+        q |= own
+    return qs.filter(q)
+
+
+class ReceptionRuleQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReceptionRuleQuerySet:
+        return _scoped(self, user, "station")
+
+    def active(self) -> ReceptionRuleQuerySet:
+        return self.filter(is_active=True)
+
+
+class ReceptionDayQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReceptionDayQuerySet:
+        return _scoped(self, user, "station")
+
+
+class DutyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DutyQuerySet:
+        deputy_id = roles_of(user).deputy_id
+        own = Q(deputy_id=deputy_id) if deputy_id else None
+        return _scoped(self, user, "day__station", own)
+
+
+class SwapRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SwapRequestQuerySet:
+        deputy_id = roles_of(user).deputy_id
+        own = Q(requester_id=deputy_id) | Q(counterpart_id=deputy_id) if deputy_id else None
+        return _scoped(self, user, "from_duty__day__station", own)
