@@ -1,0 +1,497 @@
+"""Staff, deputy and department forms; choices limited to what the user may use, services re-check."""
+
+from __future__ import annotations
+
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.pii import validate_id_number
+from deputies.models import Deputy
+from stations.models import Department, Region, Station
+
+from .attachments import validate_uploads
+from .choices import Channel, FeedbackMethod, ReceptionKind, Satisfaction, Tier, Urgency
+from .models import Category, Petition, Reception
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several images or PDFs in one input, checked by their content."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        return validate_uploads(files)
+
+
+def _helper(*, tag: bool = False) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = tag
+    helper.disable_csrf = True
+    return helper
+
+
+def managed_stations(user):
+    """Stations whose petitions the user may record: admins all, staff their own and below."""
+    from core.roles import roles_of
+
+    roles = roles_of(user)
+    qs = Station.objects.active().select_related("region").order_by("name")
+    if roles.is_admin:
+        return qs
+    ids = roles.staff_station_ids
+    from django.db.models import Q
+
+    return qs.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
+
+
+def station_deputies(station_ids):
+    return (
+        Deputy.objects.active()
+        .filter(assignments__station_id__in=station_ids, assignments__end_date__isnull=True)
+        .distinct()
+        .order_by("name_pinyin")
+    )
+
+
+class ReceptionForm(forms.ModelForm):
+    class Meta:
+        model = Reception
+        fields = [
+            "station",
+            "kind",
+            "topic",
+            "held_at",
+            "deputies",
+            "departments",
+            "constituents_count",
+            "notes",
+        ]
+        widgets = {
+            "held_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "deputies": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        stations = managed_stations(actor)
+        self.fields["station"].queryset = stations
+        self.fields["deputies"].queryset = station_deputies(stations.values("pk"))
+        self.fields["departments"].queryset = Department.objects.visible_to(actor).active()
+        self.fields["departments"].required = False
+        self.fields["kind"].initial = ReceptionKind.REGULAR
+        self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.helper = _helper()
+        self.helper.layout = Layout(
+            Row(
+                Column("station", css_class="col-md-6"),
+                Column("kind", css_class="col-md-3"),
+                Column("held_at", css_class="col-md-3"),
+            ),
+            "topic",
+            Row(
+                Column("deputies", css_class="col-md-6"),
+                Column("departments", css_class="col-md-6"),
+            ),
+            Row(
+                Column("constituents_count", css_class="col-md-3"),
+                Column("notes", css_class="col-md-9"),
+            ),
+        )
+
+    def clean(self):
+        data = super().clean()
+        station, deputies = data.get("station"), data.get("deputies")
+        if station and deputies:
+            allowed = set(station_deputies([station.pk]).values_list("pk", flat=True))
+            wrong = [d.name for d in deputies if d.pk not in allowed]
+            if wrong:
+                self.add_error(
+                    "deputies",
+                    _("Not a deputy of this station: %(names)s") % {"names": "、".join(wrong)},
+                )
+        return data
+
+
+class OpinionFields(forms.Form):
+    """What a constituent said: shared by the reception form and the direct-entry form."""
+
+    constituent_name = forms.CharField(label=_("Constituent's name"), max_length=32, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    id_number = forms.CharField(label=_("ID number (optional)"), max_length=18, required=False)
+    is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    location_text = forms.CharField(label=_("Location"), max_length=200, required=False)
+    attachments = MultipleFileField(label=_("Attachments (images or PDF, up to 5)"))
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"].strip()
+        if value:
+            validate_id_number(value)
+        return value
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        digits = value.replace("-", "").replace(" ", "")
+        if value and not digits.isdigit():
+            raise ValidationError(_("A phone number contains digits only."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("is_anonymous") and not (data.get("constituent_name") or data.get("phone")):
+            self.add_error(
+                "constituent_name",
+                _("Give the constituent's name or phone, or mark the opinion anonymous."),
+            )
+        return data
+
+    def opinion_layout(self):
+        return [
+            Row(
+                Column("constituent_name", css_class="col-md-3"),
+                Column("phone", css_class="col-md-3"),
+                Column("id_number", css_class="col-md-4"),
+                Column("is_anonymous", css_class="col-md-2 pt-md-4"),
+            ),
+            "address",
+            Row(Column("title", css_class="col-md-8"), Column("category", css_class="col-md-4")),
+            "content",
+            Row(
+                Column("location_text", css_class="col-md-6"),
+                Column("attachments", css_class="col-md-6"),
+            ),
+            "idempotency_key",
+        ]
+
+
+class ReceptionOpinionForm(OpinionFields):
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy"), queryset=Deputy.objects.none(), required=False
+    )
+
+    def __init__(self, *args, reception: Reception, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = reception.deputies.order_by("name_pinyin")
+        self.helper = _helper()
+        layout = self.opinion_layout()
+        layout.insert(3, "deputy")
+        self.helper.layout = Layout(*layout)
+
+
+class PetitionCreateForm(OpinionFields):
+    station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none())
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[
+            (c.value, c.label)
+            for c in (Channel.PHONE, Channel.LETTER, Channel.DEPUTY_VISIT, Channel.RECEPTION)
+        ],
+    )
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy"), queryset=Deputy.objects.none(), required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        stations = managed_stations(actor)
+        self.fields["station"].queryset = stations
+        self.fields["deputy"].queryset = station_deputies(stations.values("pk"))
+        self.helper = _helper()
+        self.helper.layout = Layout(
+            Row(
+                Column("station", css_class="col-md-5"),
+                Column("channel", css_class="col-md-3"),
+                Column("deputy", css_class="col-md-4"),
+            ),
+            *self.opinion_layout(),
+        )
+
+    def clean(self):
+        data = super().clean()
+        station, deputy = data.get("station"), data.get("deputy")
+        if station and deputy and not station_deputies([station.pk]).filter(pk=deputy.pk).exists():
+            self.add_error("deputy", _("This deputy is not grouped into the chosen station."))
+        return data
+
+
+# ---- action forms: each posts the version the page showed ------------------------------------
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, petition: Petition, actor=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.petition, self.actor = petition, actor
+        if not self.is_bound:
+            self.initial["version"] = petition.version
+        self.helper = _helper()
+
+
+class AcceptForm(ActionForm):
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class DeclineForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(ActionForm):
+    into = forms.CharField(label=_("Tracking code of the original case"), max_length=24)
+
+    def clean_into(self) -> Petition:
+        from core.codes import normalize_code
+
+        code = normalize_code(self.cleaned_data["into"])
+        original = (
+            Petition.objects.visible_to(self.actor)
+            .filter(tracking_code=code, station_id=self.petition.station_id)
+            .exclude(pk=self.petition.pk)
+            .first()
+        )
+        if original is None:
+            raise ValidationError(_("No other case of this station has that tracking code."))
+        return original
+
+
+class TriageForm(ActionForm):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        if not self.is_bound:
+            self.initial.update(
+                category=self.petition.category_id,
+                urgency=self.petition.urgency,
+                tier=self.petition.tier,
+            )
+
+
+class ResolveForm(ActionForm):
+    resolution = forms.CharField(
+        label=_("How it was settled"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(ActionForm):
+    lead_department = forms.ModelChoiceField(
+        label=_("Lead department"), queryset=Department.objects.none()
+    )
+    assisting_departments = forms.ModelMultipleChoiceField(
+        label=_("Assisting departments"), queryset=Department.objects.none(), required=False
+    )
+    deadline = forms.DateField(
+        label=_("Deadline (leave empty for the standard working-day limit)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.visible_to(self.actor).active().select_related("region")
+        self.fields["lead_department"].queryset = departments
+        self.fields["assisting_departments"].queryset = departments
+
+    def clean_deadline(self):
+        value = self.cleaned_data.get("deadline")
+        if value and value < timezone.localdate():
+            raise ValidationError(_("The deadline cannot be in the past."))
+        return value
+
+
+class ReceiveForm(ActionForm):
+    pass
+
+
+class ReturnForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Why the case does not belong to your department"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ExtensionRequestForm(ActionForm):
+    requested_deadline = forms.DateField(
+        label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecideForm(ActionForm):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Refuse"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class ReplyForm(ActionForm):
+    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = MultipleFileField(label=_("Attachments (images or PDF, up to 5)"))
+
+
+class OpinionForm(ActionForm):
+    body = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 3}))
+    attachments = MultipleFileField(label=_("Attachments (images or PDF, up to 5)"))
+
+
+class FeedbackForm(ActionForm):
+    method = forms.ChoiceField(
+        label=_("How the constituent was told"), choices=FeedbackMethod.choices
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RateDeputyForm(ActionForm):
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(label=_("Comment"), required=False)
+
+
+class PetitionFilterForm(forms.Form):
+    """The list's filters; the dashboard's drill-down links use the same parameters.
+
+    Each figure of reports/rollups.py has a parameter with the same meaning, so a number on the
+    dashboard and the rows behind its link agree. Station, region and the flags set by those
+    links are hidden inputs shown as removable chips.
+    """
+
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy"), queryset=Deputy.objects.none(), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("Lead department"), queryset=Department.objects.none(), required=False
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    submitted_from = forms.DateField(
+        label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    submitted_to = forms.DateField(
+        label=_("Submitted until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tier = forms.ChoiceField(label=_("Tier"), required=False)
+    satisfaction = forms.ChoiceField(label=_("Satisfaction"), required=False)
+    # Set by drill-down links; shown as chips.
+    station = forms.ModelChoiceField(
+        queryset=Station.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    assisting = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    assigned_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    assigned_to = forms.DateField(required=False, widget=forms.HiddenInput)
+    accepted = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    assigned = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    replied = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    reopened = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    NOT_TRIAGED = "none"
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from .choices import Status
+
+        self.fields["status"].choices = [("", _("All"))] + list(Status.choices)
+        self.fields["tier"].choices = (
+            [("", _("All"))] + list(Tier.choices) + [(self.NOT_TRIAGED, _("Not triaged"))]
+        )
+        self.fields["satisfaction"].choices = [("", _("All"))] + list(Satisfaction.choices)
+        self.fields["category"].queryset = Category.objects.all()
+        self.fields["deputy"].queryset = Deputy.objects.visible_to(actor).order_by("name_pinyin")
+        self.fields["department"].queryset = Department.objects.visible_to(actor)
+        # A station or region outside the user's scope is "not a valid choice", exactly like
+        # one that does not exist; the rows are intersected with visible_to anyway.
+        self.fields["station"].queryset = Station.objects.visible_to(actor)
+        self.fields["region"].queryset = Region.objects.visible_to(actor)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        data = super().clean()
+        for low, high in (("submitted_from", "submitted_to"), ("assigned_from", "assigned_to")):
+            if data.get(low) and data.get(high) and data[low] > data[high]:
+                self.add_error(high, _("The end date is before the start date."))
+        return data
+
+    def chips(self) -> list[tuple[str, str]]:
+        """The hidden filters in force: (label, the query string without that filter)."""
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return []
+        d = self.cleaned_data
+        out: list[tuple[str, list[str]]] = []
+        if d.get("station"):
+            out.append((_("Station: %(s)s") % {"s": d["station"].name}, ["station"]))
+        if d.get("region"):
+            out.append((_("Region: %(r)s") % {"r": d["region"].name}, ["region"]))
+        if d.get("department") and d.get("assisting"):
+            out.append((_("Including cases it assists on"), ["assisting"]))
+        if d.get("assigned_from") or d.get("assigned_to"):
+            out.append(
+                (
+                    _("Assigned %(a)s – %(b)s")
+                    % {"a": d.get("assigned_from") or "…", "b": d.get("assigned_to") or "…"},
+                    ["assigned_from", "assigned_to"],
+                )
+            )
+        flags = {
+            "accepted": _("Accepted (taken up)"),
+            "assigned": _("Handed to a department"),
+            "replied": _("Replied by a department"),
+            "reopened": _("Reopened at least once"),
+        }
+        out += [(str(label), [name]) for name, label in flags.items() if d.get(name)]
+        chips = []
+        for label, names in out:
+            query = self.data.copy()
+            for name in [*names, "page"]:
+                query.pop(name, None)
+            chips.append((label, query.urlencode()))
+        return chips

@@ -1,0 +1,296 @@
+"""Forms for constituents without an account: submit, look a case up, rate it."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.codes import ALPHABET, normalize_code
+from core.pii import normalize_id_number, validate_id_number
+
+from . import captcha
+from .attachments import MAX_BYTES, MAX_FILES, validate_uploads
+from .choices import Satisfaction
+from .models import TRACKING_CODE_LENGTH, Category
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file input that takes several files; cleans to a list."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _large(widget_attrs: dict | None = None) -> dict:
+    return {"class": "form-control-lg", **(widget_attrs or {})}
+
+
+class SubmitForm(forms.Form):
+    """The QR-code submission form. The captcha is checked against the session."""
+
+    title = forms.CharField(
+        label=_("Subject"),
+        max_length=120,
+        widget=forms.TextInput(attrs=_large({"placeholder": _("e.g. Street light broken")})),
+    )
+    content = forms.CharField(
+        label=_("Your opinion or request"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, where, since when, and what you would like done."),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("Not sure"),
+        widget=forms.Select(attrs={"class": "form-select-lg"}),
+    )
+    location_text = forms.CharField(
+        label=_("Location"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=_large({"placeholder": _("e.g. gate of building 3")})),
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or PDF"),
+        required=False,
+        help_text=_("Up to %(n)d files, JPEG, PNG, WebP or PDF, at most %(mb)d MB each.")
+        % {"n": MAX_FILES, "mb": MAX_BYTES // (1024 * 1024)},
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Submit anonymously"),
+        required=False,
+        help_text=_(
+            "We will not keep your name, phone or address. You can still follow the case with "
+            "the tracking code, but nobody can call you back and you cannot rate it online."
+        ),
+    )
+    constituent_name = forms.CharField(
+        label=_("Your name"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs=_large({"autocomplete": "name"})),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(
+            attrs=_large({"type": "tel", "inputmode": "numeric", "autocomplete": "tel"})
+        ),
+        help_text=_("11 digits. We send the tracking code by SMS and call you about the result."),
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=_large({"autocomplete": "street-address"})),
+    )
+    id_number = forms.CharField(
+        label=_("ID number (optional)"),
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs=_large({"autocomplete": "off"})),
+        help_text=_("Only a fingerprint of it is kept, never the number itself."),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my personal data is used to handle this case."),
+        help_text=_(
+            "We keep your name, phone and address only to handle this opinion and to tell you the "
+            "result. Only this station, the deputy and the department handling the case see "
+            "them; the public tracking page shows them masked. Your ID number is not stored."
+        ),
+        error_messages={"required": _("Please agree to the handling of your personal data.")},
+    )
+    captcha = forms.CharField(
+        label=_("Characters in the picture"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs=_large(
+                {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+            )
+        ),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def __init__(self, *args, request=None, **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", new_idempotency_key())
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Your opinion"),
+                "title",
+                "content",
+                "category",
+                "location_text",
+                "attachments",
+            ),
+            Fieldset(
+                _("About you"),
+                Field("is_anonymous", wrapper_class="form-check-lg"),
+                HTML('<div id="identity-fields">'),
+                "constituent_name",
+                "phone",
+                "address",
+                "id_number",
+                HTML("</div>"),
+            ),
+            Field("consent", wrapper_class="form-check-lg"),
+            HTML('{% include "petitions/public/_captcha.html" %}'),
+            "captcha",
+            "idempotency_key",
+        )
+
+    def clean_phone(self) -> str:
+        value = re.sub(r"[\s-]", "", self.cleaned_data.get("phone", ""))
+        if value and not MOBILE_RE.match(value):
+            raise ValidationError(
+                _("Enter an 11-digit mobile number starting with 1, e.g. 13800138000.")
+            )
+        return value
+
+    def clean_id_number(self) -> str:
+        value = normalize_id_number(self.cleaned_data.get("id_number", ""))
+        if value:
+            validate_id_number(value)
+        return value
+
+    def clean_attachments(self) -> list:
+        return validate_uploads(self.cleaned_data.get("attachments") or [])
+
+    def clean_captcha(self) -> str:
+        value = self.cleaned_data.get("captcha", "")
+        if self.request is None or not captcha.check(self.request, value):
+            raise ValidationError(
+                _("The characters do not match the picture. Please type the new picture's.")
+            )
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("is_anonymous"):
+            if not data.get("constituent_name") and "constituent_name" not in self.errors:
+                self.add_error(
+                    "constituent_name",
+                    _("Please give your name, or tick “Submit anonymously”."),
+                )
+            if not data.get("phone") and "phone" not in self.errors:
+                self.add_error(
+                    "phone",
+                    _("Please give a mobile number so we can reach you, or submit anonymously."),
+                )
+        return data
+
+
+class TrackForm(forms.Form):
+    """Look a case up by its tracking code; forgiving about spaces, dashes and case."""
+
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs=_large(
+                {
+                    "autocomplete": "off",
+                    "autocapitalize": "characters",
+                    "spellcheck": "false",
+                    "placeholder": "ABCD-EFGH-JKMN-PQ",
+                }
+            )
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_code(self) -> str:
+        code = normalize_code(self.cleaned_data.get("code", ""))
+        if len(code) != TRACKING_CODE_LENGTH or any(ch not in ALPHABET for ch in code):
+            raise ValidationError(
+                _(
+                    "A tracking code has %(n)d letters and digits, like ABCD-EFGH-JKMN-PQ. "
+                    "Please check it on your receipt."
+                )
+                % {"n": TRACKING_CODE_LENGTH}
+            )
+        return code
+
+
+class RateForm(forms.Form):
+    """The constituent's satisfaction rating, confirmed with the phone's last four digits."""
+
+    phone_last4 = forms.CharField(
+        label=_("Last 4 digits of your phone"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(
+            attrs=_large({"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"})
+        ),
+        help_text=_("The phone number you gave when you submitted."),
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("Are you satisfied with how your case was handled?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "If you are unsatisfied, tell us what is still wrong: the case then goes back to "
+            "the department to be handled again."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_phone_last4(self) -> str:
+        value = self.cleaned_data.get("phone_last4", "").strip()
+        if not value.isdigit():
+            raise ValidationError(_("Enter four digits."))
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("satisfaction") == Satisfaction.UNSATISFIED and not data.get("comment"):
+            self.add_error(
+                "comment", _("Please tell us what is still wrong, so the case can be reopened.")
+            )
+        return data

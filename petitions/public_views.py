@@ -1,0 +1,446 @@
+"""Pages for constituents without an account: submit by QR code, receipt, tracking, rating.
+
+Knowing a tracking code (≥ 64 random bits) is the credential for a case's masked public view,
+so these pages fetch by code instead of through ``visible_to``. Lookups that miss are counted
+per IP to make guessing pointless, and personal data only ever appears masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.codes import normalize_code
+from core.pii import mask_name, mask_phone
+from core.roles import roles_of
+from deputies.models import Deputy
+from deputies.selectors import primary_station
+from stations.models import Station
+
+from . import captcha, ratelimit
+from .choices import UNDER_DEADLINE, Channel, RaterKind, Satisfaction, Status
+from .models import Petition, PetitionEvent, Rating
+from .public_forms import RateForm, SubmitForm, TrackForm, new_idempotency_key
+from .services import PetitionError, allowed_from, petition_rate, petition_submit
+
+SUBMITTED_KEY = "public_submitted_codes"
+HOUR, MINUTE = 3600, 60
+# Lookups of codes that do not exist, per IP and minute: a person mistypes a few times, a
+# script guessing codes would need billions.
+LOOKUP_MISSES_PER_MINUTE = 30
+# Wrong "last four digits" per IP and hour, and per case and day (10,000 possibilities).
+RATE_FAILURES_PER_HOUR = 10
+RATE_FAILURES_PER_CASE_PER_DAY = 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Submission
+
+
+def _closed(request: HttpRequest) -> HttpResponse:
+    return render(request, "petitions/public/closed.html", status=404)
+
+
+@require_http_methods(["GET", "POST"])
+def station_submit(request: HttpRequest, public_code: str) -> HttpResponse:
+    station = Station.objects.filter(public_code=public_code, is_active=True).first()
+    if station is None:
+        return _closed(request)
+    return _submit(request, station=station, deputy=None, channel=Channel.STATION_QR)
+
+
+@require_http_methods(["GET", "POST"])
+def deputy_submit(request: HttpRequest, public_code: str) -> HttpResponse:
+    deputy = Deputy.objects.filter(public_code=public_code, is_active=True).first()
+    station = primary_station(deputy) if deputy is not None else None
+    if deputy is None or station is None or not station.is_active:
+        return _closed(request)
+    return _submit(request, station=station, deputy=deputy, channel=Channel.DEPUTY_QR)
+
+
+def _submit(request: HttpRequest, *, station: Station, deputy: Deputy | None, channel: str):
+    ip = ratelimit.client_ip(request)
+    status, limited = 200, False
+    if request.method == "POST":
+        # A double click or a retry after a lost response: the first request already made
+        # the petition, so show its receipt (the captcha was used up by that request).
+        key = _idempotency_key(request.POST.get("idempotency_key", ""))
+        existing = Petition.objects.filter(idempotency_key=key).first() if key else None
+        if existing is not None and existing.station_id == station.pk:
+            return _submitted(request, existing)
+        if ratelimit.exceeded("submit", ip, limit=settings.PUBLIC_SUBMIT_RATE, window=HOUR):
+            # Not validated, so the typed text comes back without error marks.
+            form = SubmitForm(initial=request.POST.dict(), request=request)
+            status, limited = 429, True
+        else:
+            form = SubmitForm(request.POST, request.FILES, request=request)
+            if existing is not None:
+                # A key copied from another station's form: never hand out that case.
+                form.add_error(None, _("This form has expired; please send it again."))
+                form.data = form.data.copy()
+                form.data["idempotency_key"] = new_idempotency_key()
+            elif form.is_valid():
+                data = form.cleaned_data
+                try:
+                    petition = petition_submit(
+                        actor=None,
+                        station=station,
+                        deputy=deputy,
+                        channel=channel,
+                        title=data["title"],
+                        content=data["content"],
+                        constituent_name=data["constituent_name"],
+                        phone=data["phone"],
+                        address=data["address"],
+                        id_number=data["id_number"],
+                        is_anonymous=data["is_anonymous"],
+                        category=data["category"],
+                        location_text=data["location_text"],
+                        consent=data["consent"],
+                        idempotency_key=_idempotency_key(data["idempotency_key"]),
+                        attachments=data["attachments"],
+                    )
+                except ValidationError as exc:
+                    _add_service_errors(form, exc)
+                else:
+                    ratelimit.hit("submit", ip, window=HOUR)
+                    return _submitted(request, petition)
+    else:
+        form = SubmitForm(request=request)
+    context = {
+        "form": form,
+        "station": station,
+        "deputy": deputy,
+        "captcha_src": captcha.issue(request),
+        "limited": limited,
+        "rate_limit": settings.PUBLIC_SUBMIT_RATE,
+        "has_errors": request.method == "POST" and not limited,
+    }
+    return render(request, "petitions/public/submit.html", context, status=status)
+
+
+def _idempotency_key(raw: str) -> str:
+    """Public keys get their own prefix, so they can never match a key staff forms use."""
+    return f"public:{raw}" if raw else ""
+
+
+def _add_service_errors(form: SubmitForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _submitted(request: HttpRequest, petition: Petition) -> HttpResponse:
+    codes = [c for c in request.session.get(SUBMITTED_KEY, []) if c != petition.tracking_code]
+    request.session[SUBMITTED_KEY] = (codes + [petition.tracking_code])[-10:]
+    return redirect("public:receipt", petition.tracking_code)
+
+
+@require_GET
+def captcha_refresh(request: HttpRequest) -> HttpResponse:
+    """A new captcha picture (an htmx fragment) without posting the form."""
+    return render(
+        request, "petitions/public/_captcha.html", {"captcha_src": captcha.issue(request)}
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Looking a case up
+
+
+class _Refused(Exception):
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
+def _too_many(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "petitions/public/too_many.html", {"message": message}, status=429)
+
+
+def _lookup_limited(request: HttpRequest) -> bool:
+    ip = ratelimit.client_ip(request)
+    return ratelimit.exceeded("lookup", ip, limit=LOOKUP_MISSES_PER_MINUTE, window=MINUTE)
+
+
+def _find(request: HttpRequest, code: str) -> Petition | None:
+    """The petition with this code, or None (and the miss is counted against the IP)."""
+    petition = (
+        Petition.objects.select_related("station", "category")
+        .filter(tracking_code=normalize_code(code))
+        .first()
+    )
+    if petition is None:
+        ratelimit.hit("lookup", ratelimit.client_ip(request), window=MINUTE)
+    return petition
+
+
+def _petition_or_refuse(request: HttpRequest, code: str) -> Petition:
+    if _lookup_limited(request):
+        raise _Refused(
+            _too_many(request, _("Too many tracking codes were looked up. Wait a minute."))
+        )
+    petition = _find(request, code)
+    if petition is None:
+        raise _Refused(render(request, "petitions/public/not_found.html", status=404))
+    return petition
+
+
+def _public_page(view):
+    """Turn a _Refused raised by the view into its response."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _Refused as refused:
+            return refused.response
+
+    return wrapper
+
+
+@require_GET
+@_public_page
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    petition = _petition_or_refuse(request, code)
+    context = {
+        "petition": petition,
+        "groups": petition.display_code.split("-"),
+        "just_submitted": petition.tracking_code in request.session.get(SUBMITTED_KEY, []),
+        "masked_name": mask_name(petition.constituent_name),
+        "masked_phone": mask_phone(petition.phone),
+    }
+    return render(request, "petitions/public/receipt.html", context)
+
+
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    if "code" in request.GET:
+        form = TrackForm(request.GET)
+        if _lookup_limited(request):
+            return _too_many(request, _("Too many tracking codes were looked up. Wait a minute."))
+        if form.is_valid():
+            petition = _find(request, form.cleaned_data["code"])
+            if petition is not None:
+                return redirect("public:track_detail", petition.tracking_code)
+            form.add_error(
+                "code",
+                _("No case has this tracking code. Please check it against your receipt."),
+            )
+        else:
+            # A malformed code is a miss too: it is what a guessing script sends most.
+            ratelimit.hit("lookup", ratelimit.client_ip(request), window=MINUTE)
+    else:
+        form = TrackForm()
+    return render(request, "petitions/public/track.html", {"form": form})
+
+
+@dataclass
+class Step:
+    label: str
+    state: str  # "done", "current", "todo"
+
+
+STEPS = (
+    ((Status.SUBMITTED,), gettext_lazy("Received")),
+    ((Status.ACCEPTED, Status.TRIAGED), gettext_lazy("Accepted")),
+    ((Status.ASSIGNED, Status.HANDLING), gettext_lazy("With the department")),
+    ((Status.REPLIED,), gettext_lazy("Replied")),
+    ((Status.FEEDBACK_GIVEN,), gettext_lazy("Result told to you")),
+    ((Status.CLOSED,), gettext_lazy("Closed")),
+)
+
+PLAIN_STATUS = {
+    Status.SUBMITTED: gettext_lazy(
+        "We have received your opinion. The station will look at it shortly."
+    ),
+    Status.ACCEPTED: gettext_lazy(
+        "The station has accepted your opinion and is deciding who should handle it."
+    ),
+    Status.TRIAGED: gettext_lazy(
+        "The station has accepted your opinion and is deciding who should handle it."
+    ),
+    Status.ASSIGNED: gettext_lazy("Your case has been passed to the department responsible."),
+    Status.HANDLING: gettext_lazy("The department responsible is working on your case."),
+    Status.REPLIED: gettext_lazy(
+        "The department has replied. The station or the deputy will tell you the result."
+    ),
+    Status.FEEDBACK_GIVEN: gettext_lazy(
+        "You have been told the result. Please tell us whether you are satisfied."
+    ),
+    Status.CLOSED: gettext_lazy("Your case is closed. Thank you for your opinion."),
+    Status.DECLINED: gettext_lazy("The station could not take up this opinion."),
+    Status.MERGED: gettext_lazy(
+        "Your opinion is about the same matter as an earlier case; they are handled together."
+    ),
+}
+
+
+def progress(status: str) -> list[Step]:
+    """The loop's steps with the case's position on them (empty for declined/merged cases)."""
+    current = next((i for i, (statuses, _label) in enumerate(STEPS) if status in statuses), None)
+    if current is None:
+        return []
+    return [
+        Step(str(label), "done" if i < current else "current" if i == current else "todo")
+        for i, (_statuses, label) in enumerate(STEPS)
+    ]
+
+
+# Department-side events: shown as "department" even when the actor also holds another role.
+_DEPARTMENT_STATUSES = {Status.HANDLING, Status.REPLIED}
+
+
+def actor_role(event: PetitionEvent, cache: dict) -> str:
+    """Who acted, as a role ("station", "department", …), never the person's name."""
+    if event.actor_label == RaterKind.CONSTITUENT:
+        return _("You")
+    if event.actor_id is None:
+        return _("System")
+    if event.actor_id not in cache:
+        cache[event.actor_id] = roles_of(event.actor)
+    roles = cache[event.actor_id]
+    if roles.is_handler and (
+        event.to_status in _DEPARTMENT_STATUSES or not (roles.staff_station_ids or roles.is_admin)
+    ):
+        return _("Department")
+    if roles.is_deputy and not roles.staff_station_ids:
+        return _("Deputy")
+    if roles.is_clerk and not roles.staff_station_ids:
+        return _("People's congress office")
+    return _("Liaison station")
+
+
+def _timeline(petition: Petition) -> list[dict]:
+    cache: dict = {}
+    rows = []
+    for event in petition.events.filter(is_public=True).select_related("actor"):
+        rows.append(
+            {
+                "at": event.created_at,
+                "who": actor_role(event, cache),
+                "what": event.get_to_status_display() if event.to_status else "",
+                "kind": event.get_kind_display(),
+                "is_transition": bool(event.to_status),
+                # A merge's note is the original case's code: another constituent's credential.
+                "note": "" if event.to_status == Status.MERGED else event.note,
+            }
+        )
+    return rows
+
+
+@require_GET
+@_public_page
+def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+    petition = _petition_or_refuse(request, code)
+    context = {
+        "petition": petition,
+        "groups": petition.display_code.split("-"),
+        "plain_status": PLAIN_STATUS.get(petition.status, ""),
+        "steps": progress(petition.status),
+        "timeline": _timeline(petition),
+        "masked_name": mask_name(petition.constituent_name),
+        "show_reply": petition.status in (Status.REPLIED, Status.FEEDBACK_GIVEN, Status.CLOSED)
+        and bool(petition.reply_summary),
+        "show_deadline": petition.deadline is not None and petition.status in UNDER_DEADLINE,
+        "can_rate": can_rate(petition),
+    }
+    return render(request, "petitions/public/track_detail.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rating
+
+
+def can_rate(petition: Petition) -> bool:
+    """The constituent rates once per round, after the result was told to them."""
+    return allowed_from("rate", petition.status) and not _already_rated(petition)
+
+
+def _already_rated(petition: Petition) -> bool:
+    return Rating.objects.filter(
+        petition=petition, rater=RaterKind.CONSTITUENT, round=petition.reopen_count
+    ).exists()
+
+
+@require_http_methods(["GET", "POST"])
+@_public_page
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    petition = _petition_or_refuse(request, code)
+    context: dict = {"petition": petition, "station": petition.station}
+    if not can_rate(petition):
+        context["reason"] = "rated" if _already_rated(petition) else "not_yet"
+        return render(request, "petitions/public/rate_closed.html", context)
+    if not petition.phone:
+        context["reason"] = "no_phone"
+        return render(request, "petitions/public/rate_closed.html", context)
+
+    ip = ratelimit.client_ip(request)
+    case_key = f"case{petition.pk}"
+    status = 200
+    if request.method == "POST":
+        form = RateForm(request.POST)
+        if ratelimit.exceeded(
+            "rate-fail", ip, limit=RATE_FAILURES_PER_HOUR, window=HOUR
+        ) or ratelimit.exceeded(
+            "rate-fail", case_key, limit=RATE_FAILURES_PER_CASE_PER_DAY, window=24 * HOUR
+        ):
+            return _too_many(
+                request,
+                _("Too many wrong attempts. Please try again later or call the station."),
+            )
+        if form.is_valid():
+            if form.cleaned_data["phone_last4"] != petition.phone[-4:]:
+                ratelimit.hit("rate-fail", ip, window=HOUR)
+                ratelimit.hit("rate-fail", case_key, window=24 * HOUR)
+                form.add_error(
+                    "phone_last4",
+                    _("These are not the last four digits of the phone number on this case."),
+                )
+            else:
+                try:
+                    petition_rate(
+                        actor=None,
+                        petition=petition,
+                        rater=RaterKind.CONSTITUENT,
+                        satisfaction=form.cleaned_data["satisfaction"],
+                        comment=form.cleaned_data["comment"],
+                    )
+                except PetitionError as exc:
+                    context["error"] = str(exc)
+                    status = 409
+                else:
+                    return redirect("public:rated", petition.tracking_code)
+    else:
+        form = RateForm()
+    context["form"] = form
+    return render(request, "petitions/public/rate.html", context, status=status)
+
+
+@require_GET
+@_public_page
+def rated(request: HttpRequest, code: str) -> HttpResponse:
+    """Thanks after rating; says whether the case was reopened."""
+    petition = _petition_or_refuse(request, code)
+    rating = (
+        Rating.objects.filter(petition=petition, rater=RaterKind.CONSTITUENT)
+        .order_by("-created_at")
+        .first()
+    )
+    context = {
+        "petition": petition,
+        "rating": rating,
+        "reopened": rating is not None and rating.satisfaction == Satisfaction.UNSATISFIED,
+        "track_url": reverse("public:track_detail", args=[petition.tracking_code]),
+    }
+    return render(request, "petitions/public/rated.html", context)

@@ -1,0 +1,43 @@
+"""Fixed-window counters in Django's cache, for the pages anyone can reach without an account.
+
+A counter is (scope, who, window number); it expires on its own shortly after its window, so
+nothing needs cleaning up. With Redis as the cache the counts are shared by all web workers.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+
+
+def client_ip(request) -> str:
+    # Only REMOTE_ADDR: X-Forwarded-For is typed by the client and would let anyone reset
+    # their own counter. Behind a proxy, the proxy must set REMOTE_ADDR (e.g. via uWSGI/ASGI).
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _key(scope: str, who: str, window: int) -> str:
+    return f"ratelimit:{scope}:{who}:{int(time.time() // window)}"
+
+
+def count(scope: str, who: str, *, window: int) -> int:
+    """How many hits this window has seen so far."""
+    return int(cache.get(_key(scope, who, window), 0))
+
+
+def exceeded(scope: str, who: str, *, limit: int, window: int) -> bool:
+    """True when the limit is already used up (the next hit would be one too many)."""
+    return count(scope, who, window=window) >= limit
+
+
+def hit(scope: str, who: str, *, window: int) -> int:
+    """Count one hit and return the new count."""
+    key = _key(scope, who, window)
+    # add() is a no-op when the key exists, so concurrent first hits do not reset each other.
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window + 5)
+        return 1
