@@ -1,8 +1,28 @@
+"""The clerk dashboard: overview, drill-down, league tables, overdue list, map, monthly report."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.roles import roles_of
+from core.workdays import Calendar
+
+from . import selectors
+from .forms import OutlineForm, PeriodForm
+from .models import RegionOutline, as_feature_collection
 
 
 @login_required
@@ -18,3 +38,319 @@ def home(request):
     if roles.is_handler:
         return redirect("petitions:department_cases")
     return render(request, "core/no_role.html", {"admin_url": reverse("admin:index")})
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _require_clerk(request) -> None:
+    """Region dashboards are for administrators and clerks; anyone else has no business here."""
+    roles = roles_of(request.user)
+    if not (roles.is_admin or roles.is_clerk):
+        raise PermissionDenied
+
+
+def _period(request, *, with_region: bool = True):
+    """(form, region, start, end) from the GET parameters; bad input keeps the defaults."""
+    # The picker offers areas down to districts; streets and stations are reached by drilling down.
+    regions = selectors.dashboard_regions(request.user).filter(
+        level__in=["province", "city", "district"]
+    )
+    form = PeriodForm(request.GET or None, regions=regions, with_region=with_region)
+    today = timezone.localdate()
+    from .forms import period_bounds
+
+    start, end = period_bounds("month", today)
+    region = None
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        region = form.cleaned_data.get("region")
+    if with_region and region is None:
+        defaults = selectors.default_regions(request.user)
+        region = defaults[0] if defaults else None
+    return form, region, start, end
+
+
+def _period_query(request) -> str:
+    """The period part of the current query string, carried on drill-down links."""
+    keep = request.GET.copy()
+    keep.pop("region", None)
+    keep.pop("page", None)
+    return keep.urlencode()
+
+
+def _links(params: dict, start: dt.date, end: dt.date) -> dict:
+    """Links from each figure to the petitions list filtered to the cases behind it."""
+    base = {**params, "submitted_from": start.isoformat(), "submitted_to": end.isoformat()}
+    url = selectors.cases_url
+    return {
+        "collected": url(**base),
+        "accepted": url(**base),  # the list has no "accepted or later" status filter
+        "declined": url(**base, status="declined"),
+        "merged": url(**base, status="merged"),
+        "assigned": url(**base, assigned="1"),
+        "replied": url(**base, replied="1"),
+        "closed": url(**base, status="closed"),
+        "unsatisfied": url(**base, satisfaction="unsatisfied"),
+        "reopened": url(**base, reopened="1"),
+        "overdue_now": url(**params, overdue="1"),
+    }
+
+
+def _with_links(rows: list[dict], start, end) -> list[dict]:
+    for r in rows:
+        r["links"] = _links(r["params"], start, end)
+    return rows
+
+
+def _charts(data: dict) -> dict:
+    f = data["figures"]
+    return {
+        "trend": data["trend"],
+        "categories": [
+            {"name": c["name"] or _("Uncategorised"), "value": c["collected"]}
+            for c in data["categories"]
+        ],
+        "tiers": [
+            {"name": t["name"] or _("Not triaged"), "value": t["collected"]} for t in data["tiers"]
+        ],
+        "funnel": [
+            {"name": _("Collected"), "value": f.collected},
+            {"name": _("Accepted"), "value": f.accepted},
+            {"name": _("Assigned"), "value": f.assigned},
+            {"name": _("Replied"), "value": f.replied},
+            {"name": _("Closed"), "value": f.closed},
+        ],
+        "labels": {
+            "collected": _("Collected"),
+            "replied": _("Replied"),
+            "closed": _("Closed"),
+        },
+    }
+
+
+def _scope_context(request, *, region=None, station=None, start, end) -> dict:
+    data = selectors.dashboard(start, end, region=region, station=station)
+    params = {"station": station.pk} if station else {"region": region.pk}
+    return {
+        "data": data,
+        "figures": data["figures"],
+        "links": _links(params, start, end),
+        "charts": _charts(data),
+        "start": start,
+        "end": end,
+        "period_query": _period_query(request),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+@require_GET
+@login_required
+def overview(request):
+    """The clerk's dashboard for one region and period."""
+    _require_clerk(request)
+    form, region, start, end = _period(request)
+    if region is None:
+        return render(request, "reports/no_region.html", {"form": form})
+    context = _scope_context(request, region=region, start=start, end=end)
+    children = _with_links(selectors.children_figures(region, start, end), start, end)
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            **context,
+            "form": form,
+            "region": region,
+            "children": children,
+            "ancestors": region.ancestors(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def region(request, pk: int):
+    """One region's figures and the same figures per child region (or station)."""
+    region = selectors.region_or_404(request.user, pk)
+    form, _r, start, end = _period(request, with_region=False)
+    context = _scope_context(request, region=region, start=start, end=end)
+    children = _with_links(selectors.children_figures(region, start, end), start, end)
+    visible = set(
+        selectors.dashboard_regions(request.user)
+        .filter(pk__in=[a.pk for a in region.ancestors()])
+        .values_list("pk", flat=True)
+    )
+    ancestors = [(a, a.pk in visible) for a in region.ancestors()]
+    return render(
+        request,
+        "reports/region.html",
+        {**context, "form": form, "region": region, "children": children, "ancestors": ancestors},
+    )
+
+
+@require_GET
+@login_required
+def station(request, pk: int):
+    """One station's figures (clerks of its area, administrators, and the station's staff)."""
+    station = get_object_or_404(
+        selectors.figure_stations(request.user).select_related("region"), pk=pk
+    )
+    form, _r, start, end = _period(request, with_region=False)
+    context = _scope_context(request, station=station, start=start, end=end)
+    region_link = selectors.dashboard_regions(request.user).filter(pk=station.region_id).exists()
+    return render(
+        request,
+        "reports/station.html",
+        {**context, "form": form, "station": station, "region_link": region_link},
+    )
+
+
+@require_GET
+@login_required
+def departments(request):
+    """Department league table for the chosen region and period."""
+    _require_clerk(request)
+    form, region, start, end = _period(request)
+    rows = selectors.department_table(request.user, region, start, end) if region else []
+    for r in rows:
+        r["links"] = {
+            "assigned": selectors.cases_url(
+                department=r["object"].pk,
+                assigned_from=start.isoformat(),
+                assigned_to=end.isoformat(),
+            ),
+            "overdue_now": selectors.cases_url(department=r["object"].pk, overdue="1"),
+        }
+    deputies = selectors.deputy_ranking(region, start, end) if region else []
+    return render(
+        request,
+        "reports/departments.html",
+        {
+            "form": form,
+            "region": region,
+            "rows": rows,
+            "deputies": deputies,
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@require_GET
+@login_required
+def stations_ranking(request):
+    """Stations of the region ranked by opinions collected."""
+    _require_clerk(request)
+    form, region, start, end = _period(request)
+    rows = _with_links(selectors.station_ranking(region, start, end), start, end) if region else []
+    return render(
+        request,
+        "reports/stations_ranking.html",
+        {
+            "form": form,
+            "region": region,
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "period_query": _period_query(request),
+        },
+    )
+
+
+@require_GET
+@login_required
+def overdue(request):
+    """Open cases past their deadline, most days late first."""
+    _require_clerk(request)
+    form, region, _start, _end = _period(request)
+    page = None
+    if region is not None:
+        page = Paginator(selectors.overdue_list(region), 50).get_page(request.GET.get("page"))
+        cal = Calendar()
+        today = timezone.localdate()
+        for p in page.object_list:
+            p.days_late = cal.working_days_between(p.deadline, today)
+    return render(request, "reports/overdue.html", {"form": form, "region": region, "page": page})
+
+
+@require_GET
+@login_required
+def station_map(request):
+    """Stations as points coloured by activity, over the region outline when one is uploaded."""
+    _require_clerk(request)
+    form, region, start, end = _period(request)
+    points, outline = [], None
+    if region is not None:
+        stations = list(
+            selectors.figure_stations(request.user)
+            .filter(region__path__startswith=region.path)
+            .only("pk", "name", "latitude", "longitude")
+        )
+        points = selectors.map_points(stations, start, end)
+        found = RegionOutline.objects.filter(region=region).first()
+        if found is not None:
+            outline = as_feature_collection(json.loads(found.geojson))
+    map_data = {
+        "points": points,
+        "outline": outline,
+        "name": region.code if region else "",
+        "label": _("Opinions collected"),
+    }
+    return render(
+        request,
+        "reports/map.html",
+        {
+            "form": form,
+            "region": region,
+            "map_data": map_data,
+            "count": len(points),
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def map_upload(request):
+    """The administrator uploads a region outline (GeoJSON) for the offline map."""
+    if not roles_of(request.user).is_admin:
+        raise PermissionDenied
+    form = OutlineForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        RegionOutline.objects.update_or_create(
+            region=form.cleaned_data["region"], defaults={"geojson": form.cleaned_data["geojson"]}
+        )
+        messages.success(request, _("The outline was saved."))
+        return redirect(f"{reverse('reports:map')}?region={form.cleaned_data['region'].pk}")
+    return render(request, "reports/map_upload.html", {"form": form})
+
+
+@require_GET
+@login_required
+def monthly(request, pk: int, year: int, month: int):
+    """A printable A4 monthly report for one region."""
+    region = selectors.region_or_404(request.user, pk)
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise Http404
+    start = dt.date(year, month, 1)
+    end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    data = selectors.dashboard(start, end, region=region)
+    children = _with_links(selectors.children_figures(region, start, end), start, end)
+    return render(
+        request,
+        "reports/monthly.html",
+        {
+            "region": region,
+            "figures": data["figures"],
+            "charts": _charts(data),
+            "start": start,
+            "end": end,
+            "children": children,
+            "data": data,
+        },
+    )

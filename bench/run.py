@@ -1,0 +1,492 @@
+"""Benchmark at province scale: seed, build rollups, time the pages that must stay fast.
+
+    createdb -h 127.0.0.1 -U postgres liaison_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison_bench \
+        .venv/bin/python bench/run.py --petitions 1000000
+
+Prints a table of: (a) dashboard server time vs the raw time of its own SQL, (b) queries per
+list page at ~10 / 1k / 100k rows in scope, (c) the deadline sweep vs one SQL UPDATE over the
+same rows, (d) tracking-code lookup p50/p95, (e) peak RSS of a 100k-row XlsxWriter export.
+Seeding is skipped when the database already holds enough petitions (--reseed to add more).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from core.codes import random_code  # noqa: E402
+from petitions.choices import UNDER_DEADLINE, Channel, Satisfaction, Status, Tier  # noqa: E402
+from petitions.models import Category, Petition, Reception  # noqa: E402
+from reports import rollups, selectors  # noqa: E402
+from stations.models import Department, Region, Station  # noqa: E402
+
+ROWS: list[tuple[str, str, str]] = []
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def result(name: str, value: str, goal: str = "") -> None:
+    ROWS.append((name, value, goal))
+    say(f"  {name}: {value} {goal}")
+
+
+def timed(fn, repeat: int = 1) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeding
+
+
+def seed_registry(stations: int, deputies: int) -> None:
+    from deputies.models import Deputy
+    from stations import demo as stations_demo
+
+    have = Station.objects.count()
+    if have < stations:
+        say(f"seeding {stations - have} stations …")
+        stations_demo.scale(stations - have)
+    if not Department.objects.exists():
+        for d in Region.objects.filter(level="district")[:200]:
+            Department.objects.get_or_create(region=d, name=f"{d.name}住建局")
+    if not Category.objects.exists():
+        for i, name in enumerate(
+            ["城乡建设", "交通出行", "教育", "医疗卫生", "社会保障", "环境保护", "其他"]
+        ):
+            Category.objects.create(name=name, order=i)
+    have = Deputy.objects.count()
+    if have < deputies:
+        from deputies import demo as deputies_demo
+
+        say(f"seeding {deputies - have} deputies …")
+        deputies_demo.scale(deputies - have)
+
+
+def _copy_value(v) -> str:
+    if v is None:
+        return r"\N"
+    if isinstance(v, bool):
+        return "t" if v else "f"
+    if isinstance(v, dt.datetime):
+        return v.isoformat()
+    return str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+
+def seed_petitions(count: int, seed: int = 11) -> None:
+    """COPY ``count`` petitions spread over two years, in every state of the loop."""
+    rng = random.Random(seed)
+    stations = list(Station.objects.values_list("pk", "region__path"))
+    paths = {p for _s, p in stations}
+    departments: dict[str, list[int]] = {}
+    for pk, path in Department.objects.values_list("pk", "region__path"):
+        departments.setdefault(path, []).append(pk)
+    # A station's cases go to a department of its district (or any, when it has none).
+    all_departments = [d for ids in departments.values() for d in ids]
+    dept_for = {}
+    for path in paths:
+        parts = path.strip("/").split("/")
+        found = []
+        for i in range(len(parts), 0, -1):
+            found = departments.get("/" + "/".join(parts[:i]) + "/", [])
+            if found:
+                break
+        dept_for[path] = found or all_departments
+    categories = list(Category.objects.values_list("pk", flat=True))
+    from deputies.models import Deputy
+
+    deputy_ids = list(Deputy.objects.values_list("pk", flat=True)[:200000]) or [None]
+    fields = [f for f in Petition._meta.concrete_fields if not f.primary_key]
+    columns = [f.column for f in fields]
+    now = timezone.now()
+    tz = timezone.get_current_timezone()
+    start = now - dt.timedelta(days=730)
+    tiers = [Tier.COMMUNITY, Tier.STREET, Tier.SUGGESTION]
+    statuses = [
+        (Status.CLOSED, 60),
+        (Status.FEEDBACK_GIVEN, 4),
+        (Status.REPLIED, 4),
+        (Status.HANDLING, 8),
+        (Status.ASSIGNED, 3),
+        (Status.TRIAGED, 3),
+        (Status.ACCEPTED, 3),
+        (Status.SUBMITTED, 5),
+        (Status.DECLINED, 6),
+        (Status.MERGED, 4),
+    ]
+    population = [s for s, w in statuses for _ in range(w)]
+    sat = [Satisfaction.SATISFIED] * 8 + [Satisfaction.BASIC] * 2 + [Satisfaction.UNSATISFIED]
+    done, chunk = 0, 100_000
+    table = Petition._meta.db_table
+    t0 = time.perf_counter()
+    while done < count:
+        n = min(chunk, count - done)
+        buf = io.StringIO()
+        for _ in range(n):
+            station, path = stations[rng.randrange(len(stations))]
+            submitted = start + dt.timedelta(seconds=rng.randrange(730 * 86400))
+            status = population[rng.randrange(len(population))]
+            v = {
+                "tracking_code": random_code(14),
+                "status": status,
+                "version": 1,
+                "channel": Channel.RECEPTION,
+                "station_id": station,
+                "deputy_id": deputy_ids[rng.randrange(len(deputy_ids))],
+                "reception_id": None,
+                "is_anonymous": False,
+                "constituent_name": "张三",
+                "phone": "13800000000",
+                "address": "",
+                "id_hash": "",
+                "id_last4": "",
+                "title": "路灯不亮",
+                "content": "小区门口路灯坏了",
+                "category_id": None,
+                "location_text": "",
+                "consent_at": None,
+                "idempotency_key": None,
+                "created_by_id": None,
+                "submitted_at": submitted,
+                "accepted_at": None,
+                "decline_reason": "",
+                "merged_into_id": None,
+                "urgency": "normal",
+                "tier": "",
+                "lead_department_id": None,
+                "assigned_at": None,
+                "deadline": None,
+                "escalation": 0,
+                "reopen_count": 0,
+                "replied_at": None,
+                "reply_summary": "",
+                "feedback_at": None,
+                "feedback_method": "",
+                "satisfaction": "",
+                "closed_at": None,
+                "closed_unrated": False,
+            }
+            if status not in (Status.SUBMITTED, Status.DECLINED, Status.MERGED):
+                v["accepted_at"] = submitted + dt.timedelta(hours=5)
+            if status not in (Status.SUBMITTED, Status.ACCEPTED, Status.DECLINED, Status.MERGED):
+                v["category_id"] = categories[rng.randrange(len(categories))]
+                v["tier"] = tiers[rng.randrange(3)]
+            if status in (
+                Status.ASSIGNED,
+                Status.HANDLING,
+                Status.REPLIED,
+                Status.FEEDBACK_GIVEN,
+                Status.CLOSED,
+            ):
+                ids = dept_for[path]
+                v["lead_department_id"] = ids[rng.randrange(len(ids))]
+                v["assigned_at"] = submitted + dt.timedelta(days=1)
+                v["deadline"] = (v["assigned_at"] + dt.timedelta(days=21)).astimezone(tz).date()
+            if status in (Status.REPLIED, Status.FEEDBACK_GIVEN, Status.CLOSED):
+                v["replied_at"] = v["assigned_at"] + dt.timedelta(hours=rng.randrange(2, 30 * 24))
+                v["reply_summary"] = "已处理"
+            if status in (Status.FEEDBACK_GIVEN, Status.CLOSED):
+                v["feedback_at"] = v["replied_at"] + dt.timedelta(days=1)
+                v["feedback_method"] = "phone"
+            if status == Status.CLOSED:
+                v["closed_at"] = v["feedback_at"] + dt.timedelta(days=1)
+                if rng.random() < 0.1:
+                    v["closed_unrated"] = True
+                else:
+                    v["satisfaction"] = sat[rng.randrange(len(sat) - 1)]
+                    v["reopen_count"] = 1 if rng.random() < 0.05 else 0
+            buf.write("\t".join(_copy_value(v[f.attname]) for f in fields) + "\n")
+        buf.seek(0)
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
+        done += n
+        say(f"  {done}/{count} petitions ({time.perf_counter() - t0:.0f} s)")
+    with connection.cursor() as cur:
+        cur.execute(f"ANALYZE {table}")
+    result(
+        "seed petitions (COPY)",
+        f"{count} in {time.perf_counter() - t0:.1f} s",
+        "goal < 300 s for 1M",
+    )
+
+
+def seed_receptions(per_station: int = 6) -> None:
+    if Reception.objects.exists():
+        return
+    rng = random.Random(3)
+    now = timezone.now()
+    rows = [
+        Reception(
+            station_id=s,
+            held_at=now - dt.timedelta(days=rng.randrange(700)),
+            constituents_count=rng.randrange(3, 40),
+        )
+        for s in Station.objects.values_list("pk", flat=True)
+        for _ in range(per_station)
+    ]
+    Reception.objects.bulk_create(rows, batch_size=5000)
+
+
+# ---------------------------------------------------------------------------------------------
+# Measurements
+
+
+def _region_counts() -> dict[int, int]:
+    """Petitions per region (from the rollups: a region counts its whole subtree)."""
+    per_path = dict(
+        rollups.PetitionDailyRollup.objects.values("region_path")
+        .annotate(n=django.db.models.Sum("collected"))
+        .values_list("region_path", "n")
+        .order_by()
+    )
+    out: dict[str, int] = {}
+    for path, n in per_path.items():
+        parts = path.strip("/").split("/")
+        for i in range(1, len(parts) + 1):
+            key = "/" + "/".join(parts[:i]) + "/"
+            out[key] = out.get(key, 0) + n
+    ids = dict(Region.objects.filter(path__in=out).values_list("path", "pk"))
+    return {ids[p]: n for p, n in out.items() if p in ids}
+
+
+def _closest(counts: dict[int, int], target: int) -> tuple[Region, int]:
+    pk = min(counts, key=lambda k: (abs(counts[k] - target), -counts[k]))
+    return Region.objects.get(pk=pk), counts[pk]
+
+
+def measure_dashboard(client: Client, region: Region, n: int) -> None:
+    today = timezone.localdate()
+    start, end = dt.date(today.year, 1, 1), today
+    url = reverse("reports:overview") + f"?region={region.pk}&period=year"
+    client.get(url)  # warm
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    page = timed(lambda: client.get(url), 15)
+    selector = timed(lambda: selectors.dashboard(start, end, region=region), 15)
+    rollup_sql = [s for s in sqls if "reports_" in s or "petitions_petition" in s]
+
+    def raw():
+        with connection.cursor() as cur:
+            for s in rollup_sql:
+                cur.execute(s)
+                cur.fetchall()
+
+    raw_times = timed(raw, 15)
+    med = statistics.median
+    result(
+        f"(a) dashboard page, {region.name} ({n} petitions), year",
+        f"{med(page):.1f} ms median",
+        "goal < 100 ms",
+    )
+    result("(a) dashboard figures (selector)", f"{med(selector):.1f} ms median")
+    result(
+        "(a) raw time of its own figure SQL",
+        f"{med(raw_times):.1f} ms median",
+        f"ratio {med(selector) / max(med(raw_times), 0.01):.2f}× (goal ≤ 1.5×)",
+    )
+    result("(a) queries of the dashboard page", str(len(sqls)))
+
+
+def measure_queries(client: Client, counts: dict[int, int]) -> None:
+    pages = [
+        "reports:overview",
+        "reports:departments",
+        "reports:stations_ranking",
+        "reports:overdue",
+        "reports:map",
+    ]
+    for target in (10, 1_000, 100_000):
+        region, n = _closest(counts, target)
+        cells = []
+        for name in pages:
+            url = reverse(name) + f"?region={region.pk}&period=year"
+            with CaptureQueriesContext(connection) as ctx:
+                r = client.get(url)
+            cells.append(
+                f"{name.split(':')[1]}={len(ctx.captured_queries)}"
+                + ("" if r.status_code == 200 else f"!{r.status_code}")
+            )
+        url = reverse("reports:region", args=[region.pk]) + "?period=year"
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        cells.append(f"region={len(ctx.captured_queries)}")
+        result(f"(b) queries per page, {region.name} ~{n} rows", ", ".join(cells))
+
+
+def measure_sweep() -> None:
+    from petitions import tasks as petition_tasks
+
+    today = timezone.localdate()
+    overdue = Petition.objects.filter(status__in=list(UNDER_DEADLINE), deadline__lt=today).count()
+    cutoff = today
+
+    def single_update():
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {Petition._meta.db_table} SET escalation = 1, version = version + 1 "
+                "WHERE status IN %s AND deadline < %s AND escalation < 1",
+                [tuple(UNDER_DEADLINE), cutoff],
+            )
+            transaction.set_rollback(True)
+
+    update_ms = timed(single_update)[0]
+    sweep_ms = (
+        timed(lambda: petition_tasks.run_sweep(today))[0]
+        if hasattr(petition_tasks, "run_sweep")
+        else float("nan")
+    )
+    result(
+        f"(c) deadline sweep over {overdue} overdue cases",
+        f"{sweep_ms:.0f} ms",
+        f"vs one UPDATE {update_ms:.0f} ms: {sweep_ms / max(update_ms, 0.01):.1f}× (goal ≤ 2×)",
+    )
+
+
+def measure_lookup() -> None:
+    codes = (
+        list(Petition.objects.order_by("?").values_list("tracking_code", flat=True)[:1000])
+        if Petition.objects.count() < 200_000
+        else [
+            c
+            for c in Petition.objects.filter(
+                pk__in=[
+                    random.randrange(
+                        1,
+                        Petition.objects.order_by("-pk").values_list("pk", flat=True).first() or 1,
+                    )
+                    for _ in range(1000)
+                ]
+            ).values_list("tracking_code", flat=True)
+        ]
+    )
+    times = []
+    for code in codes:
+        t = time.perf_counter()
+        Petition.objects.filter(tracking_code=code).select_related("station").first()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p50 = times[len(times) // 2]
+    p95 = times[int(len(times) * 0.95) - 1]
+    result(
+        f"(d) tracking-code lookup ({len(times)} codes)",
+        f"p50 {p50:.2f} ms, p95 {p95:.2f} ms",
+        "goal p95 ≤ 20 ms",
+    )
+
+
+EXPORT_SCRIPT = r"""
+import os, sys, resource, tempfile
+sys.path.insert(0, {root!r})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import django; django.setup()
+from core.excel import write_xlsx
+from petitions.models import Petition
+rows = (
+    [p.tracking_code, p.station.name, p.title, p.content, p.get_status_display(), p.submitted_at.isoformat()]
+    for p in Petition.objects.select_related("station").order_by("pk")[:{rows}].iterator(chunk_size=2000)
+)
+path = os.path.join(tempfile.mkdtemp(), "export.xlsx")
+n = write_xlsx(path, ["编号", "联络站", "标题", "内容", "状态", "提交时间"], rows)
+print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, os.path.getsize(path))
+"""
+
+
+def measure_export(rows: int = 100_000) -> None:
+    code = EXPORT_SCRIPT.format(root=str(ROOT), rows=rows)
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    n, rss_kb, size = out.stdout.split()[-3:]
+    result(
+        f"(e) export of {n} rows (XlsxWriter constant memory)",
+        f"peak RSS {int(rss_kb) / 1024:.0f} MB, {time.perf_counter() - t:.1f} s, {int(size) / 1e6:.1f} MB file",
+        "goal ≤ 150 MB",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--petitions", type=int, default=20_000)
+    parser.add_argument(
+        "--stations", type=int, default=0, help="default: petitions / 100, 50..10000"
+    )
+    parser.add_argument("--deputies", type=int, default=0, help="default: petitions / 10, ≤ 100000")
+    parser.add_argument("--reseed", action="store_true", help="add petitions even if some exist")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        say("warning: not PostgreSQL (set DATABASE_URL); COPY seeding needs PostgreSQL")
+        sys.exit(2)
+    stations = args.stations or min(10_000, max(50, args.petitions // 100))
+    deputies = args.deputies or min(100_000, max(100, args.petitions // 10))
+    call_command("migrate", verbosity=0)
+    seed_registry(stations, deputies)
+    have = Petition.objects.count()
+    if args.reseed or have < args.petitions:
+        seed_petitions(args.petitions - (0 if args.reseed else have))
+    seed_receptions()
+    say("building rollups …")
+    written = 0
+    t = timed(lambda: None)
+    t0 = time.perf_counter()
+    written = rollups.rebuild_all()
+    result("rollup rebuild (reconcile all)", f"{written} rows in {time.perf_counter() - t0:.1f} s")
+    del t
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE reports_petitiondailyrollup; ANALYZE reports_receptiondailyrollup")
+
+    from django.contrib.auth import get_user_model
+
+    admin, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client()
+    client.force_login(admin)
+    counts = _region_counts()
+    big, n = max(counts.items(), key=lambda kv: kv[1])
+    measure_dashboard(client, Region.objects.get(pk=big), n)
+    # a city-sized region too (the one closest to 1/10 of the data)
+    city, n_city = _closest(counts, max(counts.values()) // 10)
+    measure_dashboard(client, city, n_city)
+    measure_queries(client, counts)
+    measure_lookup()
+    measure_sweep()
+    measure_export(min(100_000, Petition.objects.count()))
+
+    width = max(len(r[0]) for r in ROWS)
+    say("\n" + "=" * 100)
+    for name, value, goal in ROWS:
+        say(f"{name.ljust(width)}  {value}  {goal}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""Beat schedules for ledgers and notices (merged into ``reports.schedules``)."""
+
+from core.schedules import Schedule
+
+SCHEDULES = [
+    # Daily, so a missed run catches up the next night; publishing is idempotent.
+    Schedule(
+        name="reports: publish progress notices",
+        task="reports.ledger_tasks.publish_due_notices",
+        minute="20",
+        hour="2",
+    ),
+]

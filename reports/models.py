@@ -1,0 +1,191 @@
+"""Rollups, snapshots and map outlines behind the clerk dashboard.
+
+The rollup tables are derived data: ``reports.rollups`` refreshes them from the petitions and
+receptions tables (incrementally from the event stream, and nightly for a whole range), so
+they can always be rebuilt and are never edited by hand.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from petitions.models import Category
+from stations.models import Region, Station
+
+
+class PetitionDailyRollup(models.Model):
+    """Where the petitions submitted at one station on one day stand now, per category and tier.
+
+    Every counter is keyed by the *submission* day: see ``reports.rollups`` for the meaning of
+    each figure.
+    """
+
+    day = models.DateField()
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    # A copy of the station's region path so a region's figures are one prefix scan, no join.
+    region_path = models.CharField(max_length=255)
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    tier = models.CharField(max_length=12, blank=True)
+
+    collected = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    declined = models.PositiveIntegerField(default=0)
+    merged = models.PositiveIntegerField(default=0)
+    assigned = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    replied_on_time = models.PositiveIntegerField(default=0)
+    reply_seconds = models.BigIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basic = models.PositiveIntegerField(default=0)
+    unsatisfied = models.PositiveIntegerField(default=0)
+    unrated_closed = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # Region figures: path prefix (LIKE 'x%' needs pattern ops on PostgreSQL) then days.
+            models.Index(
+                fields=["region_path", "day"],
+                name="rollup_region_day_idx",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+            models.Index(fields=["station", "day"], name="rollup_station_day_idx"),
+            models.Index(fields=["day"], name="rollup_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.station_id} {self.category_id} {self.tier}"
+
+
+class ReceptionDailyRollup(models.Model):
+    """Receptions held and constituents received at one station on one day."""
+
+    day = models.DateField()
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    region_path = models.CharField(max_length=255)
+    receptions = models.PositiveIntegerField(default=0)
+    constituents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["station", "day"], name="reception_rollup_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["region_path", "day"],
+                name="rrollup_region_day_idx",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.station_id}: {self.receptions}"
+
+
+class Watermark(models.Model):
+    """How far an incremental job has read a table (the highest id already applied)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_id}"
+
+
+def validate_geojson(text: str) -> dict:
+    """Parse an outline and check it is a GeoJSON FeatureCollection, Feature or (Multi)Polygon."""
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(
+            _("The file is not valid JSON: %(error)s"), params={"error": exc}
+        ) from exc
+    if not isinstance(data, dict):
+        raise ValidationError(_("A GeoJSON outline must be a JSON object."))
+    kind = data.get("type")
+    polygons = ("Polygon", "MultiPolygon")
+    if kind == "FeatureCollection":
+        features = data.get("features")
+        if not isinstance(features, list) or not features:
+            raise ValidationError(_("The FeatureCollection has no features."))
+        geometries = [(f or {}).get("geometry") or {} for f in features if isinstance(f, dict)]
+    elif kind == "Feature":
+        geometries = [data.get("geometry") or {}]
+    elif kind in polygons:
+        geometries = [data]
+    else:
+        raise ValidationError(
+            _(
+                "Expected a GeoJSON FeatureCollection, Feature, Polygon or MultiPolygon, got %(kind)s."
+            ),
+            params={"kind": kind or "?"},
+        )
+    if not geometries or any(g.get("type") not in polygons for g in geometries):
+        raise ValidationError(_("Every feature must be a Polygon or MultiPolygon."))
+    if any(not isinstance(g.get("coordinates"), list) or not g["coordinates"] for g in geometries):
+        raise ValidationError(_("A polygon has no coordinates."))
+    return data
+
+
+def as_feature_collection(data: dict) -> dict:
+    """ECharts' registerMap wants a FeatureCollection; wrap a bare Feature or geometry."""
+    if data.get("type") == "FeatureCollection":
+        return data
+    if data.get("type") == "Feature":
+        return {"type": "FeatureCollection", "features": [data]}
+    return {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {}, "geometry": data}],
+    }
+
+
+class RegionOutline(models.Model):
+    """A region's outline (GeoJSON) uploaded by the administrator for the offline station map."""
+
+    region = models.OneToOneField(
+        Region, on_delete=models.CASCADE, related_name="outline", verbose_name=_("region")
+    )
+    geojson = models.TextField(_("GeoJSON"))
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("region outline")
+        verbose_name_plural = _("region outlines")
+
+    def __str__(self) -> str:
+        return str(self.region)
+
+    def clean(self) -> None:
+        validate_geojson(self.geojson)
+
+
+class MonthlyReport(models.Model):
+    """A snapshot of one region's figures for one month, prepared on the 1st of the next month."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="monthly_reports")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    figures = models.JSONField(default=dict)
+    prepared_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "month"], name="monthly_report_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}-{self.month:02d}"
+
+
+from .ledger_models import DeputyActivity, ExportJob, ProgressNotice  # noqa: E402,F401

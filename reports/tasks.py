@@ -1,0 +1,37 @@
+"""Celery tasks of the reports app: rollup maintenance and the monthly reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import rollups
+
+
+@shared_task
+def apply_new_events(settle_seconds: int = 5) -> int:
+    """Fold new petition events and receptions into the rollups (every minute; safe to repeat)."""
+    return rollups.apply_new_events(settle_seconds=settle_seconds)
+
+
+@shared_task
+def reconcile_rollups(days: int = 400, start: str | None = None, end: str | None = None) -> int:
+    """Rebuild the rollups of a date range from the raw tables (nightly: the last ``days``)."""
+    last = dt.date.fromisoformat(end) if end else timezone.localdate()
+    first = dt.date.fromisoformat(start) if start else last - dt.timedelta(days=days)
+    return rollups.reconcile(first, last)
+
+
+@shared_task
+def prepare_monthly_reports(today: str | None = None) -> int:
+    """On the 1st: snapshot last month's figures for each clerk's region and notify the clerk."""
+    from .monthly import prepare_monthly_reports as prepare
+
+    return prepare(dt.date.fromisoformat(today) if today else timezone.localdate())
+
+
+# Ledger exports and progress notices live in their own module; importing it here is what makes
+# the worker (which autodiscovers only reports.tasks) register them.
+from .ledger_tasks import publish_due_notices, run_export  # noqa: E402,F401

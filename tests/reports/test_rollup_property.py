@@ -1,0 +1,132 @@
+"""Rollups equal the figures computed straight from the petitions, whatever the loop did."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from petitions.choices import Satisfaction, Status, Tier
+from petitions.models import Petition
+from reports import rollups, selectors
+
+from .support import Loop, at
+
+pytestmark = pytest.mark.django_db
+
+ACTIONS = [
+    "accept",
+    "decline",
+    "triage",
+    "assign",
+    "receive",
+    "reply",
+    "feedback",
+    "satisfied",
+    "unsatisfied",
+    "auto_close",
+    "merge",
+    "retriage",
+]
+
+
+def raw_figures(region, start: dt.date, end: dt.date) -> dict:
+    """The dashboard counters computed in Python from the petition rows (an independent oracle)."""
+    out = dict.fromkeys(rollups.COUNTERS, 0)
+    for p in Petition.objects.filter(station__region__path__startswith=region.path):
+        from django.utils import timezone
+
+        if not start <= timezone.localtime(p.submitted_at).date() <= end:
+            continue
+        replied = p.replied_at is not None and p.assigned_at is not None
+        out["collected"] += 1
+        out["accepted"] += p.status not in (Status.SUBMITTED, Status.DECLINED, Status.MERGED)
+        out["declined"] += p.status == Status.DECLINED
+        out["merged"] += p.status == Status.MERGED
+        out["assigned"] += p.assigned_at is not None
+        out["replied"] += replied
+        out["replied_on_time"] += replied and timezone.localtime(p.replied_at).date() <= p.deadline
+        out["reply_seconds"] += (
+            int((p.replied_at - p.assigned_at).total_seconds()) if replied else 0
+        )
+        out["closed"] += p.status == Status.CLOSED
+        out["satisfied"] += p.satisfaction == Satisfaction.SATISFIED
+        out["basic"] += p.satisfaction == Satisfaction.BASIC
+        out["unsatisfied"] += p.satisfaction == Satisfaction.UNSATISFIED
+        out["unrated_closed"] += p.status == Status.CLOSED and p.closed_unrated
+        out["reopened"] += p.reopen_count
+    return out
+
+
+def _try(loop: Loop, action: str, p: Petition, other: Petition):
+    """Take the action if the loop allows it now; illegal moves are simply skipped."""
+    from django.core.exceptions import ValidationError
+
+    from petitions.services import PetitionError
+
+    steps = {
+        "accept": loop.accept,
+        "decline": loop.decline,
+        "assign": loop.assign,
+        "receive": loop.receive,
+        "reply": loop.reply,
+        "feedback": loop.feedback,
+        "auto_close": loop.auto_close,
+        "triage": lambda x: loop.triage(x, Tier.STREET),
+        "retriage": lambda x: loop.triage(x, Tier.SUGGESTION),
+        "satisfied": lambda x: loop.rate(x, Satisfaction.SATISFIED),
+        "unsatisfied": lambda x: loop.rate(x, Satisfaction.UNSATISFIED),
+        "merge": lambda x: loop.merge(x, other),
+    }
+    try:
+        steps[action](p)
+    except (PetitionError, ValidationError):
+        pass
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    script=st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from(ACTIONS), st.integers(1, 28)),
+        min_size=1,
+        max_size=25,
+    ),
+    apply_every=st.integers(1, 10),
+)
+def test_it_keeps_rollups_equal_to_the_raw_figures(world, script, apply_every):
+    with transaction.atomic():
+        loop = Loop(world)
+        days = [1, 10, 31, 15]
+        cases = []
+        for i, day in enumerate(days):
+            with at(3 if day != 31 else 1, day):  # one case submitted in January
+                cases.append(loop.submit(f"case {i}"))
+        for n, (which, action, day) in enumerate(script):
+            with at(4, day):
+                p = Petition.objects.get(pk=cases[which].pk)
+                _try(loop, action, p, cases[(which + 1) % len(cases)])
+            if n % apply_every == 0:
+                rollups.apply_new_events(batch=4)
+        rollups.apply_new_events(batch=4)
+        for period in [
+            (dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+            (dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+        ]:
+            got = selectors.dashboard(*period, region=world.city)["figures"].counts
+            assert got == raw_figures(world.city, *period)
+        before = sorted(
+            rollups.PetitionDailyRollup.objects.values_list(
+                "day", "station_id", "category_id", "tier", *rollups.COUNTERS
+            )
+        )
+        rollups.reconcile(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+        after = sorted(
+            rollups.PetitionDailyRollup.objects.values_list(
+                "day", "station_id", "category_id", "tier", *rollups.COUNTERS
+            )
+        )
+        assert after == before
+        transaction.set_rollback(True)
