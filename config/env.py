@@ -61,6 +61,7 @@ def env_database(name: str) -> dict | None:
         config = environ.Env.db_url_config(raw)
     except Exception as exc:  # environ raises a mix of errors for a malformed URL
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
-    if not config.get("ENGINE"):
-        raise ImproperlyConfigured(f"{name} has an unsupported scheme")
+    # environ passes an unknown scheme through as the engine name; accept Django's own only.
+    if not str(config.get("ENGINE", "")).startswith("django.db.backends."):
+        raise ImproperlyConfigured(f"{name} has an unsupported scheme; use postgres:// or sqlite://")
     return config

@@ -1,5 +1,6 @@
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -12,6 +13,15 @@ from config.celery import app as celery_app
 from .world import build_world
 
 STRICT = os.environ.get("CI_STRICT") == "1"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The named world creates a dozen users per test; real password hashing would dominate.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Assertions read the English msgids; tests of the Chinese interface ask for it explicitly.
+    settings.LANGUAGE_CODE = "en"
 
 
 def skip_or_fail(reason: str) -> None:
@@ -27,6 +37,12 @@ def _eager_celery():
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads and exports of a test land in a temporary folder, never in var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture
@@ -54,15 +70,27 @@ def celery_worker(transactional_db):
     """
     if not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")):
         skip_or_fail("needs DATABASE_URL (PostgreSQL) and REDIS_URL for a real Celery worker")
+    from urllib.parse import quote
+
     settings_dict = connection.settings_dict
+    password = settings_dict.get("PASSWORD") or ""
     db_url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+        f"postgres://{quote(settings_dict['USER'] or '', safe='')}"
+        f"{':' + quote(password, safe='') if password else ''}"
+        f"@{settings_dict['HOST'] or '127.0.0.1'}:"
         f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
     )
     queue = f"test-{os.getpid()}"
+    hostname = f"{queue}@{socket.gethostname()}"
     env = {**os.environ, "DATABASE_URL": db_url, "CELERY_TASK_ALWAYS_EAGER": "false"}
+    # The worker's own default queue must be the test queue too: tasks it queues itself (the
+    # sweep's notices) would otherwise go to "celery", which no worker of this test reads.
+    start = (
+        "import sys; from config.celery import app; "
+        "app.conf.task_default_queue = sys.argv[1]; app.worker_main(sys.argv[2:])"
+    )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+        [sys.executable, "-c", start, queue, "worker", "-Q", queue, "-n", hostname,
          "--concurrency=1", "--pool=solo", "--loglevel=WARNING", "--without-heartbeat",
          "--without-gossip", "--without-mingle"],
         env=env,
@@ -73,7 +101,8 @@ def celery_worker(transactional_db):
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            replies = celery_app.control.ping(timeout=0.5) or []
+            # Only this test's worker: another run's worker on the same Redis must not count.
+            replies = celery_app.control.ping(destination=[hostname], timeout=0.5) or []
             if replies:
                 break
         else:

@@ -13,15 +13,21 @@ from .matrix import Entry
 from .world import ROLES, build_world
 
 MATRIX_MODULES = ["core", "stations", "deputies", "petitions", "reports"]
+# Further matrix modules of an app, as full dotted paths.
+EXTRA_MATRIX_MODULES = [
+    "tests.petitions.public_matrix",
+    "tests.reports.ledger_matrix",
+    "tests.deputies.roster_matrix",
+]
 # Namespaces and names outside the product's own pages.
 IGNORED = {"admin", "set_language"}
 
 
 def all_entries() -> list[Entry]:
     entries: list[Entry] = []
-    for app in MATRIX_MODULES:
+    for name in [f"tests.{app}.matrix" for app in MATRIX_MODULES] + EXTRA_MATRIX_MODULES:
         try:
-            module = importlib.import_module(f"tests.{app}.matrix")
+            module = importlib.import_module(name)
         except ModuleNotFoundError:
             continue
         entries.extend(module.ENTRIES)
