@@ -63,5 +63,7 @@ def env_database(name: str) -> dict | None:
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
     # environ passes an unknown scheme through as the engine name; accept Django's own only.
     if not str(config.get("ENGINE", "")).startswith("django.db.backends."):
-        raise ImproperlyConfigured(f"{name} has an unsupported scheme; use postgres:// or sqlite://")
+        raise ImproperlyConfigured(
+            f"{name} has an unsupported scheme; use postgres:// or sqlite://"
+        )
     return config

@@ -108,8 +108,11 @@ def read_rows(upload: IO[bytes], expected_headers: Sequence[str]) -> Iterable[tu
     for number, values in enumerate(rows, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
-        yield number, {
-            h: ("" if i >= len(values) or values[i] is None else str(values[i]).strip())
-            for h, i in index.items()
-        }
+        yield (
+            number,
+            {
+                h: ("" if i >= len(values) or values[i] is None else str(values[i]).strip())
+                for h, i in index.items()
+            },
+        )
     workbook.close()

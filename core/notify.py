@@ -47,12 +47,16 @@ def notify(
     return message
 
 
-def notify_users(users, *, subject: str, body: str = "", url: str = "", dedupe_key: str = "") -> int:
+def notify_users(
+    users, *, subject: str, body: str = "", url: str = "", dedupe_key: str = ""
+) -> int:
     """In-app message (plus email when the user has one) to each user; returns messages queued."""
     sent = 0
     for user in users:
         key = f"{dedupe_key}:u{user.pk}" if dedupe_key else None
-        if notify(channel=Channel.IN_APP, user=user, subject=subject, body=body, url=url, dedupe_key=key):
+        if notify(
+            channel=Channel.IN_APP, user=user, subject=subject, body=body, url=url, dedupe_key=key
+        ):
             sent += 1
         if user.email:
             notify(

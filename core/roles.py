@@ -57,7 +57,9 @@ def roles_of(user) -> Roles:
         is_admin=user.is_superuser,
         clerk_region_paths=tuple(user.clerk_scopes.values_list("region__path", flat=True)),
         staff_station_ids=frozenset(user.staff_posts.values_list("station_id", flat=True)),
-        handler_department_ids=frozenset(user.handler_posts.values_list("department_id", flat=True)),
+        handler_department_ids=frozenset(
+            user.handler_posts.values_list("department_id", flat=True)
+        ),
         deputy_id=deputy.pk if deputy is not None and deputy.is_active else None,
     )
     user._roles_cache = roles

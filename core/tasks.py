@@ -31,7 +31,10 @@ def deliver(message_id: int) -> bool:
         if message.channel == Channel.IN_APP:
             if message.user_id:
                 Notification.objects.create(
-                    user_id=message.user_id, title=message.subject, body=message.body, url=message.url
+                    user_id=message.user_id,
+                    title=message.subject,
+                    body=message.body,
+                    url=message.url,
                 )
         elif message.channel == Channel.EMAIL:
             link = f"\n\n{settings.PUBLIC_BASE_URL}{message.url}" if message.url else ""

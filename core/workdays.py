@@ -74,7 +74,10 @@ def load_chinese_holidays(years: range | None = None) -> int:
     import chinese_calendar
 
     rows = []
-    for table, is_workday in ((chinese_calendar.holidays, False), (chinese_calendar.workdays, True)):
+    for table, is_workday in (
+        (chinese_calendar.holidays, False),
+        (chinese_calendar.workdays, True),
+    ):
         for day, name in table.items():
             if years is not None and day.year not in years:
                 continue

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.excel import BadWorkbook, ImportReport, RowError, read_rows, write_xlsx, xlsx_bytes
 from stations.models import Station
@@ -32,7 +32,7 @@ from .models import Deputy, StationAssignment, pinyin_keys
 from .selectors import can_manage_deputies, current_assignments, primary_station, shown_phone
 
 COLUMNS = (
-    ("name", gettext_lazy("Name")),
+    ("name", pgettext_lazy("person", "Name")),
     ("gender", gettext_lazy("Gender")),
     ("ethnicity", gettext_lazy("Ethnicity")),
     ("level", gettext_lazy("Level")),

@@ -43,8 +43,12 @@ class Deputy(models.Model):
     photo = models.ImageField(_("photo"), upload_to="deputies/", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="deputy_profile", verbose_name=_("login"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputy_profile",
+        verbose_name=_("login"),
     )
     public_code = models.CharField(
         _("public code"), max_length=12, unique=True, default=_public_code, editable=False

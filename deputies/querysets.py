@@ -23,11 +23,16 @@ class DeputyQuerySet(models.QuerySet):
         if roles.is_clerk:
             station_q |= reduce(
                 or_,
-                (Q(assignments__station__region__path__startswith=p) for p in roles.clerk_region_paths),
+                (
+                    Q(assignments__station__region__path__startswith=p)
+                    for p in roles.clerk_region_paths
+                ),
             )
         if roles.staff_station_ids:
             ids = roles.staff_station_ids
-            station_q |= Q(assignments__station_id__in=ids) | Q(assignments__station__parent_id__in=ids)
+            station_q |= Q(assignments__station_id__in=ids) | Q(
+                assignments__station__parent_id__in=ids
+            )
         if roles.is_clerk or roles.staff_station_ids:
             q |= Q(pk__in=deputy_ids(station_q))
         return self.filter(q)
@@ -42,7 +47,9 @@ class DeputyQuerySet(models.QuerySet):
             return self
         key = text.lower().replace(" ", "")
         return self.filter(
-            Q(name__contains=text) | Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key)
+            Q(name__contains=text)
+            | Q(name_pinyin__startswith=key)
+            | Q(name_initials__startswith=key)
         )
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Frequency(models.TextChoices):
@@ -48,7 +49,7 @@ ATTENDANCE_RECORDED = (
 class SwapStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the other deputy")
     ACCEPTED = "accepted", _("Waiting for station confirmation")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("swap request", "Declined")
     CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected by the station")
     CANCELLED = "cancelled", _("Withdrawn")

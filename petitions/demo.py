@@ -11,7 +11,7 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from deputies.models import Deputy
@@ -204,7 +204,10 @@ def load(stdout=None) -> list[Petition]:
     if dai is not None and dai not in deputies:
         deputies.insert(0, dai)
     with transaction.atomic():
-        return _load(stdout, staff, handler, station, department, deputies)
+        made = _load(stdout, staff, handler, station, department, deputies)
+    with transaction.atomic():
+        made += load_background(stdout, skip_station=station)
+    return made
 
 
 def _load(stdout, staff, handler, station, department, deputies) -> list[Petition]:
@@ -339,8 +342,19 @@ def _backdate(p: Petition, days: int, now, target) -> None:
         PetitionEvent.objects.filter(pk=pk).update(created_at=now - shift + step * i)
     settle = dt.timedelta(days=min(days - 1, 7)) if days > 1 else dt.timedelta(0)
     updates: dict = {"submitted_at": now - shift}
-    for field in ("accepted_at", "assigned_at", "replied_at", "closed_at"):
-        updates[field] = F(field) - shift + settle
+    # Space the steps the way real cases run (accepted the next day, assigned on the second,
+    # replied one to four weeks later, closed a few days after that), never beyond today;
+    # a step the case never reached stays empty.
+    reply_days = min(3 + (p.pk * 7) % 28, max(days - 4, 0))
+    offsets = {
+        "accepted_at": min(1, days),
+        "assigned_at": min(2, days),
+        "replied_at": min(2 + reply_days, days),
+        "closed_at": min(2 + reply_days + 4, days),
+    }
+    for field, offset in offsets.items():
+        moment = now - shift + dt.timedelta(days=offset)
+        updates[field] = Case(When(**{f"{field}__isnull": False}, then=Value(moment)), default=None)
     today = timezone.localdate()
     if str(target).startswith("overdue:"):
         late = {"1": 2, "2": 10, "3": 30}[str(target).split(":")[1]]
@@ -350,5 +364,145 @@ def _backdate(p: Petition, days: int, now, target) -> None:
     if target == "unrated":
         updates["feedback_at"] = now - dt.timedelta(days=40)
     elif target == Status.CLOSED:
-        updates["feedback_at"] = F("feedback_at") - shift + settle
+        updates["feedback_at"] = now - shift + dt.timedelta(days=min(2 + reply_days + 2, days))
     Petition.objects.filter(pk=p.pk).update(**updates)
+
+
+# Everyday requests for the other stations, so the clerks' dashboards have a city to look at.
+BACKGROUND_TITLES = [
+    ("小区停车位不足", "小区车位严重不足，夜间车辆占用消防通道，希望规划增设停车位。"),
+    ("道路坑洼积水", "路面多处坑洼，雨天积水严重，电动车出行易摔倒。"),
+    ("增设公交线路", "新建小区周边没有公交线路，居民上班和老人就医不便。"),
+    ("垃圾清运不及时", "小区垃圾桶满溢，清运不及时，夏季异味大。"),
+    ("噪音扰民", "附近工地夜间施工噪音大，影响居民休息。"),
+    ("幼儿园学位紧张", "片区适龄儿童多，公办幼儿园学位紧张，希望增加学位。"),
+    ("社区卫生服务站", "社区卫生服务站药品种类少，建议增加常用慢性病药品。"),
+    ("养老服务", "建议在社区增设日间照料中心，为高龄独居老人提供助餐服务。"),
+    ("农田灌溉渠道破损", "村里灌溉渠道多处破损漏水，影响春耕用水。"),
+    ("河道保洁", "河道漂浮物多，希望增加保洁频次。"),
+    ("电动车充电桩", "小区缺少电动车集中充电设施，居民私拉电线存在安全隐患。"),
+    ("小区物业服务差", "物业公司服务质量下降，绿化和保洁无人管理。"),
+    ("菜场周边交通秩序", "早市时段菜场门口摊贩占道，交通秩序混乱。"),
+    ("城乡居民医保缴费", "老年人不会使用手机缴纳医保，希望社区提供现场帮办。"),
+    ("就业技能培训", "希望为失业人员和返乡青年开设电商和家政技能培训班。"),
+    ("路口增设红绿灯", "十字路口车流量大，无信号灯，事故多发。"),
+    ("健身设施老化", "公园健身器材老化损坏，存在安全隐患。"),
+    ("企业用工难", "园区企业招工难，建议搭建用工对接平台。"),
+]
+BACKGROUND_PEOPLE = [
+    "周建国",
+    "吴秀英",
+    "郑海峰",
+    "冯丽娟",
+    "褚志强",
+    "卫红梅",
+    "蒋德明",
+    "沈玉兰",
+    "韩卫东",
+    "杨桂芳",
+]
+
+
+def _background_target(rng: random.Random, days: int):
+    """A plausible status for a case submitted ``days`` ago: old cases are mostly closed."""
+    roll = rng.random()
+    if days > 120:
+        table = [(0.82, Status.CLOSED), (0.87, "unrated"), (0.92, Status.DECLINED), (1, "reopened")]
+    elif days > 45:
+        table = [
+            (0.5, Status.CLOSED),
+            (0.62, Status.REPLIED),
+            (0.72, Status.FEEDBACK_GIVEN),
+            (0.8, "overdue:2"),
+            (0.86, "overdue:3"),
+            (0.92, Status.DECLINED),
+            (1, "reopened"),
+        ]
+    elif days > 10:
+        table = [
+            (0.3, Status.HANDLING),
+            (0.5, Status.REPLIED),
+            (0.7, Status.CLOSED),
+            (0.8, Status.ASSIGNED),
+            (0.92, "overdue:1"),
+            (1, Status.TRIAGED),
+        ]
+    else:
+        table = [
+            (0.3, Status.SUBMITTED),
+            (0.6, Status.ACCEPTED),
+            (0.8, Status.TRIAGED),
+            (1, Status.ASSIGNED),
+        ]
+    return next(target for limit, target in table if roll <= limit)
+
+
+def load_background(stdout=None, *, skip_station=None, per_station=(3, 8)) -> list[Petition]:
+    """A few cases at every other active station, over the last 12 months, through the services."""
+    User = get_user_model()
+    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+    if admin is None:
+        return []
+    rng = random.Random(20261122)
+    now = timezone.now()
+    categories = list(Category.objects.filter(is_active=True))
+    stations = list(
+        Station.objects.filter(is_active=True)
+        .exclude(pk=getattr(skip_station, "pk", None))
+        .select_related("region")
+        .order_by("pk")
+    )
+    departments = list(Department.objects.filter(is_active=True).select_related("region"))
+    made: list[Petition] = []
+    for station in stations:
+        local = [d for d in departments if station.region.path.startswith(d.region.path)]
+        if not local:
+            continue
+        deputies = list(
+            Deputy.objects.filter(
+                assignments__station=station, assignments__end_date__isnull=True, is_active=True
+            ).order_by("pk")[:3]
+        )
+        receptions = []
+        for days in (300, 240, 180, 120, 60, 20):
+            r = Reception.objects.create(
+                station=station,
+                kind=ReceptionKind.REGULAR,
+                held_at=now - dt.timedelta(days=days, hours=rng.randint(0, 5)),
+                constituents_count=rng.randint(3, 20),
+                created_by=admin,
+            )
+            r.deputies.set(deputies[:2])
+            receptions.append((days, r))
+        for n in range(rng.randint(*per_station)):
+            title, content = rng.choice(BACKGROUND_TITLES)
+            days = rng.randint(1, 350)
+            deputy = rng.choice(deputies) if deputies else None
+            reception = min(receptions, key=lambda x: abs(x[0] - days))[1]
+            online = station.kind == "online"
+            p = services.petition_submit(
+                actor=admin,
+                station=station,
+                channel=Channel.ONLINE
+                if online
+                else rng.choice([Channel.RECEPTION, Channel.STATION_QR, Channel.PHONE]),
+                reception=None if online else reception,
+                deputy=deputy,
+                title=title,
+                content=content,
+                constituent_name=rng.choice(BACKGROUND_PEOPLE),
+                phone=f"13{rng.randint(500000000, 999999999)}",
+                address=f"{station.region.name}{rng.randint(1, 200)}号",
+                category=rng.choice(categories) if categories else None,
+                consent=True,
+                idempotency_key=f"{MARKER}bg:{station.pk}:{n}",
+            )
+            target = _background_target(rng, days)
+            tier = rng.choice([Tier.COMMUNITY, Tier.STREET, Tier.STREET, Tier.SUGGESTION])
+            if str(target).startswith("overdue") or target in (Status.ASSIGNED, Status.HANDLING):
+                tier = Tier.STREET  # these need a department
+            _walk(p, target, tier, admin, admin, rng.choice(local), None, categories, rng, {})
+            _backdate(p, days, now, target)
+            made.append(p)
+    _say(stdout, f"Demo petitions: {len(made)} more at {len(stations)} other stations.\n")
+    return made

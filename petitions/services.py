@@ -257,6 +257,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "feedback": (frozenset({S.REPLIED}), S.FEEDBACK_GIVEN),
     # The constituent's rating decides: unsatisfied reopens, anything else closes.
     "rate": (frozenset({S.FEEDBACK_GIVEN}), S.CLOSED),
+    # (A case settled on the spot, with no department, reopens to triaged instead.)
     "reopen": (frozenset({S.FEEDBACK_GIVEN}), S.HANDLING),
     # The deputy's rating is recorded next to the constituent's and never moves the case.
     "rate_deputy": (frozenset({S.REPLIED, S.FEEDBACK_GIVEN, S.CLOSED}), None),
@@ -915,7 +916,12 @@ def petition_rate(
     note = f"{Satisfaction(satisfaction).label}" + (f": {comment}" if comment else "")
     if action == "reopen":
         p.reopen_count += 1
-        p.deadline = compute_deadline(p)
+        if p.lead_department_id is None:
+            # Settled on the spot by the station, never assigned: no department can handle it
+            # again, so it goes back to triage for the station to settle or assign anew.
+            to, p.deadline = S.TRIAGED, None
+        else:
+            p.deadline = compute_deadline(p)
         p.escalation = 0
         p.satisfaction = satisfaction
         p.replied_at = p.feedback_at = None

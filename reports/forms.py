@@ -26,6 +26,9 @@ PERIODS = (
 )
 
 
+DEFAULT_PERIOD = "year"
+
+
 def period_bounds(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
     """First and last day of the month, quarter or year containing ``today``."""
     if kind == "year":
@@ -47,7 +50,9 @@ class PeriodForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.none(), required=False
     )
-    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    period = forms.ChoiceField(
+        label=_("Period"), choices=PERIODS, required=False, initial=DEFAULT_PERIOD
+    )
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -71,7 +76,7 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        kind = data.get("period") or "month"
+        kind = data.get("period") or DEFAULT_PERIOD
         today = timezone.localdate()
         if kind == "custom":
             start, end = data.get("start"), data.get("end")

@@ -59,9 +59,10 @@ def _period(request, *, with_region: bool = True):
     )
     form = PeriodForm(request.GET or None, regions=regions, with_region=with_region)
     today = timezone.localdate()
-    from .forms import period_bounds
+    from .forms import DEFAULT_PERIOD, period_bounds
 
-    start, end = period_bounds("month", today)
+    # Clerks report "so far this year" (今年以来) unless they pick another period.
+    start, end = period_bounds(DEFAULT_PERIOD, today)
     region = None
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -86,7 +87,7 @@ def _links(params: dict, start: dt.date, end: dt.date) -> dict:
     url = selectors.cases_url
     return {
         "collected": url(**base),
-        "accepted": url(**base),  # the list has no "accepted or later" status filter
+        "accepted": url(**base, accepted="1"),
         "declined": url(**base, status="declined"),
         "merged": url(**base, status="merged"),
         "assigned": url(**base, assigned="1"),

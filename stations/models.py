@@ -6,19 +6,22 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.codes import random_code
 
 from .choices import RegionLevel, StaffPostKind, StationKind
 from .querysets import DepartmentQuerySet, RegionQuerySet, StationQuerySet
 
+# The "六有" items read "has a fixed site", "has staff", …: a context keeps their translations
+# apart from the same English words used elsewhere (the "Staff" heading, the "Ledgers" menu).
 SIX_HAVES = (
-    ("has_site", _("Fixed site")),
-    ("has_staff", _("Staff")),
-    ("has_rules", _("Written rules")),
-    ("has_plan", _("Activity plan")),
-    ("has_ledgers", _("Ledgers")),
-    ("has_funding", _("Funding")),
+    ("has_site", pgettext_lazy("six haves", "Fixed site")),
+    ("has_staff", pgettext_lazy("six haves", "Staff")),
+    ("has_rules", pgettext_lazy("six haves", "Written rules")),
+    ("has_plan", pgettext_lazy("six haves", "Activity plan")),
+    ("has_ledgers", pgettext_lazy("six haves", "Ledgers")),
+    ("has_funding", pgettext_lazy("six haves", "Funding")),
 )
 
 
@@ -29,7 +32,11 @@ class Region(models.Model):
     code = models.CharField(_("administrative code"), max_length=12, unique=True)
     level = models.CharField(_("level"), max_length=12, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent region"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
@@ -63,17 +70,27 @@ class Station(models.Model):
     """A liaison station, room, point or online station."""
 
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=10, choices=StationKind.choices, default=StationKind.HOME)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=StationKind.choices, default=StationKind.HOME
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent station"),
     )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="stations", verbose_name=_("region")
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     floor_area = models.DecimalField(
         _("floor area (m²)"), max_digits=8, decimal_places=1, null=True, blank=True
     )
@@ -130,7 +147,9 @@ class StaffPost(models.Model):
     """A user working at a station as head, deputy head or liaison officer."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_posts",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_posts",
         verbose_name=_("user"),
     )
     station = models.ForeignKey(
@@ -142,7 +161,9 @@ class StaffPost(models.Model):
         verbose_name = _("staff post")
         verbose_name_plural = _("staff posts")
         constraints = [
-            models.UniqueConstraint(fields=["user", "station"], name="staffpost_unique_user_station")
+            models.UniqueConstraint(
+                fields=["user", "station"], name="staffpost_unique_user_station"
+            )
         ]
 
     def __str__(self) -> str:
@@ -153,7 +174,9 @@ class ClerkScope(models.Model):
     """A standing-committee clerk's area: a city or district and everything below it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clerk_scopes",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="clerk_scopes",
         verbose_name=_("user"),
     )
     region = models.ForeignKey(
@@ -189,7 +212,9 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")
+            models.UniqueConstraint(
+                fields=["region", "name"], name="department_unique_name_in_region"
+            )
         ]
 
     def __str__(self) -> str:
@@ -203,7 +228,9 @@ class DepartmentHandler(models.Model):
     """A user who handles cases for a department."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="handler_posts",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="handler_posts",
         verbose_name=_("user"),
     )
     department = models.ForeignKey(

@@ -68,7 +68,9 @@ def celery_worker(transactional_db):
     Needs DATABASE_URL (PostgreSQL) and REDIS_URL; without them the test is skipped (failed in
     CI). Mark such tests with @pytest.mark.services and @pytest.mark.xdist_group("services").
     """
-    if not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")):
+    if not (
+        os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
+    ):
         skip_or_fail("needs DATABASE_URL (PostgreSQL) and REDIS_URL for a real Celery worker")
     from urllib.parse import quote
 
@@ -90,9 +92,23 @@ def celery_worker(transactional_db):
         "app.conf.task_default_queue = sys.argv[1]; app.worker_main(sys.argv[2:])"
     )
     worker = subprocess.Popen(
-        [sys.executable, "-c", start, queue, "worker", "-Q", queue, "-n", hostname,
-         "--concurrency=1", "--pool=solo", "--loglevel=WARNING", "--without-heartbeat",
-         "--without-gossip", "--without-mingle"],
+        [
+            sys.executable,
+            "-c",
+            start,
+            queue,
+            "worker",
+            "-Q",
+            queue,
+            "-n",
+            hostname,
+            "--concurrency=1",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
         env=env,
     )
     celery_app.conf.task_always_eager = False
@@ -143,8 +159,15 @@ def browser(chromium_path):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

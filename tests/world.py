@@ -69,7 +69,9 @@ def build_world() -> World:
     s2 = f.RegionFactory(name="建设街道", code="330402002", level=RegionLevel.STREET, parent=x)
     s3 = f.RegionFactory(name="新城街道", code="330411001", level=RegionLevel.STREET, parent=y)
     station_a = f.StationFactory(name="新兴街道人大代表联络站", region=s1)
-    room_a1 = f.StationFactory(name="新兴社区联络室", region=s1, kind=StationKind.ROOM, parent=station_a)
+    room_a1 = f.StationFactory(
+        name="新兴社区联络室", region=s1, kind=StationKind.ROOM, parent=station_a
+    )
     station_a2 = f.StationFactory(name="建设街道人大代表联络站", region=s2)
     station_b = f.StationFactory(name="新城街道人大代表联络站", region=s3)
     department = f.DepartmentFactory(name="南湖区住建局", region=x)
@@ -93,9 +95,20 @@ def build_world() -> World:
     f.StationAssignmentFactory(deputy=dave, station=station_a, start_date=dt.date(2022, 1, 1))
     f.StationAssignmentFactory(deputy=peggy, station=station_b, start_date=dt.date(2022, 1, 1))
     return World(
-        province=province, city=city, district_x=x, district_y=y,
-        street_s1=s1, street_s2=s2, street_s3=s3,
-        station_a=station_a, room_a1=room_a1, station_a2=station_a2, station_b=station_b,
-        department=department, other_department=other_department,
-        deputy_dave=dave, deputy_peggy=peggy, users=users,
+        province=province,
+        city=city,
+        district_x=x,
+        district_y=y,
+        street_s1=s1,
+        street_s2=s2,
+        street_s3=s3,
+        station_a=station_a,
+        room_a1=room_a1,
+        station_a2=station_a2,
+        station_b=station_b,
+        department=department,
+        other_department=other_department,
+        deputy_dave=dave,
+        deputy_peggy=peggy,
+        users=users,
     )

@@ -1,6 +1,6 @@
 import pytest
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 PASSWORD = "pass-for-tests-123"
 
@@ -18,13 +18,19 @@ def test_it_shows_an_error_for_a_wrong_password_and_keeps_the_username(client, w
     assert response.context["form"].errors
 
 
-def test_it_locks_the_account_after_repeated_failures_with_a_chinese_message(client, world, settings):
+def test_it_locks_the_account_after_repeated_failures_with_a_chinese_message(
+    client, world, settings
+):
     settings.LANGUAGE_CODE = "zh-hans"
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("login"), {"username": "staff", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+        client.post(
+            reverse("login"), {"username": "staff", "password": "wrong"}, REMOTE_ADDR="10.0.0.1"
+        )
     # Even the right password is refused while locked.
     response = client.post(
-        reverse("login"), {"username": "staff", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1",
+        reverse("login"),
+        {"username": "staff", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert response.status_code == 429
@@ -63,7 +69,11 @@ def test_it_changes_the_password(client, world):
     client.force_login(world.user("staff"))
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "A-much-better-pw-42", "new_password2": "A-much-better-pw-42"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "A-much-better-pw-42",
+            "new_password2": "A-much-better-pw-42",
+        },
     )
     assert response.status_code == 302
     world.user("staff").refresh_from_db()

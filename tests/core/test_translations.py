@@ -22,7 +22,9 @@ def test_every_project_string_has_a_chinese_translation():
 
 def test_django_filter_strings_are_covered_because_it_ships_no_zh_hans():
     ours = {e.msgid for e in _catalogue("zh_Hans") if e.translated()}
-    theirs_path = Path(django_filters.__file__).parent / "locale" / "zh_CN" / "LC_MESSAGES" / "django.po"
+    theirs_path = (
+        Path(django_filters.__file__).parent / "locale" / "zh_CN" / "LC_MESSAGES" / "django.po"
+    )
     theirs = {e.msgid for e in polib.pofile(str(theirs_path)) if e.msgid and e.translated()}
     assert not theirs - ours, sorted(theirs - ours)[:10]
 

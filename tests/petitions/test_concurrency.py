@@ -80,9 +80,11 @@ def test_it_lets_one_of_two_simultaneous_actions_win(world, second, with_version
     actions = [
         lambda: services.petition_accept(actor=staff, petition=p.pk, **seen),
         (
-            lambda: services.petition_accept(actor=deputy, petition=p.pk, **seen)
-            if second == "accept"
-            else services.petition_decline(actor=deputy, petition=p.pk, reason="重复", **seen)
+            lambda: (
+                services.petition_accept(actor=deputy, petition=p.pk, **seen)
+                if second == "accept"
+                else services.petition_decline(actor=deputy, petition=p.pk, reason="重复", **seen)
+            )
         ),
     ]
     results = _race(actions)

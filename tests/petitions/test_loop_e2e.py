@@ -158,9 +158,7 @@ def test_the_sweep_escalates_through_the_worker_and_sends_nothing_twice(world):
     )
     p = services.petition_assign(actor=staff, petition=p, lead_department=world.department)
     # Thirty days late: the sweep goes straight to the top level (挂牌督办).
-    Petition.objects.filter(pk=p.pk).update(
-        deadline=timezone.localdate() - dt.timedelta(days=30)
-    )
+    Petition.objects.filter(pk=p.pk).update(deadline=timezone.localdate() - dt.timedelta(days=30))
     wait_for(lambda: _all_sent(dedupe_key__startswith=f"petition:{p.pk}:"))
 
     sweep_deadlines.delay()

@@ -13,20 +13,42 @@ from petitions import services
 from petitions.choices import UNDER_DEADLINE, FeedbackMethod, Status, Tier, Urgency
 from petitions.models import Petition
 from petitions.services import PetitionError
+from stations.models import Department
+from tests import factories as f
 
 from .factories import category, make_petition
 
-ROLES = ["staff", "far_staff", "deputy", "handler", "other_handler", "clerk", "admin"]
+# "helper" handles the assisting department (协办) that "assign" may add next to the lead.
+ROLES = ["staff", "far_staff", "deputy", "handler", "other_handler", "clerk", "admin", "helper"]
 ACTIONS = [
-    "accept", "decline", "triage", "resolve", "assign", "receive", "return", "reply",
-    "extension_request", "extension_decide", "feedback", "rate_ok", "rate_bad", "rate_deputy",
-    "auto_close",
+    "accept", "decline", "merge", "triage", "resolve", "assign", "receive", "return", "reply",
+    "opinion", "extension_request", "extension_decide", "feedback", "rate_ok", "rate_bad",
+    "rate_deputy", "auto_close",
 ]  # fmt: skip
 
 
-def _do(action, actor, p, world, tier):
+# Who normally holds the right for each action: half of the steps use them, so that random
+# runs get past acceptance and reach assignment, opinions, replies, ratings and reopening.
+OWNER = {
+    "accept": "staff", "decline": "deputy", "merge": "staff", "triage": "staff",
+    "resolve": "staff", "assign": "staff", "receive": "handler", "return": "handler",
+    "reply": "handler", "opinion": "helper", "extension_request": "handler",
+    "extension_decide": "staff", "feedback": "staff", "rate_ok": "staff", "rate_bad": "staff",
+    "rate_deputy": "deputy", "auto_close": "admin",
+}  # fmt: skip
+# Declining and merging end the case; the owners' steps leave them to the random roles.
+FORWARD = [a for a in ACTIONS if a not in ("decline", "merge")]
+# Test action -> the TRANSITIONS entry that says from which statuses it may start.
+TABLE_NAME = {"resolve": "resolve_on_spot", "rate_ok": "rate", "rate_bad": "reopen"}
+
+
+def _do(action, actor, p, world, tier, extra):
     s = services
-    if action == "accept":
+    if action == "merge":
+        s.petition_merge(actor=actor, petition=p, into=extra["original"])
+    elif action == "opinion":
+        s.reply_add_opinion(actor=actor, petition=p, body="协办意见")
+    elif action == "accept":
         s.petition_accept(actor=actor, petition=p)
     elif action == "decline":
         s.petition_decline(actor=actor, petition=p, reason="不予受理")
@@ -37,7 +59,12 @@ def _do(action, actor, p, world, tier):
     elif action == "resolve":
         s.petition_resolve_on_spot(actor=actor, petition=p, resolution="现场解决")
     elif action == "assign":
-        s.petition_assign(actor=actor, petition=p, lead_department=world.department)
+        s.petition_assign(
+            actor=actor,
+            petition=p,
+            lead_department=world.department,
+            assisting_departments=[extra["helper_dept"]] if tier != Tier.COMMUNITY else [],
+        )
     elif action == "receive":
         s.petition_receive(actor=actor, petition=p)
     elif action == "return":
@@ -67,6 +94,13 @@ def _do(action, actor, p, world, tier):
 
 @pytest.mark.django_db
 def test_it_never_reaches_an_illegal_state(world):
+    helper_dept = Department.objects.create(name="南湖区交通局", region=world.district_x)
+    helper = f.UserFactory(username="helper")
+    f.DepartmentHandlerFactory(user=helper, department=helper_dept)
+    users = {**world.users, "helper": helper}
+    original = make_petition(world, Status.ACCEPTED, title="原件")
+    extra = {"helper_dept": helper_dept, "original": original}
+
     class Loop(RuleBasedStateMachine):
         def __init__(self):
             super().__init__()
@@ -78,9 +112,23 @@ def test_it_never_reaches_an_illegal_state(world):
             tier=st.sampled_from(list(Tier.values)),
         )
         def act(self, action, role, tier):
+            self._act(action, role, tier)
+
+        @rule(pick=st.integers(0, 20), tier=st.sampled_from(list(Tier.values)))
+        def advance(self, pick, tier):
+            """An action possible from the current status, by the role that holds its right."""
+            status = Petition.objects.values_list("status", flat=True).get(pk=self.p.pk)
+            possible = [
+                a for a in FORWARD if status in services.TRANSITIONS[TABLE_NAME.get(a, a)][0]
+            ]
+            if possible:
+                action = possible[pick % len(possible)]
+                self._act(action, OWNER[action], tier)
+
+        def _act(self, action, role, tier):
             before = Petition.objects.get(pk=self.p.pk)
             try:
-                _do(action, world.user(role), before, world, tier)
+                _do(action, users[role], before, world, tier, extra)
             except (PetitionError, PermissionDenied, ValidationError):
                 after = Petition.objects.get(pk=self.p.pk)
                 assert (after.status, after.version) == (before.status, before.version)
@@ -99,6 +147,18 @@ def test_it_never_reaches_an_illegal_state(world):
             for prev, nxt in zip(events, events[1:], strict=False):
                 assert nxt.from_status == prev.to_status
             assert events[-1].to_status == p.status
+            if p.status == Status.MERGED:
+                assert p.merged_into_id == original.pk
+            # The original's code is another constituent's credential: never public here.
+            for event in p.events.filter(is_public=True):
+                assert original.tracking_code not in event.note
+                assert original.display_code not in event.note
+            # Assisting opinions: one internal event each, only from an assisting department.
+            opinions = p.replies.filter(is_lead=False)
+            assert opinions.count() == p.events.filter(kind="opinion").count()
+            assert set(opinions.values_list("department_id", flat=True)) <= {helper_dept.pk}
+            # Merging into the original never moves it.
+            assert Petition.objects.get(pk=original.pk).status == Status.ACCEPTED
 
     Loop.TestCase.settings = settings(
         max_examples=15, stateful_step_count=25, deadline=None,

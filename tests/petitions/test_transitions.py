@@ -240,3 +240,19 @@ def test_it_moves_the_deadline_when_an_extension_is_approved(world):
     assert p.deadline == new
     kinds = list(p.events.values_list("kind", flat=True))
     assert "extension_requested" in kinds and "extension_decided" in kinds
+
+
+def test_it_sends_a_case_settled_on_the_spot_back_to_triage_when_unsatisfied(world):
+    staff = world.user("staff")
+    p = make_petition(world, Status.TRIAGED, tier=Tier.COMMUNITY)
+    p = services.petition_resolve_on_spot(actor=staff, petition=p, resolution="现场解决")
+    p = services.petition_give_feedback(actor=staff, petition=p, method=FeedbackMethod.PHONE)
+    p = services.petition_rate(
+        actor=None, petition=p, rater="constituent", satisfaction="unsatisfied"
+    )
+    # No department ever had it, so nobody could "handle" it again: the station decides anew.
+    assert p.status == Status.TRIAGED and p.reopen_count == 1
+    assert p.deadline is None and p.lead_department_id is None
+    assert OutboxMessage.objects.filter(dedupe_key__contains=":reopened:1:station").exists()
+    p = services.petition_resolve_on_spot(actor=staff, petition=p, resolution="再次现场处理")
+    assert p.status == Status.REPLIED

@@ -33,14 +33,25 @@ class Command(BaseCommand):
         children = [
             subprocess.Popen([python, "manage.py", "runserver", f"{host}:{port}", "--noreload"]),
             subprocess.Popen(
-                [python, "-m", "celery", "-A", "config", "worker", "--beat",
-                 "--loglevel=INFO", "--concurrency=2"]
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--beat",
+                    "--loglevel=INFO",
+                    "--concurrency=2",
+                ]
             ),
         ]
         broker = "Redis" if os.environ.get("REDIS_URL") else "filesystem broker (var/broker)"
         database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite (var/db.sqlite3)"
         self.stdout.write(
-            self.style.SUCCESS(f"\n  Open http://{host}:{port}/  ({database}, Celery on {broker})\n")
+            self.style.SUCCESS(
+                f"\n  Open http://{host}:{port}/  ({database}, Celery on {broker})\n"
+            )
         )
         self.stdout.write(DEMO_LOGINS)
         self.stdout.write("  Press Ctrl-C to stop the server and the worker.\n")
