@@ -246,6 +246,17 @@ class AutofillForm(YearForm):
         self.helper.form_class = "row row-cols-lg-auto g-2 align-items-end"
 
 
+class RotationForm(YearForm):
+    per_month = forms.IntegerField(
+        label=_("Departments per month"), min_value=1, max_value=10, initial=2, required=False
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Preview"), method="get")
+        self.helper.form_class = "row row-cols-lg-auto g-2 align-items-end"
+
+
 class AssignForm(forms.Form):
     deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=Deputy.objects.none())
 
@@ -298,13 +309,13 @@ class UnavailabilityForm(forms.Form):
     end = forms.DateField(label=_("Until"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
-    def __init__(self, *args, deputies=None, **kwargs) -> None:
+    def __init__(self, *args, deputies=None, submit: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if deputies is None:
-            del self.fields["deputy"]  # a deputy marks themself
+            del self.fields["deputy"]  # a deputy marks themself, or the period is being edited
         else:
             self.fields["deputy"].queryset = deputies
-        self.helper = _helper(_("Mark unavailable"))
+        self.helper = _helper(submit or _("Mark unavailable"))
 
     def clean(self) -> dict:
         data = super().clean()

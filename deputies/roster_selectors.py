@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from stations.models import Station
+from stations.models import Department, Station
 
 from .models import Deputy
 from .roster_choices import DayStatus, DutyStatus, SwapStatus
@@ -166,6 +166,115 @@ def autofill_plan(
             plan.proposals.append((day, chosen))
     plan.counts = [(d, counts[d.pk]) for d in deputies]
     plan.shortfalls = [Shortfall(d, n, quota - n) for d, n in plan.counts if n < quota]
+    return plan
+
+
+def station_unavailabilities(station: Station) -> QuerySet[Unavailability]:
+    """Current and coming unavailable periods of the station's deputies (past ones drop off)."""
+    return (
+        Unavailability.objects.filter(
+            deputy__in=station_deputies(station), end__gte=timezone.localdate()
+        )
+        .select_related("deputy")
+        .order_by("start", "deputy__name_pinyin", "pk")
+    )
+
+
+# --- Department rotation ---------------------------------------------------------------------
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """'/33/3304/330402/' -> ['/33/', '/33/3304/', '/33/3304/330402/']"""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def rotation_departments(station: Station) -> QuerySet[Department]:
+    """Active departments of the station's area: those of its region or a region above it."""
+    return (
+        Department.objects.active()
+        .filter(region__path__in=_ancestor_paths(station.region.path))
+        .order_by("region__path", "name", "pk")
+    )
+
+
+@dataclass
+class RotationPlan:
+    """Proposed department turns: new departments per reception day and the resulting counts."""
+
+    per_month: int
+    months: int = 0
+    proposals: list[tuple[ReceptionDay, list[Department]]] = field(default_factory=list)
+    counts: list[tuple[Department, int]] = field(default_factory=list)
+
+    @property
+    def pairs(self) -> list[tuple[int, int]]:
+        return [(day.pk, d.pk) for day, departments in self.proposals for d in departments]
+
+    @property
+    def new_turns(self) -> int:
+        return len(self.pairs)
+
+
+def rotation_plan(
+    station: Station, year: int, *, per_month: int = 2, start: dt.date | None = None
+) -> RotationPlan:
+    """Let the area's departments take turns joining the year's receptions, N a month.
+
+    Each month with an open reception day (planned, not before ``start``) gets departments
+    until it has ``per_month`` different ones; each pick is the department with the fewest
+    turns this year so far (then the one whose last turn is longest ago), so the counts never
+    differ by more than one and every department comes round at an even pace. Turns already
+    scheduled count, held and cancelled days are left alone, and a second run proposes
+    nothing: the plan is idempotent. Nothing is written.
+    """
+    start = max(start or dt.date(year, 1, 1), dt.date(year, 1, 1))
+    departments = list(rotation_departments(station))
+    per_month = max(1, min(per_month, len(departments) or 1))
+    plan = RotationPlan(per_month=per_month)
+    days = list(
+        ReceptionDay.objects.filter(station=station, date__year=year)
+        .exclude(status=DayStatus.CANCELLED)
+        .prefetch_related("departments")
+        .order_by("date", "start_time")
+    )
+    known = {d.pk for d in departments}
+    counts: dict[int, int] = defaultdict(int)
+    last: dict[int, int] = {}  # department -> index of the month of its latest turn
+    by_month: dict[int, list[ReceptionDay]] = defaultdict(list)
+    for day in days:
+        by_month[day.date.month].append(day)
+        for link in day.departments.all():
+            if link.department_id in known:
+                counts[link.department_id] += 1
+                last[link.department_id] = max(last.get(link.department_id, 0), day.date.month)
+    order = {d.pk: i for i, d in enumerate(departments)}
+    for month in range(1, 13):
+        month_days = by_month.get(month, [])
+        open_days = [d for d in month_days if d.status == DayStatus.PLANNED and d.date >= start]
+        if not open_days or not departments:
+            continue
+        plan.months += 1
+        # Distinct departments already joining this month, and links per day (to spread them).
+        present = {link.department_id for d in month_days for link in d.departments.all()}
+        load = {d.pk: len(d.departments.all()) for d in open_days}
+        needed = per_month - len(present & known)
+        if needed <= 0:
+            continue
+        candidates = sorted(
+            (d for d in departments if d.pk not in present),
+            key=lambda d: (counts[d.pk], last.get(d.pk, 0), order[d.pk]),
+        )
+        new: dict[int, list[Department]] = defaultdict(list)
+        for department in candidates[:needed]:
+            # The open day with the fewest departments; the earliest on a tie.
+            day = min(open_days, key=lambda d: (load[d.pk], d.date, d.start_time))
+            load[day.pk] += 1
+            new[day.pk].append(department)
+            counts[department.pk] += 1
+            last[department.pk] = month
+        plan.proposals += [(d, new[d.pk]) for d in open_days if new[d.pk]]
+    plan.counts = [(d, counts[d.pk]) for d in departments]
     return plan
 
 

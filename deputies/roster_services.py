@@ -278,6 +278,35 @@ def day_department_remove(*, actor, link: DayDepartment) -> None:
     link.delete()
 
 
+@transaction.atomic
+def department_rotation_save(*, actor, station: Station, pairs: list[tuple[int, int]]) -> int:
+    """Save the department rotation shown in the preview: (day id, department id) pairs.
+
+    Each pair is checked again: a coming planned day of this station and an active department of
+    the station's area. Returns the number of turns added (pairs already saved are skipped).
+    """
+    from .roster_selectors import rotation_departments
+
+    _require_manage(actor, station)
+    days = set(
+        ReceptionDay.objects.filter(
+            station=station,
+            status=DayStatus.PLANNED,
+            date__gte=_local_today(),
+            pk__in={p[0] for p in pairs},
+        ).values_list("pk", flat=True)
+    )
+    departments = set(rotation_departments(station).values_list("pk", flat=True))
+    if any(day_id not in days or dep_id not in departments for day_id, dep_id in pairs):
+        raise RosterError(_("The roster changed since the preview; please preview again."))
+    links = DayDepartment.objects.filter(day__station=station)
+    before = links.count()
+    DayDepartment.objects.bulk_create(
+        [DayDepartment(day_id=d, department_id=dep) for d, dep in pairs], ignore_conflicts=True
+    )
+    return links.count() - before
+
+
 # --- Duties ----------------------------------------------------------------------------------
 
 
@@ -357,7 +386,7 @@ def attendance_record(
     *, actor, duty: Duty, status: str, reason: str = "", replaced_by: Deputy | None = None
 ) -> Duty:
     """Record a duty's attendance: present, late, absent (with a reason) or replaced by someone."""
-    duty = Duty.objects.select_for_update().select_related("day__station").get(pk=duty.pk)
+    duty = Duty.objects.select_for_update(of=("self",)).select_related("day__station").get(pk=duty.pk)
     _require_manage(actor, duty.day.station)
     if status not in DutyStatus.values:
         raise RosterError(_("Unknown attendance status."))
@@ -397,7 +426,7 @@ def duty_checkin(*, actor, station: Station, now: dt.datetime | None = None) -> 
     deputy = _actor_deputy(actor)
     now = timezone.localtime(now or timezone.now())
     duties = (
-        Duty.objects.select_for_update()
+        Duty.objects.select_for_update(of=("self",))
         .filter(deputy=deputy, day__station=station, day__date=now.date())
         .exclude(day__status=DayStatus.CANCELLED)
         .select_related("day")
@@ -433,18 +462,46 @@ def unavailability_add(
     *, actor, deputy: Deputy, start: dt.date, end: dt.date, reason: str = ""
 ) -> Unavailability:
     """Mark a deputy unavailable: the deputy themself, or staff of one of the deputy's stations."""
-    roles = roles_of(actor)
-    own = roles.deputy_id == deputy.pk
-    stations = Station.objects.filter(
-        assignments__deputy=deputy, assignments__end_date__isnull=True
-    )
-    if not own and not any(can_manage_station(actor, s) for s in stations):
+    if roles_of(actor).deputy_id != deputy.pk and not _manages_deputy(actor, deputy):
         raise PermissionDenied(_("You cannot change this deputy's availability."))
     if end < start:
         raise RosterError(_("The end date must not be before the start date."))
     return Unavailability.objects.create(
         deputy=deputy, start=start, end=end, reason=reason.strip(), created_by=actor
     )
+
+
+def _manages_deputy(actor, deputy: Deputy) -> bool:
+    """Whether the actor runs one of the stations the deputy currently belongs to."""
+    stations = Station.objects.filter(
+        assignments__deputy=deputy, assignments__end_date__isnull=True
+    )
+    return any(can_manage_station(actor, s) for s in stations)
+
+
+@transaction.atomic
+def unavailability_update(
+    *, actor, unavailability: Unavailability, start: dt.date, end: dt.date, reason: str = ""
+) -> Unavailability:
+    """Change a deputy's unavailable period: staff of one of the deputy's stations."""
+    unavailability = Unavailability.objects.select_for_update().get(pk=unavailability.pk)
+    if not _manages_deputy(actor, unavailability.deputy):
+        raise PermissionDenied(_("You cannot change this deputy's availability."))
+    if end < start:
+        raise RosterError(_("The end date must not be before the start date."))
+    unavailability.start, unavailability.end = start, end
+    unavailability.reason = reason.strip()
+    unavailability.save(update_fields=["start", "end", "reason"])
+    return unavailability
+
+
+@transaction.atomic
+def unavailability_delete(*, actor, unavailability: Unavailability) -> None:
+    """Remove an unavailable period: the deputy themself, or staff of one of their stations."""
+    deputy = unavailability.deputy
+    if roles_of(actor).deputy_id != deputy.pk and not _manages_deputy(actor, deputy):
+        raise PermissionDenied(_("You cannot change this deputy's availability."))
+    Unavailability.objects.filter(pk=unavailability.pk).delete()
 
 
 # --- Swaps -----------------------------------------------------------------------------------
@@ -505,7 +562,8 @@ def swap_request(*, actor, from_duty: Duty, to_duty: Duty, note: str = "") -> Sw
 
 def _lock_swap(swap: SwapRequest) -> SwapRequest:
     return (
-        SwapRequest.objects.select_for_update()
+        # Lock only the swap row: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        SwapRequest.objects.select_for_update(of=("self",))
         .select_related(
             "from_duty__day__station", "to_duty__day", "requester__user", "counterpart__user"
         )

@@ -31,6 +31,7 @@ from .roster_forms import (
     DepartmentForm,
     ReceptionDayForm,
     ReceptionRuleForm,
+    RotationForm,
     SwapForm,
     UnavailabilityForm,
 )
@@ -41,6 +42,7 @@ from .roster_models import (
     ReceptionDay,
     ReceptionRule,
     SwapRequest,
+    Unavailability,
 )
 
 
@@ -201,15 +203,8 @@ def rule_delete(request, pk: int):
 def autofill(request, pk: int):
     station = _managed_station(request, pk)
     if request.method == "POST":
-        pairs = []
-        for value in request.POST.getlist("pair"):
-            try:
-                day_id, deputy_id = (int(x) for x in value.split(":"))
-            except ValueError:
-                continue
-            pairs.append((day_id, deputy_id))
         try:
-            added = svc.autofill_save(actor=request.user, station=station, pairs=pairs)
+            added = svc.autofill_save(actor=request.user, station=station, pairs=_pairs(request))
         except svc.RosterError as exc:
             messages.error(request, str(exc))
             return redirect(
@@ -234,6 +229,54 @@ def autofill(request, pk: int):
             "form": form,
             "plan": plan,
             "unavailable_form": unavailable_form,
+            "unavailabilities": sel.station_unavailabilities(station),
+            "year": form.cleaned_data.get("year") if plan else None,
+        },
+    )
+
+
+def _pairs(request) -> list[tuple[int, int]]:
+    pairs = []
+    for value in request.POST.getlist("pair"):
+        try:
+            first, second = (int(x) for x in value.split(":"))
+        except ValueError:
+            continue
+        pairs.append((first, second))
+    return pairs
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rotate(request, pk: int):
+    """Departments take turns joining receptions: preview the rotation, then save it."""
+    station = _managed_station(request, pk)
+    if request.method == "POST":
+        try:
+            added = svc.department_rotation_save(
+                actor=request.user, station=station, pairs=_pairs(request)
+            )
+        except svc.RosterError as exc:
+            messages.error(request, str(exc))
+            return redirect(reverse("roster:rotate", args=[station.pk]) + f"?year={_year(request)}")
+        messages.success(request, _("Department rotation saved: %(n)s turns added.") % {"n": added})
+        return _back_to_roster(station, _year(request))
+    form = RotationForm(request.GET or {"year": timezone.localdate().year, "per_month": 2})
+    plan = None
+    if form.is_valid():
+        plan = sel.rotation_plan(
+            station,
+            form.cleaned_data["year"],
+            per_month=form.cleaned_data.get("per_month") or 2,  # the seeds: two a month
+            start=timezone.localdate(),
+        )
+    return render(
+        request,
+        "deputies/roster/rotate.html",
+        {
+            "station": station,
+            "form": form,
+            "plan": plan,
             "year": form.cleaned_data.get("year") if plan else None,
         },
     )
@@ -251,6 +294,62 @@ def unavailability_add(request, pk: int):
         messages.error(
             request, _("Unavailability not recorded: %(errors)s") % {"errors": _errors(form)}
         )
+    return redirect("roster:autofill", station.pk)
+
+
+def _station_unavailability(request, pk: int, upk: int):
+    """A period of one of the station's current deputies; the station must be the user's own."""
+    station = _managed_station(request, pk)
+    unavailability = get_object_or_404(
+        Unavailability.objects.filter(deputy__in=sel.station_deputies(station)).select_related(
+            "deputy"
+        ),
+        pk=upk,
+    )
+    return station, unavailability
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unavailability_edit(request, pk: int, upk: int):
+    station, unavailability = _station_unavailability(request, pk, upk)
+    form = UnavailabilityForm(
+        request.POST or None,
+        initial={
+            "start": unavailability.start,
+            "end": unavailability.end,
+            "reason": unavailability.reason,
+        },
+        submit=_("Save"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.unavailability_update(
+                actor=request.user, unavailability=unavailability, **form.cleaned_data
+            )
+        except svc.RosterError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Unavailability of %(name)s changed.") % {"name": unavailability.deputy.name},
+            )
+            return redirect("roster:autofill", station.pk)
+    return render(
+        request,
+        "deputies/roster/unavailability_form.html",
+        {"form": form, "station": station, "unavailability": unavailability},
+    )
+
+
+@login_required
+@require_POST
+def unavailability_delete(request, pk: int, upk: int):
+    station, unavailability = _station_unavailability(request, pk, upk)
+    svc.unavailability_delete(actor=request.user, unavailability=unavailability)
+    messages.success(
+        request, _("Unavailability of %(name)s deleted.") % {"name": unavailability.deputy.name}
+    )
     return redirect("roster:autofill", station.pk)
 
 
@@ -476,6 +575,16 @@ def my_unavailability(request):
         messages.error(
             request, _("Unavailability not recorded: %(errors)s") % {"errors": _errors(form)}
         )
+    return redirect("roster:my_schedule")
+
+
+@login_required
+@require_POST
+def my_unavailability_delete(request, pk: int):
+    deputy = _deputy(request)
+    unavailability = get_object_or_404(Unavailability.objects.filter(deputy=deputy), pk=pk)
+    svc.unavailability_delete(actor=request.user, unavailability=unavailability)
+    messages.success(request, _("Unavailability deleted."))
     return redirect("roster:my_schedule")
 
 

@@ -50,7 +50,8 @@ class LedgerFilterForm(forms.Form):
         )
         self.fields["year"].initial = timezone.localdate().year
         self.helper = FormHelper()
-        self.helper.form_method = "post"
+        # The page's own <form> carries the action; a second, nested one would be dropped.
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(
                 Column("kind", css_class="col-md-4"),

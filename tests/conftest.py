@@ -22,6 +22,23 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Assertions read the English msgids; tests of the Chinese interface ask for it explicitly.
     settings.LANGUAGE_CODE = "en"
+    # With REDIS_URL the cache is shared by every xdist process: give each its own key space.
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and captchas must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):  # Redis
+        client = cache._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+    yield
 
 
 def skip_or_fail(reason: str) -> None:

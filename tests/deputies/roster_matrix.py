@@ -4,7 +4,7 @@ Station pages are for admins, the station's staff and clerks of its area: clerks
 not change (403), everyone else gets 404. Deputy pages answer 403 to users who are not deputies.
 """
 
-from deputies.roster_models import DayDepartment, Duty
+from deputies.roster_models import DayDepartment, Duty, Unavailability
 from deputies.roster_services import calendar_token_for
 
 from ..matrix import ALL_ROLES, Entry
@@ -33,6 +33,12 @@ def _duty(w):
     return [Duty.objects.create(day=d, deputy=w.deputy_dave).pk]
 
 
+def _day_with_duty(w):
+    d = day(w.station_a, future(5))
+    Duty.objects.create(day=d, deputy=w.deputy_dave)
+    return [d.pk]
+
+
 def _attendance_data(w):
     duty = Duty.objects.get(day__station=w.station_a)
     return {"duty": duty.pk, f"d{duty.pk}-status": "present"}
@@ -48,6 +54,15 @@ def _accepted_swap(w):
     swap.status = "accepted"
     swap.save()
     return [swap.pk]
+
+
+def _unavailability(w):
+    u = Unavailability.objects.create(deputy=w.deputy_dave, start=future(1), end=future(3))
+    return [u.pk]
+
+
+def _station_unavailability(w):
+    return [w.station_a.pk, *_unavailability(w)]
 
 
 def _token(w):
@@ -111,11 +126,45 @@ ENTRIES = [
         special=CLERKS_LOOK,
         data=lambda w: {"deputy": w.deputy_dave.pk, "start": future(1), "end": future(3)},
     ),
+    Entry(
+        "roster:unavailability_edit",
+        args=_station_unavailability,
+        allow=MANAGERS,
+        special=CLERKS_LOOK,
+    ),
+    Entry(
+        "roster:unavailability_edit",
+        args=_station_unavailability,
+        method="post",
+        allow=MANAGERS,
+        ok=302,
+        special=CLERKS_LOOK,
+        data=lambda w: {"start": future(2), "end": future(4), "reason": "出差"},
+    ),
+    # Deleting twice: the second allowed role finds nothing (404).
+    Entry(
+        "roster:unavailability_delete",
+        args=_station_unavailability,
+        method="post",
+        allow=MANAGERS,
+        ok=(302, 404),
+        special=CLERKS_LOOK,
+    ),
+    Entry("roster:rotate", args=_station, allow=MANAGERS, special=CLERKS_LOOK),
+    Entry(
+        "roster:rotate",
+        args=_station,
+        method="post",
+        allow=MANAGERS,
+        ok=302,
+        special=CLERKS_LOOK,
+        data=lambda w: {"year": future(0).year},
+    ),
     Entry("roster:day_create", args=_station, allow=MANAGERS, special=CLERKS_LOOK),
     Entry("roster:day_detail", args=_day, allow=VIEWERS),
     Entry(
         "roster:day_detail",
-        args=_duty,
+        args=_day_with_duty,
         method="post",
         allow=MANAGERS,
         ok=302,
@@ -176,6 +225,16 @@ ENTRIES = [
         data=lambda w: {"start": future(1), "end": future(3)},
     ),
     Entry("roster:ical_rotate", method="post", allow=DEPUTIES, ok=302, deny=403),
+    # Only the deputy's own period: another deputy finds nothing (404), non-deputies get 403.
+    Entry(
+        "roster:my_unavailability_delete",
+        args=_unavailability,
+        method="post",
+        allow=("deputy",),
+        ok=302,
+        deny=403,
+        special={"other_deputy": 404},
+    ),
     # Check-in: only deputies; a deputy of another station gets 404.
     Entry(
         "roster:checkin", args=_station, allow=("deputy",), deny=403, special={"other_deputy": 404}
