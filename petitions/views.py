@@ -353,66 +353,68 @@ def _safe_next(request) -> bool:
     return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
 
 
-def _v(d: dict) -> dict:
-    return {"expected_version": d["version"]}
+def action(name: str):
+    """Turn ``def accept(request, petition, data) -> message`` into the POST view for ``name``."""
+    return lambda run: _action_view(name, run)
 
 
-accept = _action_view(
-    "accept",
-    lambda r, p, d: (
-        services.petition_accept(actor=r.user, petition=p, note=d["note"], **_v(d)),
-        _("Accepted."),
-    )[1],
-)
-decline = _action_view(
-    "decline",
-    lambda r, p, d: (
-        services.petition_decline(actor=r.user, petition=p, reason=d["reason"], **_v(d)),
-        _("Declined."),
-    )[1],
-)
-merge = _action_view(
-    "merge",
-    lambda r, p, d: (
-        services.petition_merge(actor=r.user, petition=p, into=d["into"], **_v(d)),
-        _("Merged into %(code)s.") % {"code": d["into"].display_code},
-    )[1],
-)
-triage = _action_view(
-    "triage",
-    lambda r, p, d: (
-        services.petition_triage(
-            actor=r.user,
-            petition=p,
-            category=d["category"],
-            urgency=d["urgency"],
-            tier=d["tier"],
-            note=d["note"],
-            **_v(d),
-        ),
-        _("Triaged."),
-    )[1],
-)
-resolve = _action_view(
-    "resolve_on_spot",
-    lambda r, p, d: (
-        services.petition_resolve_on_spot(
-            actor=r.user, petition=p, resolution=d["resolution"], **_v(d)
-        ),
-        _("Recorded as settled on the spot."),
-    )[1],
-)
+def _v(data: dict) -> dict:
+    """The version the form showed, so a case changed meanwhile is refused (StaleCase)."""
+    return {"expected_version": data["version"]}
 
 
-def _assign(r, p, d):
+@action("accept")
+def accept(request, petition, data) -> str:
+    services.petition_accept(actor=request.user, petition=petition, note=data["note"], **_v(data))
+    return _("Accepted.")
+
+
+@action("decline")
+def decline(request, petition, data) -> str:
+    services.petition_decline(
+        actor=request.user, petition=petition, reason=data["reason"], **_v(data)
+    )
+    return _("Declined.")
+
+
+@action("merge")
+def merge(request, petition, data) -> str:
+    services.petition_merge(actor=request.user, petition=petition, into=data["into"], **_v(data))
+    return _("Merged into %(code)s.") % {"code": data["into"].display_code}
+
+
+@action("triage")
+def triage(request, petition, data) -> str:
+    services.petition_triage(
+        actor=request.user,
+        petition=petition,
+        category=data["category"],
+        urgency=data["urgency"],
+        tier=data["tier"],
+        note=data["note"],
+        **_v(data),
+    )
+    return _("Triaged.")
+
+
+@action("resolve_on_spot")
+def resolve(request, petition, data) -> str:
+    services.petition_resolve_on_spot(
+        actor=request.user, petition=petition, resolution=data["resolution"], **_v(data)
+    )
+    return _("Recorded as settled on the spot.")
+
+
+@action("assign")
+def assign(request, petition, data) -> str:
     done = services.petition_assign(
-        actor=r.user,
-        petition=p,
-        lead_department=d["lead_department"],
-        assisting_departments=list(d["assisting_departments"]),
-        deadline=d["deadline"],
-        note=d["note"],
-        **_v(d),
+        actor=request.user,
+        petition=petition,
+        lead_department=data["lead_department"],
+        assisting_departments=list(data["assisting_departments"]),
+        deadline=data["deadline"],
+        note=data["note"],
+        **_v(data),
     )
     return _("Assigned to %(dept)s, reply due by %(date)s.") % {
         "dept": done.lead_department,
@@ -420,84 +422,87 @@ def _assign(r, p, d):
     }
 
 
-assign = _action_view("assign", _assign)
-receive = _action_view(
-    "receive",
-    lambda r, p, d: (
-        services.petition_receive(actor=r.user, petition=p, **_v(d)),
-        _("Signed for: the case is now being handled."),
-    )[1],
-)
-return_case = _action_view(
-    "return",
-    lambda r, p, d: (
-        services.petition_return(actor=r.user, petition=p, reason=d["reason"], **_v(d)),
-        _("Returned to the station."),
-    )[1],
-)
-extension_request = _action_view(
-    "extension_request",
-    lambda r, p, d: (
-        services.extension_request(
-            actor=r.user,
-            petition=p,
-            requested_deadline=d["requested_deadline"],
-            reason=d["reason"],
-            **_v(d),
-        ),
-        _("Extension requested."),
-    )[1],
-)
-extension_decide = _action_view(
-    "extension_decide",
-    lambda r, p, d: (
-        services.extension_decide(
-            actor=r.user, petition=p, approve=d["approve"], note=d["note"], **_v(d)
-        ),
-        _("Extension approved.") if d["approve"] else _("Extension refused."),
-    )[1],
-)
-reply = _action_view(
-    "reply",
-    lambda r, p, d: (
-        services.petition_reply(
-            actor=r.user, petition=p, body=d["body"], attachments=d["attachments"], **_v(d)
-        ),
-        _("Reply sent."),
-    )[1],
-)
-opinion = _action_view(
-    "opinion",
-    lambda r, p, d: (
-        services.reply_add_opinion(
-            actor=r.user, petition=p, body=d["body"], attachments=d["attachments"], **_v(d)
-        ),
-        _("Opinion added."),
-    )[1],
-)
-feedback = _action_view(
-    "feedback",
-    lambda r, p, d: (
-        services.petition_give_feedback(
-            actor=r.user, petition=p, method=d["method"], note=d["note"], **_v(d)
-        ),
-        _("Feedback recorded."),
-    )[1],
-)
-rate_deputy = _action_view(
-    "rate_deputy",
-    lambda r, p, d: (
-        services.petition_rate(
-            actor=r.user,
-            petition=p,
-            rater=RaterKind.DEPUTY,
-            satisfaction=d["satisfaction"],
-            comment=d["comment"],
-            **_v(d),
-        ),
-        _("Your rating was recorded."),
-    )[1],
-)
+@action("receive")
+def receive(request, petition, data) -> str:
+    services.petition_receive(actor=request.user, petition=petition, **_v(data))
+    return _("Signed for: the case is now being handled.")
+
+
+@action("return")
+def return_case(request, petition, data) -> str:
+    services.petition_return(
+        actor=request.user, petition=petition, reason=data["reason"], **_v(data)
+    )
+    return _("Returned to the station.")
+
+
+@action("extension_request")
+def extension_request(request, petition, data) -> str:
+    services.extension_request(
+        actor=request.user,
+        petition=petition,
+        requested_deadline=data["requested_deadline"],
+        reason=data["reason"],
+        **_v(data),
+    )
+    return _("Extension requested.")
+
+
+@action("extension_decide")
+def extension_decide(request, petition, data) -> str:
+    services.extension_decide(
+        actor=request.user,
+        petition=petition,
+        approve=data["approve"],
+        note=data["note"],
+        **_v(data),
+    )
+    return _("Extension approved.") if data["approve"] else _("Extension refused.")
+
+
+@action("reply")
+def reply(request, petition, data) -> str:
+    services.petition_reply(
+        actor=request.user,
+        petition=petition,
+        body=data["body"],
+        attachments=data["attachments"],
+        **_v(data),
+    )
+    return _("Reply sent.")
+
+
+@action("opinion")
+def opinion(request, petition, data) -> str:
+    services.reply_add_opinion(
+        actor=request.user,
+        petition=petition,
+        body=data["body"],
+        attachments=data["attachments"],
+        **_v(data),
+    )
+    return _("Opinion added.")
+
+
+@action("feedback")
+def feedback(request, petition, data) -> str:
+    services.petition_give_feedback(
+        actor=request.user, petition=petition, method=data["method"], note=data["note"], **_v(data)
+    )
+    return _("Feedback recorded.")
+
+
+@action("rate_deputy")
+def rate_deputy(request, petition, data) -> str:
+    services.petition_rate(
+        actor=request.user,
+        petition=petition,
+        rater=RaterKind.DEPUTY,
+        satisfaction=data["satisfaction"],
+        comment=data["comment"],
+        **_v(data),
+    )
+    return _("Your rating was recorded.")
 
 
 # ---- attachments and printable slips ---------------------------------------------------------
