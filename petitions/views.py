@@ -276,14 +276,25 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     petition = get_object_or_404(
         selectors.petition_detail(Petition.objects.visible_to(request.user)), pk=pk
     )
+    return _render_detail(request, petition)
+
+
+def _render_detail(request, petition: Petition, invalid: tuple[str, object] | None = None):
+    """The case page; ``invalid`` = (action, bound form) re-shows a rejected form with its errors
+    and everything the user typed, opened at that action."""
     actions = []
-    for action in services.available_actions(request.user, petition):
+    for name in services.available_actions(request.user, petition):
+        if invalid and invalid[0] == name:
+            form = invalid[1]
+        else:
+            form = ACTION_FORMS[name](petition=petition, actor=request.user)
         actions.append(
             {
-                "name": action,
-                "label": services.ACTION_LABELS[action],
-                "url": reverse(ACTION_URLS.get(action, f"petitions:{action}"), args=[petition.pk]),
-                "form": ACTION_FORMS[action](petition=petition, actor=request.user),
+                "name": name,
+                "label": services.ACTION_LABELS[name],
+                "url": reverse(ACTION_URLS.get(name, f"petitions:{name}"), args=[petition.pk]),
+                "form": form,
+                "open": (invalid[0] == name) if invalid else not actions,
             }
         )
     return render(
@@ -301,6 +312,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             or services.is_lead_handler(request.user, petition)
             or roles_of(request.user).is_clerk,
         },
+        status=400 if invalid else 200,
     )
 
 
@@ -319,12 +331,11 @@ def _action_view(action: str, run: Callable[[HttpRequest, Petition, dict], str |
             request.POST.get("next") if _safe_next(request) else petition.get_absolute_url()
         )
         if not form.is_valid():
-            errors = "; ".join(
-                f"{form.fields[k].label if k in form.fields else ''} {' '.join(v)}".strip()
-                for k, v in form.errors.items()
+            messages.error(request, _("Nothing was changed: please correct the form below."))
+            fresh = get_object_or_404(
+                selectors.petition_detail(Petition.objects.visible_to(request.user)), pk=pk
             )
-            messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": errors})
-            return back
+            return _render_detail(request, fresh, invalid=(action, form))
         data = form.cleaned_data
         try:
             done = run(request, petition, data)

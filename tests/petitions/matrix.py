@@ -21,14 +21,15 @@ def _p(status):
 
 
 def _action(name, status, allow, sees=SEES_CASE):
-    """A POST action: allowed roles are redirected back (with a message); the others who see
-    the case get 403; everyone else 404."""
+    """A POST action: allowed roles reach it (the empty form posted here is answered with the
+    case page and the form's errors, 400, or done and redirected, 302); the others who see the
+    case get 403; everyone else 404."""
     return Entry(
         f"petitions:{name}",
         args=_p(status),
         method="post",
         allow=allow,
-        ok=302,
+        ok=(302, 400),
         special={r: 403 for r in sees - set(allow)},
     )
 

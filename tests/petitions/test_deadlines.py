@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from core.models import OutboxMessage
+from core.models import Notification, OutboxMessage
 from core.workdays import Calendar
 from petitions import services
 from petitions.choices import Channel, Escalation, Status, Tier
@@ -56,8 +57,18 @@ def _late(world, days_late: int, **kw) -> Petition:
     return p
 
 
+def _told(prefix: str) -> dict[str, str]:
+    """username -> in-app message body, for the digests whose dedupe key starts with prefix."""
+    return dict(
+        OutboxMessage.objects.filter(dedupe_key__startswith=prefix, channel="in_app").values_list(
+            "user__username", "body"
+        )
+    )
+
+
 def test_it_escalates_by_lateness_and_only_once(world, django_capture_on_commit_callbacks):
-    urged, supervised, listed = _late(world, 2), _late(world, 6), _late(world, 16)
+    urged, supervised = _late(world, 2, title="路灯不亮"), _late(world, 6, title="井盖缺失")
+    listed = _late(world, 16, title="垃圾清运")
     on_time = make_petition(world, Status.HANDLING)
     with django_capture_on_commit_callbacks(execute=True):
         run_sweep()
@@ -69,30 +80,57 @@ def test_it_escalates_by_lateness_and_only_once(world, django_capture_on_commit_
     events = PetitionEvent.objects.filter(kind="escalated").count()
     messages = OutboxMessage.objects.count()
     # clerks of the region, the station's staff and the department's handlers are told
-    told = set(
-        OutboxMessage.objects.filter(
-            dedupe_key__contains=f"petition:{listed.pk}:r0:escalation"
-        ).values_list("user__username", flat=True)
-    )
-    assert {"handler", "staff", "clerk", "city_clerk"} <= told
+    today = timezone.localdate().isoformat()
+    told = _told(f"sweep:{today}:escalation:{int(Escalation.LISTED)}:")
+    assert {"handler", "staff", "clerk", "city_clerk"} <= set(told)
     assert "other_clerk" not in told
+    assert all("垃圾清运" in body for body in told.values())
+    # and the messages were delivered into their notification lists
+    assert Notification.objects.filter(
+        user=world.user("clerk"), title__contains="垃圾清运"
+    ).exists()
     with django_capture_on_commit_callbacks(execute=True):
         sweep_deadlines.delay()
     assert PetitionEvent.objects.filter(kind="escalated").count() == events == 3
     assert OutboxMessage.objects.count() == messages
 
 
+def test_it_sends_one_digest_per_person_not_one_message_per_case(
+    world, django_capture_on_commit_callbacks
+):
+    late = [_late(world, 16, title=f"第{i}号案件") for i in range(12)]
+    with django_capture_on_commit_callbacks(execute=True):
+        run_sweep()
+    today = timezone.localdate().isoformat()
+    told = _told(f"sweep:{today}:escalation:{int(Escalation.LISTED)}:")
+    assert {"handler", "staff", "clerk", "city_clerk"} <= set(told)
+    assert "other_clerk" not in told and "other_handler" not in told
+    clerk = world.user("clerk")
+    notices = Notification.objects.filter(user=clerk)
+    assert notices.count() == 1
+    notice = notices.get()
+    assert "12" in notice.title
+    # the first ten titles and how many more; the link leads to the overdue list
+    assert "第0号案件" in notice.body and "2" in notice.body.splitlines()[-1]
+    assert notice.url.endswith("?overdue=1")
+    handler_notice = Notification.objects.get(user=world.user("handler"))
+    assert handler_notice.url == reverse("petitions:department_cases")
+    assert all(p.events.filter(kind="escalated").count() == 1 for p in late)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_sweep()
+    assert Notification.objects.filter(user=clerk).count() == 1
+
+
 def test_it_reminds_the_department_before_the_deadline_once(world, settings):
-    p = make_petition(world, Status.HANDLING)
+    p = make_petition(world, Status.HANDLING, title="楼道灯坏")
     Petition.objects.filter(pk=p.pk).update(
         deadline=Calendar().add_working_days(timezone.localdate(), settings.REMIND_DAYS_BEFORE)
     )
     run_sweep()
     run_sweep()
-    reminders = OutboxMessage.objects.filter(
-        dedupe_key__contains=f"petition:{p.pk}:r0:remind", channel="in_app"
-    )
-    assert list(reminders.values_list("user__username", flat=True)) == ["handler"]
+    reminders = _told("sweep:remind:")
+    assert list(reminders) == ["handler"]
+    assert "楼道灯坏" in reminders["handler"]
 
 
 def test_it_auto_closes_cases_left_unrated(world, settings):

@@ -163,7 +163,8 @@ def test_the_sweep_escalates_through_the_worker_and_sends_nothing_twice(world):
 
     sweep_deadlines.delay()
     p = wait_for(lambda: Petition.objects.filter(pk=p.pk, escalation=Escalation.LISTED).first())
-    key = f"petition:{p.pk}:r0:escalation:{int(Escalation.LISTED)}"
+    # One digest per person per level and run (here naming this one case).
+    key = f"sweep:{timezone.localdate().isoformat()}:escalation:{int(Escalation.LISTED)}:"
     wait_for(lambda: _all_sent(dedupe_key__startswith=key))
     for role in ("handler", "staff", "clerk", "city_clerk"):
         assert _delivered(world.user(role), key), role

@@ -160,3 +160,18 @@ def test_attachments_are_served_only_through_the_scoped_view(as_role, world, set
     url = reverse("petitions:attachment", args=[a.pk])
     assert as_role("staff").get(url).status_code == 200
     assert as_role("far_staff").get(url).status_code == 404
+
+
+def test_it_keeps_what_was_typed_when_an_action_form_is_incomplete(as_role, world):
+    """Triage without a tier: the case page comes back with the error and the note kept."""
+    petition = make_petition(world, Status.ACCEPTED)
+    client = as_role("staff")
+    response = client.post(
+        reverse("petitions:triage", args=[petition.pk]),
+        {"version": petition.version, "urgency": "normal", "note": "先核实再分级"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "先核实再分级" in page
+    assert "Nothing was changed" in page
+    assert Petition.objects.get(pk=petition.pk).status == Status.ACCEPTED
