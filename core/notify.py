@@ -6,9 +6,11 @@ twice queues nothing twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 
-from .models import Channel, OutboxMessage
+from .models import Channel, OutboxMessage, OutboxStatus
 
 
 def notify(
@@ -69,3 +71,65 @@ def notify_users(
                 dedupe_key=f"{key}:email" if key else None,
             )
     return sent
+
+
+def notify_bulk(messages: Iterable[OutboxMessage]) -> int:
+    """Queue many outbox rows with one INSERT and one delivery task; returns rows queued.
+
+    Rows whose ``dedupe_key`` was already used are skipped (ON CONFLICT DO NOTHING), so a sweep
+    that runs twice queues nothing twice. Email and SMS rows without an address are dropped.
+    """
+    rows = [
+        m
+        for m in messages
+        if m.channel == Channel.IN_APP or m.address  # nowhere to send otherwise
+    ]
+    if not rows:
+        return 0
+    for m in rows:
+        m.subject = m.subject[:200]
+    keys = [m.dedupe_key for m in rows if m.dedupe_key]
+    before = (
+        set(OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+        if keys
+        else set()
+    )
+    fresh = [m for m in rows if not m.dedupe_key or m.dedupe_key not in before]
+    if not fresh:
+        return 0
+    # ignore_conflicts covers a concurrent run that inserted the same key since the read above.
+    OutboxMessage.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+    fresh_keys = [m.dedupe_key for m in fresh if m.dedupe_key]
+    ids = list(
+        OutboxMessage.objects.filter(
+            dedupe_key__in=fresh_keys, status=OutboxStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+    # Rows without a key get no pk back from an ignore_conflicts insert; the pending-outbox
+    # safety net delivers them.
+    if ids:
+        from .tasks import deliver_outbox_batch
+
+        transaction.on_commit(lambda: deliver_outbox_batch.delay(ids))
+    return len(fresh)
+
+
+def user_messages(
+    users, *, subject: str, body: str = "", url: str = "", dedupe_key: str = ""
+) -> list[OutboxMessage]:
+    """Unsaved outbox rows for ``notify_bulk``: in-app to each user, plus email when they have one."""
+    out = []
+    for user in users:
+        key = f"{dedupe_key}:u{user.pk}" if dedupe_key else None
+        common = {"user": user, "subject": subject, "body": body, "url": url}
+        out.append(OutboxMessage(channel=Channel.IN_APP, dedupe_key=key, **common))
+        if user.email:
+            out.append(
+                OutboxMessage(
+                    channel=Channel.EMAIL,
+                    address=user.email,
+                    dedupe_key=f"{key}:email" if key else None,
+                    **common,
+                )
+            )
+    return out

@@ -8,7 +8,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Channel, Notification, OutboxMessage, OutboxStatus
@@ -71,3 +71,22 @@ def deliver_pending_outbox() -> int:
         .values_list("pk", flat=True)[:500]
     )
     return sum(deliver(pk) for pk in ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def deliver_outbox_batch(message_ids: list[int]) -> int:
+    """Deliver a batch queued by ``notify_bulk``; a message that fails stays pending for retry.
+
+    One task per batch instead of one per message; the failures are picked up by
+    ``deliver_pending_outbox`` (the beat safety net) after its two-minute grace period.
+    """
+    sent = 0
+    for pk in message_ids:
+        try:
+            sent += deliver(pk)
+        except Exception as exc:
+            log.warning("outbox message %s: %s", pk, type(exc).__name__)
+            OutboxMessage.objects.filter(pk=pk).update(
+                last_error=str(exc)[:500], attempts=models.F("attempts") + 1
+            )
+    return sent

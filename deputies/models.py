@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 
 from core.codes import random_code
 from core.pii import mask_phone
@@ -22,6 +21,10 @@ def _public_code() -> str:
 
 def pinyin_keys(name: str) -> tuple[str, str]:
     """('zhangsan', 'zs') for 张三: what people type to find a Chinese name."""
+    # Imported on first use: pypinyin's phrase dictionary costs ~55 MB of RSS, which every
+    # process (export workers included) would otherwise pay at django.setup().
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
     return "".join(syllables).lower(), "".join(s[0] for s in syllables if s).lower()
 

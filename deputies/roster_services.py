@@ -386,7 +386,9 @@ def attendance_record(
     *, actor, duty: Duty, status: str, reason: str = "", replaced_by: Deputy | None = None
 ) -> Duty:
     """Record a duty's attendance: present, late, absent (with a reason) or replaced by someone."""
-    duty = Duty.objects.select_for_update(of=("self",)).select_related("day__station").get(pk=duty.pk)
+    duty = (
+        Duty.objects.select_for_update(of=("self",)).select_related("day__station").get(pk=duty.pk)
+    )
     _require_manage(actor, duty.day.station)
     if status not in DutyStatus.values:
         raise RosterError(_("Unknown attendance status."))

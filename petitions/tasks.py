@@ -1,27 +1,36 @@
 """Deadline supervision (督办) and auto-close: set-based sweeps run by Celery beat.
 
 No task is scheduled per petition: the deadlines live in the database and one sweep reads
-them. Every notification carries a dedupe key, so a second run sends nothing twice.
+them. Each level is one UPDATE whose rows get their events in the same statement; each person
+concerned gets ONE digest per level and run ("12 cases reached 督办", the first titles and a
+link), never one message per case. Every digest carries a dedupe key naming its exact set of
+cases, so a second run sends nothing twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+from collections import defaultdict
+from dataclasses import dataclass
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from core.notify import notify_users
+from core.notify import notify_bulk, user_messages
 from core.workdays import Calendar
+from stations.models import ClerkScope, DepartmentHandler, Region, StaffPost, Station
 
 from .choices import UNDER_DEADLINE, Escalation, EventKind, Status
 from .models import Petition, PetitionEvent
-from .services import department_users, petition_auto_close
+from .services import petition_auto_close
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +40,7 @@ ESCALATION_LATE_DAYS = {
     Escalation.SUPERVISED: 5,
     Escalation.LISTED: 15,
 }
+DIGEST_TITLES = 10  # cases named in one digest; the link leads to the rest
 
 
 def latest_deadline_for(calendar: Calendar, today: dt.date, late_days: int) -> dt.date:
@@ -52,85 +62,254 @@ def _prefixes(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def supervisors(petition: Petition) -> list:
-    """Who hears about a late case: the lead department's handlers, the station's staff, and
-    clerks whose region contains the station."""
-    User = get_user_model()
-    station = petition.station
-    station_ids = [station.pk] + ([station.parent_id] if station.parent_id else [])
-    users: dict[int, object] = {}
-    groups = [
-        department_users([petition.lead_department_id]) if petition.lead_department_id else [],
-        User.objects.filter(staff_posts__station_id__in=station_ids, is_active=True),
-        User.objects.filter(
-            clerk_scopes__region__path__in=_prefixes(station.region.path), is_active=True
-        ),
+@dataclass(frozen=True)
+class Case:
+    """What a digest needs of one case (read in the same statement that changed it)."""
+
+    pk: int
+    title: str
+    deadline: dt.date
+    department_id: int | None
+    station_id: int
+    parent_id: int | None
+    path: str
+    reopen_count: int = 0
+
+
+def _recipients(cases: list[Case], *, staff_and_clerks: bool = True) -> dict[int, set[int]]:
+    """Who hears about which late cases: the lead department's handlers, the station's staff
+    (a head station's staff also for its rooms) and clerks whose region contains the station.
+
+    A handful of queries for the whole batch, however many cases: user id -> case ids.
+    """
+    out: dict[int, set[int]] = defaultdict(set)
+    by_department: dict[int, list[int]] = defaultdict(list)
+    by_station: dict[int, list[int]] = defaultdict(list)
+    by_path: dict[str, list[int]] = defaultdict(list)
+    for c in cases:
+        if c.department_id:
+            by_department[c.department_id].append(c.pk)
+        by_station[c.station_id].append(c.pk)
+        if c.parent_id:
+            by_station[c.parent_id].append(c.pk)
+        by_path[c.path].append(c.pk)
+    if by_department:
+        for user_id, department_id in DepartmentHandler.objects.filter(
+            department_id__in=list(by_department), user__is_active=True
+        ).values_list("user_id", "department_id"):
+            out[user_id].update(by_department[department_id])
+    if not staff_and_clerks:
+        return out
+    for user_id, station_id in StaffPost.objects.filter(
+        station_id__in=list(by_station), user__is_active=True
+    ).values_list("user_id", "station_id"):
+        out[user_id].update(by_station[station_id])
+    under: dict[str, list[int]] = defaultdict(list)  # region prefix -> cases in its subtree
+    for path, ids in by_path.items():
+        for prefix in _prefixes(path):
+            under[prefix].extend(ids)
+    for user_id, path in ClerkScope.objects.filter(
+        region__path__in=list(under), user__is_active=True
+    ).values_list("user_id", "region__path"):
+        out[user_id].update(under[path])
+    return out
+
+
+def _digest_body(cases: list[Case]) -> str:
+    lines = [
+        _("%(title)s (deadline %(d)s)") % {"title": c.title, "d": c.deadline.isoformat()}
+        for c in cases[:DIGEST_TITLES]
     ]
-    for group in groups:
-        for user in group:
-            users.setdefault(user.pk, user)
-    return list(users.values())
+    if len(cases) > DIGEST_TITLES:
+        lines.append(_("… and %(n)d more") % {"n": len(cases) - DIGEST_TITLES})
+    return "\n".join(lines)
 
 
-def _escalate_level(level: int, cutoff: dt.date) -> int:
-    """Raise every due case to ``level`` with one UPDATE; events and notices for exactly those rows."""
-    with transaction.atomic():
-        ids = list(
-            Petition.objects.select_for_update(skip_locked=True)
-            .filter(status__in=UNDER_DEADLINE, deadline__lte=cutoff, escalation__lt=level)
-            .values_list("pk", flat=True)
+def _set_key(cases: list[Case]) -> str:
+    """A short stable name for a set of cases (their ids, deadlines and reopen counts)."""
+    text = ",".join(f"{c.pk}/{c.deadline}/{c.reopen_count}" for c in cases)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]  # noqa: S324 (a name, not a secret)
+
+
+def _send_digests(
+    cases: list[Case], recipients: dict[int, set[int]], *, subject, key: str, handler_ids=()
+) -> int:
+    """One in-app message (plus email) per recipient listing their cases; returns messages.
+
+    ``subject(n, case)`` words the message; ``key`` names the sweep step. The dedupe key also
+    names the exact set of cases, so running the sweep again tells nobody twice.
+    """
+    if not recipients:
+        return 0
+    by_pk = {c.pk: c for c in cases}
+    users = get_user_model().objects.filter(pk__in=list(recipients)).only("pk", "email")
+    department_url = reverse("petitions:department_cases")
+    overdue_url = reverse("petitions:list") + "?overdue=1"
+    messages = []
+    for user in users:
+        mine = sorted((by_pk[i] for i in recipients[user.pk]), key=lambda c: (c.deadline, c.pk))
+        if len(mine) == 1:
+            url = reverse("petitions:detail", args=[mine[0].pk])
+        else:
+            url = department_url if user.pk in handler_ids else overdue_url
+        messages += user_messages(
+            [user],
+            subject=subject(len(mine), mine[0]),
+            body=_digest_body(mine),
+            url=url,
+            dedupe_key=f"sweep:{key}:{_set_key(mine)}",
         )
-        if not ids:
-            return 0
-        Petition.objects.filter(pk__in=ids, escalation__lt=level).update(escalation=level)
-        rows = list(
-            Petition.objects.filter(pk__in=ids).select_related("station__region", "lead_department")
+    return notify_bulk(messages)
+
+
+ESCALATE_SQL = """
+WITH up AS (
+    UPDATE {petition} SET escalation = %(level)s
+    WHERE status IN %(statuses)s AND deadline <= %(cutoff)s AND escalation < %(level)s
+    RETURNING id, status, title, deadline, lead_department_id, station_id, reopen_count
+), ev AS (
+    INSERT INTO {event} (petition_id, kind, actor_label, from_status, to_status, note,
+                         is_public, created_at)
+    SELECT id, %(kind)s, 'system', status, status, %(note)s, false, %(now)s FROM up
+)
+SELECT up.id, up.title, up.deadline, up.lead_department_id, up.station_id, s.parent_id,
+       r.path, up.reopen_count
+FROM up JOIN {station} s ON s.id = up.station_id JOIN {region} r ON r.id = s.region_id
+"""
+
+
+def _escalate_rows(level: int, cutoff: dt.date, note: str) -> list[Case]:
+    """Raise every due case to ``level`` and write its event; returns exactly those cases."""
+    if connection.vendor == "postgresql":
+        # One statement: the UPDATE, the events (INSERT … SELECT) and what the digest needs.
+        sql = ESCALATE_SQL.format(
+            petition=Petition._meta.db_table,
+            event=PetitionEvent._meta.db_table,
+            station=Station._meta.db_table,
+            region=Region._meta.db_table,
         )
-        label = Escalation(level).label
-        PetitionEvent.objects.bulk_create(
+        with connection.cursor() as cur:
+            cur.execute(
+                sql,
+                {
+                    "level": level,
+                    "statuses": tuple(UNDER_DEADLINE),
+                    "cutoff": cutoff,
+                    "kind": EventKind.ESCALATED.value,
+                    "note": note,
+                    "now": timezone.now(),
+                },
+            )
+            return [Case(*row) for row in cur.fetchall()]
+    due = Petition.objects.select_for_update().filter(
+        status__in=UNDER_DEADLINE, deadline__lte=cutoff, escalation__lt=level
+    )
+    rows = [
+        Case(*r)
+        for r in due.values_list(
+            "pk",
+            "title",
+            "deadline",
+            "lead_department_id",
+            "station_id",
+            "station__parent_id",
+            "station__region__path",
+            "reopen_count",
+        )
+    ]
+    statuses = dict(due.values_list("pk", "status"))
+    Petition.objects.filter(pk__in=list(statuses), escalation__lt=level).update(escalation=level)
+    PetitionEvent.objects.bulk_create(
+        (
             PetitionEvent(
-                petition=p,
+                petition_id=pk,
                 kind=EventKind.ESCALATED,
                 actor_label="system",
-                from_status=p.status,
-                to_status=p.status,
-                note=str(label),
+                from_status=status,
+                to_status=status,
+                note=note,
                 is_public=False,
             )
-            for p in rows
-        )
-        for p in rows:
-            notify_users(
-                supervisors(p),
-                subject=_("%(level)s: %(title)s (deadline %(d)s, %(dept)s)")
-                % {
+            for pk, status in statuses.items()
+        ),
+        batch_size=2000,
+    )
+    return rows
+
+
+def _escalate_level(level: int, cutoff: dt.date, today: dt.date) -> int:
+    """Raise every due case to ``level``; one digest per person told. Returns cases raised."""
+    label = str(Escalation(level).label)
+    with transaction.atomic():
+        cases = _escalate_rows(level, cutoff, label)
+        if not cases:
+            return 0
+        recipients = _recipients(cases)
+        handlers = set(_recipients(cases, staff_and_clerks=False))
+
+        def subject(n: int, case: Case) -> str:
+            if n == 1:
+                return _("%(level)s: %(title)s (deadline %(d)s)") % {
                     "level": label,
-                    "title": p.title,
-                    "d": p.deadline.isoformat(),
-                    "dept": p.lead_department or "",
-                },
-                url=p.get_absolute_url(),
-                dedupe_key=f"petition:{p.pk}:r{p.reopen_count}:escalation:{level}",
-            )
-    return len(ids)
+                    "title": case.title,
+                    "d": case.deadline.isoformat(),
+                }
+            return ngettext("%(n)d case reached %(level)s", "%(n)d cases reached %(level)s", n) % {
+                "n": n,
+                "level": label,
+            }
+
+        _send_digests(
+            cases,
+            recipients,
+            subject=subject,
+            key=f"{today.isoformat()}:escalation:{level}",
+            handler_ids=handlers,
+        )
+    return len(cases)
 
 
 def _remind(today: dt.date, calendar: Calendar) -> int:
+    """Tell each department handler once about their cases due within the reminder window."""
     horizon = calendar.add_working_days(today, settings.REMIND_DAYS_BEFORE)
-    sent = 0
-    rows = Petition.objects.filter(
-        status__in=UNDER_DEADLINE, deadline__gte=today, deadline__lte=horizon
-    ).only("pk", "title", "deadline", "reopen_count", "lead_department_id")
-    for p in rows:
-        with transaction.atomic():
-            sent += notify_users(
-                department_users([p.lead_department_id]) if p.lead_department_id else [],
-                subject=_("Reminder: reply due by %(d)s: %(title)s")
-                % {"d": p.deadline.isoformat(), "title": p.title},
-                url=p.get_absolute_url(),
-                dedupe_key=f"petition:{p.pk}:r{p.reopen_count}:remind:{p.deadline.isoformat()}",
-            )
-    return sent
+    cases = [
+        Case(*r)
+        for r in Petition.objects.filter(
+            status__in=UNDER_DEADLINE,
+            deadline__gte=today,
+            deadline__lte=horizon,
+            lead_department_id__isnull=False,
+        ).values_list(
+            "pk",
+            "title",
+            "deadline",
+            "lead_department_id",
+            "station_id",
+            "station__parent_id",
+            "station__region__path",
+            "reopen_count",
+        )
+    ]
+    if not cases:
+        return 0
+    recipients = _recipients(cases, staff_and_clerks=False)
+
+    def subject(n: int, case: Case) -> str:
+        if n == 1:
+            return _("Reminder: reply due by %(d)s: %(title)s") % {
+                "d": case.deadline.isoformat(),
+                "title": case.title,
+            }
+        return ngettext(
+            "Reminder: %(n)d case due by %(d)s", "Reminder: %(n)d cases due by %(d)s", n
+        ) % {"n": n, "d": horizon.isoformat()}
+
+    with transaction.atomic():
+        # The key names the set of cases, not the day: the same cases are not reminded twice
+        # (the sweep runs every 15 minutes); a new case due soon brings a new digest.
+        return _send_digests(
+            cases, recipients, subject=subject, key="remind", handler_ids=set(recipients)
+        )
 
 
 def run_sweep(today: dt.date | None = None) -> dict:
@@ -141,7 +320,7 @@ def run_sweep(today: dt.date | None = None) -> dict:
     # Highest level first: a case many days late gets one event at its final level.
     for level in sorted(ESCALATION_LATE_DAYS, reverse=True):
         cutoff = latest_deadline_for(calendar, today, ESCALATION_LATE_DAYS[level])
-        result[f"level{int(level)}"] = _escalate_level(int(level), cutoff)
+        result[f"level{int(level)}"] = _escalate_level(int(level), cutoff, today)
     log.info("deadline sweep %s: %s", today, result)
     return result
 

@@ -64,6 +64,80 @@ class PetitionDailyRollup(models.Model):
         return f"{self.day} {self.station_id} {self.category_id} {self.tier}"
 
 
+class PetitionMonthlyRollup(models.Model):
+    """The daily rollup summed per month and per area (the region path cut at district level).
+
+    Province, city and district dashboards read whole months from here: at province scale a
+    year is a few thousand rows instead of hundreds of thousands of (station, day) rows. It is
+    derived from ``PetitionDailyRollup`` only (see ``reports.rollups.refresh_months``).
+    """
+
+    month = models.DateField()  # the first day of the month
+    # The station's region path cut to at most AREA_DEPTH levels (see reports.rollups).
+    area_path = models.CharField(max_length=255)
+    # False: the stations whose area is exactly ``area_path``; True: the whole subtree under
+    # ``area_path`` (so a region's dashboard reads its own few rows, not its districts').
+    whole = models.BooleanField(default=False)
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    tier = models.CharField(max_length=12, blank=True)
+
+    collected = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    declined = models.PositiveIntegerField(default=0)
+    merged = models.PositiveIntegerField(default=0)
+    assigned = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    replied_on_time = models.PositiveIntegerField(default=0)
+    reply_seconds = models.BigIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basic = models.PositiveIntegerField(default=0)
+    unsatisfied = models.PositiveIntegerField(default=0)
+    unrated_closed = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["area_path", "month"],
+                name="mrollup_area_month_idx",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+            models.Index(fields=["month"], name="mrollup_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.area_path} {self.category_id} {self.tier} {self.whole}"
+
+
+class StationOpenRollup(models.Model):
+    """How many cases of one station are open under a deadline (assigned or handling) now.
+
+    "Overdue now" for a region is this sum minus its open cases not yet due, which are few:
+    the dashboard never counts every open case of a province from the petitions table.
+    """
+
+    station = models.OneToOneField(
+        Station, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    region_path = models.CharField(max_length=255)
+    open_cases = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["region_path"],
+                name="openrollup_region_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}: {self.open_cases}"
+
+
 class ReceptionDailyRollup(models.Model):
     """Receptions held and constituents received at one station on one day."""
 

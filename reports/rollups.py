@@ -28,6 +28,10 @@ station, category and tier, so a period's figures are a sum of rows:
 
 Maintenance
 -----------
+``PetitionMonthlyRollup`` holds the daily rows summed per month and area (the region path cut
+at district level); every change to daily rows recomputes the monthly rows of the months and
+areas it touched, from the daily rows, in the same transaction.
+
 ``apply_new_events`` reads PetitionEvent rows past a stored id watermark, finds the
 (station, submission day) keys they touch and recomputes those rows from the petitions with
 one aggregate query — the same ``_aggregate`` used by ``reconcile`` — then moves the watermark
@@ -43,13 +47,20 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from petitions.choices import Satisfaction, Status
+from petitions.choices import UNDER_DEADLINE, Satisfaction, Status
 from petitions.models import Petition, PetitionEvent, Reception
+from stations.models import Station
 
-from .models import PetitionDailyRollup, ReceptionDailyRollup, Watermark
+from .models import (
+    PetitionDailyRollup,
+    PetitionMonthlyRollup,
+    ReceptionDailyRollup,
+    StationOpenRollup,
+    Watermark,
+)
 
 COUNTERS = (
     "collected",
@@ -71,6 +82,9 @@ NOT_ACCEPTED = (Status.SUBMITTED, Status.DECLINED, Status.MERGED)
 EVENTS_WATERMARK = "petition_events"
 RECEPTIONS_WATERMARK = "receptions"
 BATCH = 5000
+# Monthly rows are kept per area: the region path cut at this many levels (province / city /
+# district). Dashboards of regions at most this deep read months; deeper ones read days.
+AREA_DEPTH = 3
 
 
 def _aggregates() -> dict:
@@ -153,6 +167,167 @@ def refresh_petition_keys(keys: set[tuple[int, dt.date]]) -> int:
         )
     )
     PetitionDailyRollup.objects.bulk_create(rows, batch_size=2000)
+    paths = dict(
+        Station.objects.filter(pk__in={s for s, _d in keys}).values_list("pk", "region__path")
+    )
+    refresh_months({(area_of(paths[s]), month_of(d)) for s, d in keys if s in paths})
+    refresh_open(paths)
+    return len(rows)
+
+
+def refresh_open(paths: dict[int, str] | None = None) -> int:
+    """Recount the open cases under a deadline of these stations (station id -> region path),
+    or of every station when ``paths`` is None."""
+    full = paths is None
+    if paths is None:
+        paths = dict(Station.objects.values_list("pk", "region__path"))
+        StationOpenRollup.objects.all().delete()
+    else:
+        StationOpenRollup.objects.filter(station_id__in=list(paths)).delete()
+    open_cases = Petition.objects.filter(status__in=list(UNDER_DEADLINE))
+    if not full:
+        open_cases = open_cases.filter(station_id__in=list(paths))
+    counts = (
+        open_cases.values("station_id")
+        .annotate(n=Count("id"))
+        .values_list("station_id", "n")
+        .order_by()
+    )
+    rows = [
+        StationOpenRollup(station_id=s, region_path=paths[s], open_cases=n)
+        for s, n in counts
+        if n and s in paths
+    ]
+    StationOpenRollup.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+# --- Monthly rows ------------------------------------------------------------------------------
+
+
+def area_of(path: str) -> str:
+    """A region path cut at AREA_DEPTH levels: '/33/3301/330106/330106500/' -> '/33/3301/330106/'."""
+    parts = [p for p in path.split("/") if p][:AREA_DEPTH]
+    return "/" + "/".join(parts) + "/"
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _prefixes(area: str) -> list[str]:
+    parts = [p for p in area.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _monthly_rows(daily, wanted: set[tuple[str, dt.date]] | None) -> list[PetitionMonthlyRollup]:
+    """Sum daily rows per (month, area, category, tier), for ``wanted`` (area, month) keys only,
+    plus the whole-subtree rows of every ancestor area of those keys."""
+    leaf: dict[tuple, dict] = {}
+    rows = (
+        daily.annotate(m=TruncMonth("day"))
+        .values("m", "region_path", "category_id", "tier")
+        .annotate(**{k: Sum(k) for k in COUNTERS})
+        .order_by()
+    )
+    for r in rows.iterator(chunk_size=5000):
+        area = area_of(r["region_path"])
+        if wanted is not None and (area, r["m"]) not in wanted:
+            continue
+        _merge(leaf, (r["m"], area, r["category_id"], r["tier"]), r)
+    return [
+        PetitionMonthlyRollup(month=m, area_path=a, category_id=c, tier=t, whole=False, **counts)
+        for (m, a, c, t), counts in leaf.items()
+    ]
+
+
+def _merge(into: dict[tuple, dict], key: tuple, row: dict) -> None:
+    have = into.get(key)
+    if have is None:
+        into[key] = {k: row[k] or 0 for k in COUNTERS}
+    else:
+        for k in COUNTERS:
+            have[k] += row[k] or 0
+
+
+def _whole_rows(pairs: set[tuple[str, dt.date]]) -> list[PetitionMonthlyRollup]:
+    """The whole-subtree rows of these (area, month) pairs, summed from the leaf monthly rows."""
+    by_month: dict[dt.date, set[str]] = defaultdict(set)
+    for area, month in pairs:
+        by_month[month].add(area)
+    out: dict[tuple, dict] = {}
+    for month, areas in by_month.items():
+        near = Q(pk__in=[])
+        for area in areas:
+            near |= Q(area_path__startswith=area)
+        for r in (
+            PetitionMonthlyRollup.objects.filter(near, month=month, whole=False)
+            .values("area_path", "category_id", "tier", *COUNTERS)
+            .iterator(chunk_size=5000)
+        ):
+            for prefix in _prefixes(r["area_path"]):
+                if prefix in areas:
+                    _merge(out, (month, prefix, r["category_id"], r["tier"]), r)
+    return [
+        PetitionMonthlyRollup(month=m, area_path=a, category_id=c, tier=t, whole=True, **counts)
+        for (m, a, c, t), counts in out.items()
+    ]
+
+
+def _refresh_whole(pairs: set[tuple[str, dt.date]]) -> None:
+    up = {(prefix, month) for area, month in pairs for prefix in _prefixes(area)}
+    gone = Q(pk__in=[])
+    by_month: dict[dt.date, set[str]] = defaultdict(set)
+    for area, month in up:
+        by_month[month].add(area)
+    for month, areas in by_month.items():
+        gone |= Q(month=month, area_path__in=areas)
+    PetitionMonthlyRollup.objects.filter(gone, whole=True).delete()
+    PetitionMonthlyRollup.objects.bulk_create(_whole_rows(up), batch_size=2000)
+
+
+def refresh_months(pairs: set[tuple[str, dt.date]]) -> int:
+    """Recompute the monthly rows of these (area path, first day of month) pairs from the days,
+    and the whole-subtree rows of their ancestors from the monthly rows."""
+    if not pairs:
+        return 0
+    by_month: dict[dt.date, set[str]] = defaultdict(set)
+    for area, month in pairs:
+        by_month[month].add(area)
+    gone = Q(pk__in=[])
+    source = Q(pk__in=[])
+    for month, areas in by_month.items():
+        gone |= Q(month=month, area_path__in=areas)
+        near = Q(pk__in=[])
+        for area in areas:
+            near |= Q(region_path__startswith=area)
+        source |= Q(day__range=(month, month_end(month))) & near
+    PetitionMonthlyRollup.objects.filter(gone, whole=False).delete()
+    rows = _monthly_rows(PetitionDailyRollup.objects.filter(source), pairs)
+    PetitionMonthlyRollup.objects.bulk_create(rows, batch_size=2000)
+    _refresh_whole(pairs)
+    return len(rows)
+
+
+def rebuild_months(start: dt.date, end: dt.date) -> int:
+    """Recompute every monthly row of the months that days start..end fall in."""
+    first, last = month_of(start), month_end(month_of(end))
+    PetitionMonthlyRollup.objects.filter(month__range=(first, last)).delete()
+    rows = _monthly_rows(PetitionDailyRollup.objects.filter(day__range=(first, last)), None)
+    whole: dict[tuple, dict] = {}
+    for r in rows:
+        counts = {k: getattr(r, k) for k in COUNTERS}
+        for prefix in _prefixes(r.area_path):
+            _merge(whole, (r.month, prefix, r.category_id, r.tier), counts)
+    rows += [
+        PetitionMonthlyRollup(month=m, area_path=a, category_id=c, tier=t, whole=True, **counts)
+        for (m, a, c, t), counts in whole.items()
+    ]
+    PetitionMonthlyRollup.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
 
@@ -270,6 +445,8 @@ def reconcile(start: dt.date, end: dt.date) -> int:
             list(_reception_rows(Reception.objects.filter(held_at__gte=lo, held_at__lt=hi))),
             batch_size=5000,
         )
+        rebuild_months(start, end)
+        refresh_open()
     return written
 
 

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -84,7 +85,13 @@ def _period_query(request) -> str:
 def _links(params: dict, start: dt.date, end: dt.date) -> dict:
     """Links from each figure to the petitions list filtered to the cases behind it."""
     base = {**params, "submitted_from": start.isoformat(), "submitted_to": end.isoformat()}
-    url = selectors.cases_url
+    # Reversed once per table row, not once per link (a drill-down table has ~100 links).
+    path = selectors.cases_url()
+
+    def url(**query) -> str:
+        clean = {k: v for k, v in query.items() if v not in (None, "")}
+        return f"{path}?{urlencode(clean)}" if path and clean else path
+
     return {
         "collected": url(**base),
         "accepted": url(**base, accepted="1"),
@@ -131,8 +138,8 @@ def _charts(data: dict) -> dict:
     }
 
 
-def _scope_context(request, *, region=None, station=None, start, end) -> dict:
-    data = selectors.dashboard(start, end, region=region, station=station)
+def _scope_context(request, *, region=None, station=None, start, end, overdue=None) -> dict:
+    data = selectors.dashboard(start, end, region=region, station=station, overdue=overdue)
     params = {"station": station.pk} if station else {"region": region.pk}
     return {
         "data": data,
@@ -157,8 +164,10 @@ def overview(request):
     form, region, start, end = _period(request)
     if region is None:
         return render(request, "reports/no_region.html", {"form": form})
-    context = _scope_context(request, region=region, start=start, end=end)
-    children = _with_links(selectors.children_figures(region, start, end), start, end)
+    # Overdue counts per region path: read once for the totals and the per-child table.
+    overdue = selectors.overdue_by_path(timezone.localdate(), region)
+    context = _scope_context(request, region=region, start=start, end=end, overdue=overdue)
+    children = _with_links(selectors.children_figures(region, start, end, overdue), start, end)
     return render(
         request,
         "reports/overview.html",
@@ -178,8 +187,9 @@ def region(request, pk: int):
     """One region's figures and the same figures per child region (or station)."""
     region = selectors.region_or_404(request.user, pk)
     form, _r, start, end = _period(request, with_region=False)
-    context = _scope_context(request, region=region, start=start, end=end)
-    children = _with_links(selectors.children_figures(region, start, end), start, end)
+    overdue = selectors.overdue_by_path(timezone.localdate(), region)
+    context = _scope_context(request, region=region, start=start, end=end, overdue=overdue)
+    children = _with_links(selectors.children_figures(region, start, end, overdue), start, end)
     visible = set(
         selectors.dashboard_regions(request.user)
         .filter(pk__in=[a.pk for a in region.ancestors()])

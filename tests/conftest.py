@@ -23,7 +23,9 @@ def pytest_configure(config):
     # Assertions read the English msgids; tests of the Chinese interface ask for it explicitly.
     settings.LANGUAGE_CODE = "en"
     # With REDIS_URL the cache is shared by every xdist process: give each its own key space.
-    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    settings.CACHES["default"]["KEY_PREFIX"] = (
+        f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -87,6 +88,13 @@ def _try(loop: Loop, action: str, p: Petition, other: Petition):
         pass
 
 
+def _sorted(rows) -> list:
+    """Rows sorted with None (no category) first; plain sorted() cannot compare None and int."""
+    return sorted(
+        rows, key=lambda row: tuple((v is not None, v if v is not None else 0) for v in row)
+    )
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     script=st.lists(
@@ -111,22 +119,37 @@ def test_it_keeps_rollups_equal_to_the_raw_figures(world, script, apply_every):
             if n % apply_every == 0:
                 rollups.apply_new_events(batch=4)
         rollups.apply_new_events(batch=4)
+        today = timezone.localdate()
         for period in [
             (dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
             (dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+            # whole months from the monthly rollup, the odd days at both ends from the daily one
+            (dt.date(2026, 2, 15), dt.date(2026, 4, 10)),
+            (dt.date(2026, 3, 5), dt.date(2026, 3, 20)),
         ]:
-            got = selectors.dashboard(*period, region=world.city)["figures"].counts
-            assert got == raw_figures(world.city, *period)
-        before = sorted(
+            got = selectors.dashboard(*period, region=world.city)["figures"]
+            assert got.counts == raw_figures(world.city, *period)
+            assert got.overdue_now == selectors.overdue_qs(today, region=world.city).count()
+        months = _sorted(
+            rollups.PetitionMonthlyRollup.objects.values_list(
+                "month", "area_path", "whole", "category_id", "tier", *rollups.COUNTERS
+            )
+        )
+        before = _sorted(
             rollups.PetitionDailyRollup.objects.values_list(
                 "day", "station_id", "category_id", "tier", *rollups.COUNTERS
             )
         )
         rollups.reconcile(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-        after = sorted(
+        after = _sorted(
             rollups.PetitionDailyRollup.objects.values_list(
                 "day", "station_id", "category_id", "tier", *rollups.COUNTERS
             )
         )
         assert after == before
+        assert months == _sorted(
+            rollups.PetitionMonthlyRollup.objects.values_list(
+                "month", "area_path", "whole", "category_id", "tier", *rollups.COUNTERS
+            )
+        )
         transaction.set_rollback(True)
