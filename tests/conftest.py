@@ -30,7 +30,10 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and captchas must not leak from one test into the next."""
+    """Rate-limit counters and captchas must not leak from one test into the next.
+
+    On Redis only this process's keys are deleted: cache.clear() would FLUSHDB and wipe the
+    counters of a test running at the same moment in the other xdist process."""
     from django.core.cache import cache
 
     if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):  # Redis

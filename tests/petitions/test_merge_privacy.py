@@ -1,7 +1,6 @@
 """Merging a duplicate never tells its constituent the original case's tracking code."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from core.models import OutboxMessage
@@ -15,7 +14,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def merged(world):
-    cache.clear()
     original = make_petition(world, Status.ACCEPTED, phone="13900001111")
     duplicate = make_petition(world, Status.SUBMITTED, phone="13812345678")
     services.petition_merge(actor=world.user("staff"), petition=duplicate, into=original)

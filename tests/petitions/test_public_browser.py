@@ -1,7 +1,6 @@
 """Real Chromium on a phone-sized screen: scan → submit → receipt → track → rate."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from core.codes import normalize_code
@@ -19,7 +18,6 @@ def _fits_the_screen(page) -> bool:
 
 def test_it_walks_a_constituent_from_qr_code_to_rating(browser, live_server, world, settings):
     settings.CAPTCHA_TEST_ANSWER = CAPTCHA
-    cache.clear()
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )

@@ -1,7 +1,5 @@
 """The constituent's satisfaction rating at /p/track/<code>/rate/."""
 
-import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from petitions import public_views
@@ -9,13 +7,6 @@ from petitions.choices import RaterKind, Status
 from petitions.models import Petition, Rating
 
 from .public_support import PHONE, submit, to_feedback_given
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _url(petition) -> str:

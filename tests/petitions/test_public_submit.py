@@ -1,7 +1,6 @@
 """The QR-code submission form at /p/s/<station>/ and /p/d/<deputy>/ (no account)."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -16,10 +15,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 @pytest.fixture(autouse=True)
 def _setup(settings):
+    # The cache itself is emptied per test by tests/conftest.py (per xdist process).
     settings.CAPTCHA_TEST_ANSWER = CAPTCHA
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _station_url(world) -> str:

@@ -2,20 +2,11 @@
 
 from types import SimpleNamespace
 
-import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from petitions import public_views, ratelimit
 
 from .public_support import ADDRESS, ID_NUMBER, NAME, PHONE, submit, to_feedback_given
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_it_finds_a_case_from_messy_input(client, world):
