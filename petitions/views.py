@@ -279,11 +279,34 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, petition)
 
 
+# The step that moves the case forward opens first; turning it back or away comes last.
+ACTION_ORDER = [
+    "accept",
+    "triage",
+    "assign",
+    "receive",
+    "reply",
+    "resolve_on_spot",
+    "feedback",
+    "rate_deputy",
+    "opinion",
+    "extension_decide",
+    "extension_request",
+    "merge",
+    "decline",
+    "return",
+]
+
+
+def _action_order(name: str) -> int:
+    return ACTION_ORDER.index(name) if name in ACTION_ORDER else len(ACTION_ORDER)
+
+
 def _render_detail(request, petition: Petition, invalid: tuple[str, object] | None = None):
     """The case page; ``invalid`` = (action, bound form) re-shows a rejected form with its errors
     and everything the user typed, opened at that action."""
     actions = []
-    for name in services.available_actions(request.user, petition):
+    for name in sorted(services.available_actions(request.user, petition), key=_action_order):
         if invalid and invalid[0] == name:
             form = invalid[1]
         else:
