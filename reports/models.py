@@ -17,17 +17,9 @@ from petitions.models import Category
 from stations.models import Region, Station
 
 
-class PetitionDailyRollup(models.Model):
-    """Where the petitions submitted at one station on one day stand now, per category and tier.
+class RollupCounters(models.Model):
+    """The per-category, per-tier counters both petition rollups carry (see reports.rollups)."""
 
-    Every counter is keyed by the *submission* day: see ``reports.rollups`` for the meaning of
-    each figure.
-    """
-
-    day = models.DateField()
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
-    # A copy of the station's region path so a region's figures are one prefix scan, no join.
-    region_path = models.CharField(max_length=255)
     category = models.ForeignKey(
         Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -49,6 +41,22 @@ class PetitionDailyRollup(models.Model):
     reopened = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class PetitionDailyRollup(RollupCounters):
+    """Where the petitions submitted at one station on one day stand now, per category and tier.
+
+    Every counter is keyed by the *submission* day: see ``reports.rollups`` for the meaning of
+    each figure.
+    """
+
+    day = models.DateField()
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    # A copy of the station's region path so a region's figures are one prefix scan, no join.
+    region_path = models.CharField(max_length=255)
+
+    class Meta:
         indexes = [
             # Region figures: path prefix (LIKE 'x%' needs pattern ops on PostgreSQL) then days.
             models.Index(
@@ -64,7 +72,7 @@ class PetitionDailyRollup(models.Model):
         return f"{self.day} {self.station_id} {self.category_id} {self.tier}"
 
 
-class PetitionMonthlyRollup(models.Model):
+class PetitionMonthlyRollup(RollupCounters):
     """The daily rollup summed per month and per area (the region path cut at district level).
 
     Province, city and district dashboards read whole months from here: at province scale a
@@ -78,25 +86,6 @@ class PetitionMonthlyRollup(models.Model):
     # False: the stations whose area is exactly ``area_path``; True: the whole subtree under
     # ``area_path`` (so a region's dashboard reads its own few rows, not its districts').
     whole = models.BooleanField(default=False)
-    category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    tier = models.CharField(max_length=12, blank=True)
-
-    collected = models.PositiveIntegerField(default=0)
-    accepted = models.PositiveIntegerField(default=0)
-    declined = models.PositiveIntegerField(default=0)
-    merged = models.PositiveIntegerField(default=0)
-    assigned = models.PositiveIntegerField(default=0)
-    replied = models.PositiveIntegerField(default=0)
-    replied_on_time = models.PositiveIntegerField(default=0)
-    reply_seconds = models.BigIntegerField(default=0)
-    closed = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
-    basic = models.PositiveIntegerField(default=0)
-    unsatisfied = models.PositiveIntegerField(default=0)
-    unrated_closed = models.PositiveIntegerField(default=0)
-    reopened = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
