@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,25 +13,25 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from .matrix import Entry
 from .world import ROLES, build_world
 
-MATRIX_MODULES = ["core", "stations", "deputies", "petitions", "reports"]
-# Further matrix modules of an app, as full dotted paths.
-EXTRA_MATRIX_MODULES = [
-    "tests.petitions.public_matrix",
-    "tests.reports.ledger_matrix",
-    "tests.deputies.roster_matrix",
-]
+
+def _matrix_modules() -> list[str]:
+    """``tests/<app>/matrix.py`` and any ``tests/<app>/*_matrix.py`` of every test package."""
+    root = Path(__file__).parent
+    found = []
+    for package in sorted(p for p in root.iterdir() if (p / "__init__.py").exists()):
+        for module in sorted(package.glob("*matrix.py")):
+            found.append(f"tests.{package.name}.{module.stem}")
+    return found
+
+
 # Namespaces and names outside the product's own pages.
 IGNORED = {"admin", "set_language"}
 
 
 def all_entries() -> list[Entry]:
     entries: list[Entry] = []
-    for name in [f"tests.{app}.matrix" for app in MATRIX_MODULES] + EXTRA_MATRIX_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-        entries.extend(module.ENTRIES)
+    for name in _matrix_modules():
+        entries.extend(importlib.import_module(name).ENTRIES)
     return entries
 
 

@@ -7,6 +7,8 @@ import django_filters
 import polib
 from django.conf import settings
 
+from core.catalogues import catalogue_paths
+
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
@@ -15,9 +17,20 @@ def _catalogue(lang: str) -> polib.POFile:
 
 
 def test_every_project_string_has_a_chinese_translation():
-    po = _catalogue("zh_Hans")
-    missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    missing = []
+    for path in catalogue_paths("zh_Hans"):
+        po = polib.pofile(str(path))
+        missing += [
+            f"{path.parent.parent.parent.parent.name}: {e.msgid}"
+            for e in po
+            if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)
+        ]
     assert not missing, f"{len(missing)} untranslated, e.g. {missing[:10]}"
+
+
+def test_every_app_catalogue_has_an_english_twin():
+    for path in catalogue_paths("zh_Hans"):
+        assert (path.parents[2] / "en" / "LC_MESSAGES" / "django.po").exists(), path
 
 
 def test_django_filter_strings_are_covered_because_it_ships_no_zh_hans():

@@ -1,10 +1,10 @@
-"""Compile locale/*.po to .mo in pure Python, so a fresh machine needs no GNU gettext."""
-
-from pathlib import Path
+"""Compile the project's .po catalogues to .mo in pure Python, so a fresh machine needs no GNU
+gettext."""
 
 import polib
-from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from core.catalogues import catalogue_paths
 
 
 class Command(BaseCommand):
@@ -12,8 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         count = 0
-        for root in settings.LOCALE_PATHS:
-            for po_path in Path(root).glob("*/LC_MESSAGES/*.po"):
-                polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
-                count += 1
+        for po_path in catalogue_paths():
+            polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+            count += 1
         self.stdout.write(self.style.SUCCESS(f"{count} catalogues compiled."))
