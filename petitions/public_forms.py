@@ -18,6 +18,7 @@ from . import captcha
 from .attachments import MAX_BYTES, MAX_FILES, validate_uploads
 from .choices import Satisfaction
 from .models import TRACKING_CODE_LENGTH, Category
+from .submission import SubmissionFormMixin
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -48,7 +49,7 @@ def _large(widget_attrs: dict | None = None) -> dict:
     return {"class": "form-control-lg", **(widget_attrs or {})}
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(SubmissionFormMixin, forms.Form):
     """The QR-code submission form. The captcha is checked against the session."""
 
     title = forms.CharField(
@@ -248,16 +249,18 @@ class TrackForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    """The constituent's satisfaction rating, confirmed with the phone's last four digits."""
+    """The constituent's satisfaction rating, confirmed with the one-time code sent by SMS."""
 
-    phone_last4 = forms.CharField(
-        label=_("Last 4 digits of your phone"),
-        min_length=4,
-        max_length=4,
+    rating_code = forms.CharField(
+        label=_("Rating code from the SMS"),
+        min_length=6,
+        max_length=6,
         widget=forms.TextInput(
-            attrs=_large({"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"})
+            attrs=_large(
+                {"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+            )
         ),
-        help_text=_("The phone number you gave when you submitted."),
+        help_text=_("We send it to the phone number you gave when you submitted."),
     )
     satisfaction = forms.ChoiceField(
         label=_("Are you satisfied with how your case was handled?"),
@@ -281,10 +284,10 @@ class RateForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
-    def clean_phone_last4(self) -> str:
-        value = self.cleaned_data.get("phone_last4", "").strip()
-        if not value.isdigit():
-            raise ValidationError(_("Enter four digits."))
+    def clean_rating_code(self) -> str:
+        value = self.cleaned_data.get("rating_code", "").strip()
+        if not (value.isascii() and value.isdigit()):
+            raise ValidationError(_("Enter the six digits of the code."))
         return value
 
     def clean(self) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from petitions import services
 from petitions.choices import Channel, FeedbackMethod, Tier, Urgency
 from petitions.models import Category, Petition
+from petitions.submission import Submission
 
 CAPTCHA = "K7M3P"  # settings.CAPTCHA_TEST_ANSWER in these tests
 NAME, PHONE, ADDRESS = "张三丰", "13812348000", "新兴街道幸福里小区3幢501室"
@@ -27,7 +28,7 @@ def submit(world, **overrides) -> Petition:
         "consent": True,
     }
     data.update(overrides)
-    return services.petition_submit(**data)
+    return services.petition_submit(actor=data.pop("actor"), submission=Submission(**data))
 
 
 def to_feedback_given(world, petition: Petition) -> Petition:

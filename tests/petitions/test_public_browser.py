@@ -1,9 +1,12 @@
 """Real Chromium on a phone-sized screen: scan → submit → receipt → track → rate."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from core.codes import normalize_code
+from core.models import OutboxMessage
 from petitions.choices import Status
 from petitions.models import Petition
 
@@ -80,10 +83,13 @@ def test_it_walks_a_constituent_from_qr_code_to_rating(browser, live_server, wor
     page.reload()
     assert "路灯已于本周更换完毕。" in page.inner_text("main")
     page.click(f"a[href='{reverse('public:rate', args=[petition.tracking_code])}']")
-    page.fill("#id_phone_last4", PHONE[-4:])
+    page.click("button[name=send_code]")
+    page.wait_for_selector("text=The code is on its way")
+    sms = OutboxMessage.objects.filter(dedupe_key__contains=":rating-code:").latest("pk")
+    page.fill("#id_rating_code", re.search(r"\b(\d{6})\b", sms.subject).group(1))
     page.check("input[name=satisfaction][value=satisfied]")
     page.fill("#id_comment", "谢谢")
-    page.click("main form [type=submit]")
+    page.click("main form:has(#id_rating_code) [type=submit]")
     page.wait_for_url("**/rated/")
     assert page.locator("#rated-message").is_visible()
     petition.refresh_from_db()
