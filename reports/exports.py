@@ -36,7 +36,7 @@ from petitions.choices import (
 from petitions.models import Category, Petition, Reception
 from stations.models import Department, Region, Station
 
-from .ledger_choices import LedgerKind
+from .ledgers.choices import LedgerKind
 
 CHUNK = 2000
 

@@ -20,7 +20,7 @@ from petitions.choices import Status
 from petitions.models import Category, Petition
 from stations.models import Station
 
-from .ledger_models import ProgressNotice
+from .ledgers.models import ProgressNotice
 
 # Declined and merged opinions were never accepted as cases of their own.
 EXCLUDED = (Status.DECLINED, Status.MERGED)

@@ -34,12 +34,12 @@ from deputies.models import Deputy, StationAssignment
 from petitions.choices import Satisfaction, Status
 from petitions.models import Petition, Reception
 
-from .ledger_choices import REPORT_BACK_KINDS, ActivityKind
-from .ledger_models import DeputyActivity
+from .ledgers.choices import REPORT_BACK_KINDS, ActivityKind
+from .ledgers.models import DeputyActivity
 
 try:  # The roster is built by another part of the project; the record works without it.
-    from deputies.roster_choices import DutyStatus, SwapStatus
-    from deputies.roster_models import Duty, SwapRequest
+    from deputies.roster.choices import DutyStatus, SwapStatus
+    from deputies.roster.models import Duty, SwapRequest
 
     ROSTER_AVAILABLE = True
 except ImportError:  # pragma: no cover - depends on the build stage

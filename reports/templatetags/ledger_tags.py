@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 
 from petitions.choices import Satisfaction, Status
 
-from ..ledger_choices import ActivityKind
+from ..ledgers.choices import ActivityKind
 
 register = template.Library()
 

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from core.models import OutboxMessage
-from deputies.roster_choices import SwapStatus
-from deputies.roster_models import Duty, SwapRequest
-from deputies.roster_services import RosterError, swap_request, swap_respond
+from deputies.roster.choices import SwapStatus
+from deputies.roster.models import Duty, SwapRequest
+from deputies.roster.services import RosterError, swap_request, swap_respond
 
 from .. import factories as f
 from .roster_factories import day, deputy_at, future
@@ -82,7 +82,7 @@ def test_it_refuses_a_swap_across_stations(world, duties):
 
 
 def test_it_does_not_let_staff_confirm_a_pending_swap(world, duties):
-    from deputies.roster_services import swap_decide
+    from deputies.roster.services import swap_decide
 
     qian, mine, daves = duties
     swap = swap_request(actor=qian.user, from_duty=mine, to_duty=daves)

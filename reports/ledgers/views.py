@@ -21,13 +21,13 @@ from core.roles import roles_of
 from deputies.models import Deputy
 from stations.models import Station
 
-from . import ledger_services as services
-from . import notices, record
-from .exports import LEDGERS, LedgerFilters, file_name, sync_max_rows
-from .ledger_choices import LedgerKind
-from .ledger_forms import ActivityForm, LedgerFilterForm
-from .ledger_models import ExportJob, ProgressNotice
-from .ledger_rights import can_record_activities, can_use_ledgers
+from .. import notices, record
+from ..exports import LEDGERS, LedgerFilters, file_name, sync_max_rows
+from . import services
+from .choices import LedgerKind
+from .forms import ActivityForm, LedgerFilterForm
+from .models import ExportJob, ProgressNotice
+from .rights import can_record_activities, can_use_ledgers
 
 PAGE_SIZE = 25
 BEHIND_PAGE_SIZE = 50

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from deputies.models import Deputy
 from stations.models import Station
 
-from .ledger_choices import ActivityKind, JobStatus, LedgerKind
+from .choices import ActivityKind, JobStatus, LedgerKind
 
 __all__ = ["DeputyActivity", "ExportJob", "ProgressNotice"]
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from stations.models import Department, Station
 
-from .models import Deputy
-from .roster_choices import DayStatus, DutyStatus, SwapStatus
-from .roster_models import Duty, ReceptionDay, SwapRequest, Unavailability
+from ..models import Deputy
+from .choices import DayStatus, DutyStatus, SwapStatus
+from .models import Duty, ReceptionDay, SwapRequest, Unavailability
 
 
 def annual_quota() -> int:

@@ -22,9 +22,10 @@ from core.roles import roles_of
 from core.workdays import Calendar
 from stations.models import Department, Station
 
-from .models import Deputy, StationAssignment
-from .roster_choices import ATTENDANCE_RECORDED, DayKind, DayStatus, DutyStatus, SwapStatus
-from .roster_models import (
+from ..models import Deputy, StationAssignment
+from ..rules import rule_dates
+from .choices import ATTENDANCE_RECORDED, DayKind, DayStatus, DutyStatus, SwapStatus
+from .models import (
     DayDepartment,
     DeputyCalendarToken,
     Duty,
@@ -33,7 +34,6 @@ from .roster_models import (
     SwapRequest,
     Unavailability,
 )
-from .rules import rule_dates
 
 # A deputy may check in from half an hour before the start until half an hour after the end,
 # and counts as present up to a few minutes after the start.
@@ -285,7 +285,7 @@ def department_rotation_save(*, actor, station: Station, pairs: list[tuple[int, 
     Each pair is checked again: a coming planned day of this station and an active department of
     the station's area. Returns the number of turns added (pairs already saved are skipped).
     """
-    from .roster_selectors import rotation_departments
+    from .selectors import rotation_departments
 
     _require_manage(actor, station)
     days = set(

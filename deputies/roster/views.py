@@ -19,12 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.roles import roles_of
 from stations.models import Department
 
-from . import roster_selectors as sel
-from . import roster_services as svc
-from .ical import deputy_calendar
-from .models import Deputy
-from .roster_choices import DayStatus, SwapStatus
-from .roster_forms import (
+from ..ical import deputy_calendar
+from ..models import Deputy
+from . import selectors as sel
+from . import services as svc
+from .choices import DayStatus, SwapStatus
+from .forms import (
     AssignForm,
     AttendanceForm,
     AutofillForm,
@@ -35,7 +35,7 @@ from .roster_forms import (
     SwapForm,
     UnavailabilityForm,
 )
-from .roster_models import (
+from .models import (
     DayDepartment,
     DeputyCalendarToken,
     Duty,

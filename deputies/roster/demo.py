@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from stations.models import Department, Station
 
-from . import roster_selectors as sel
-from . import roster_services as svc
-from .roster_choices import DayStatus, DutyStatus, HolidayPolicy
-from .roster_models import DayDepartment, Duty, ReceptionDay, ReceptionRule
-from .rules import PRESETS
+from ..rules import PRESETS
+from . import selectors as sel
+from . import services as svc
+from .choices import DayStatus, DutyStatus, HolidayPolicy
+from .models import DayDepartment, Duty, ReceptionDay, ReceptionRule
 
 # station name -> (preset, title, outdoor location)
 DEMO_RULES = {
