@@ -4,13 +4,20 @@ A township or street station (the head) has liaison rooms and points as children
 (``Station.parent``); its staff manage those too, while a room's own staff manage only the room.
 Every place that asks "may this user run this station?" or "which stations does this user run?"
 calls these functions — the rule was once written out by hand in a dozen places and two copies
-disagreed.
+disagreed (the roster forgot the head station's staff when it announced a swap).
+
+The clerk's rule lives here too: a clerk sees everything in the region subtrees of their
+scopes, and a subtree is one ``path`` prefix (``Region.path`` holds the codes from the root).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
@@ -19,11 +26,20 @@ from core.roles import Roles, roles_of
 _CACHE_ATTR = "_managed_station_ids_cache"
 
 
+def with_rooms_q(station_ids: Iterable[int], field: str = "station") -> Q:
+    """``field`` (a station foreign key, or ``pk`` for stations) is one of ``station_ids`` or a
+    room or point below one of them."""
+    ids = sorted(set(station_ids))
+    if field == "pk":
+        return Q(pk__in=ids) | Q(parent_id__in=ids)
+    return Q(**{f"{field}_id__in": ids}) | Q(**{f"{field}__parent_id__in": ids})
+
+
 def managed_station_ids(user: Any) -> frozenset[int]:
     """The ids of the stations a user runs as staff: their own posts and the children of those.
 
-    Computed with one query and cached on the user object for the request, so list pages filter
-    with a plain ``station_id IN (…)`` instead of a join over every station.
+    Computed with one query and cached on the user object for the request, for checks made in
+    Python (which rows of an export show full names).
     """
     roles = roles_of(user)
     if not roles.staff_station_ids:
@@ -31,10 +47,9 @@ def managed_station_ids(user: Any) -> frozenset[int]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from .models import Station
-
+    station_model = apps.get_model("stations", "Station")
     own = roles.staff_station_ids
-    children = Station.objects.filter(parent_id__in=own).values_list("pk", flat=True)
+    children = station_model.objects.filter(parent_id__in=own).values_list("pk", flat=True)
     ids = frozenset(own) | frozenset(children)
     setattr(user, _CACHE_ATTR, ids)
     return ids
@@ -55,9 +70,27 @@ def user_manages_station(user: Any, station: Any) -> bool:
 
 
 def managed_q(user: Any, field: str = "station") -> Q:
-    """A filter on ``field`` (a station foreign key, or ``pk`` for stations themselves)."""
-    lookup = "pk__in" if field == "pk" else f"{field}_id__in"
-    return Q(**{lookup: sorted(managed_station_ids(user))})
+    """A filter on ``field`` (a station foreign key, or ``pk`` for stations themselves): the
+    stations the user runs as staff, with the rooms below them. Matches nothing for non-staff."""
+    return with_rooms_q(roles_of(user).staff_station_ids, field)
+
+
+def region_paths_q(paths: Iterable[str], field: str = "path") -> Q:
+    """``field`` (a region path, e.g. ``station__region__path``) lies in one of the subtrees.
+
+    Matches nothing when ``paths`` is empty.
+    """
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths), Q(pk__in=[]))
+
+
+def in_region_paths(path: str, paths: Iterable[str]) -> bool:
+    """The same rule in Python: ``path`` lies in one of the subtrees."""
+    return any(path.startswith(p) for p in paths)
+
+
+def clerk_q(user: Any, field: str = "region__path") -> Q:
+    """What a clerk's scopes cover, on a region-path field. Matches nothing for non-clerks."""
+    return region_paths_q(roles_of(user).clerk_region_paths, field)
 
 
 def station_staff(station: Any) -> QuerySet:

@@ -4,7 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from core.models import Channel, OutboxMessage
-from deputies import tasks
+from deputies.roster import tasks
 from deputies.roster.models import Duty
 from deputies.roster.services import duty_reminders_send
 

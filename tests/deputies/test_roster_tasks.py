@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from deputies import tasks
+from deputies.roster import tasks
 from deputies.roster.models import ReceptionDay
 from deputies.roster.schedules import SCHEDULES
 
