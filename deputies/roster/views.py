@@ -44,6 +44,7 @@ from .models import (
     SwapRequest,
     Unavailability,
 )
+from .rights import can_manage_station
 
 
 def _station(request, pk: int):
@@ -53,7 +54,7 @@ def _station(request, pk: int):
 def _managed_station(request, pk: int):
     """A station the user sees (else 404) and may manage (else 403: clerks only look)."""
     station = _station(request, pk)
-    if not svc.can_manage_station(request.user, station):
+    if not can_manage_station(request.user, station):
         raise PermissionDenied
     return station
 
@@ -100,7 +101,7 @@ def station_roster(request, pk: int):
             "rules": station.reception_rules.all(),
             "deputies": deputies,
             "quota": quota,
-            "can_manage": svc.can_manage_station(request.user, station),
+            "can_manage": can_manage_station(request.user, station),
             "swaps": sel.pending_swaps(station),
             "today": timezone.localdate(),
         },
@@ -387,7 +388,7 @@ def _day(request, pk: int) -> ReceptionDay:
 def day_detail(request, pk: int):
     day = _day(request, pk)
     station = day.station
-    can_manage = svc.can_manage_station(request.user, station)
+    can_manage = can_manage_station(request.user, station)
     deputies = sel.station_deputies(station)
     duties = list(day.duties.select_related("deputy", "replaced_by"))
     forms = {
@@ -450,7 +451,7 @@ def _departments(request):
 
 def _day_action(request, pk: int, action) -> HttpResponse:
     day = _day(request, pk)
-    if not svc.can_manage_station(request.user, day.station):
+    if not can_manage_station(request.user, day.station):
         raise PermissionDenied
     try:
         text = action(day)
@@ -480,7 +481,7 @@ def duty_remove(request, pk: int):
     # Through the station roster, not Duty.visible_to: a deputy sees their duty but not the roster.
     duties = Duty.objects.filter(day__station__in=sel.roster_stations(request.user))
     duty = get_object_or_404(duties.select_related("day__station"), pk=pk)
-    if not svc.can_manage_station(request.user, duty.day.station):
+    if not can_manage_station(request.user, duty.day.station):
         raise PermissionDenied
     try:
         svc.duty_remove(actor=request.user, duty=duty)
@@ -512,7 +513,7 @@ def department_remove(request, pk: int):
     link = get_object_or_404(
         DayDepartment.objects.filter(day__in=ReceptionDay.objects.visible_to(request.user)), pk=pk
     )
-    if not svc.can_manage_station(request.user, link.day.station):
+    if not can_manage_station(request.user, link.day.station):
         raise PermissionDenied
     svc.day_department_remove(actor=request.user, link=link)
     messages.success(request, _("Department removed from this reception."))
@@ -670,7 +671,7 @@ def swap_decide(request, pk: int):
         pk=pk,
     )
     station = swap.from_duty.day.station
-    if not svc.can_manage_station(request.user, station):
+    if not can_manage_station(request.user, station):
         raise PermissionDenied
     try:
         swap = svc.swap_decide(
