@@ -14,7 +14,7 @@ from core.roles import roles_of
 from stations.models import Station
 
 from .models import Deputy, StationAssignment
-from .selectors import can_edit_deputy, can_manage_deputies
+from .rights import can_edit_deputy, can_manage_deputies
 
 DEPUTY_FIELDS = (
     "name",

@@ -28,7 +28,7 @@ REPLY_CHARS = 300
 
 
 def period_months() -> int:
-    return max(1, min(12, int(getattr(settings, "NOTICE_PERIOD_MONTHS", 2))))
+    return settings.NOTICE_PERIOD_MONTHS
 
 
 def period_of(day: dt.date) -> tuple[dt.date, dt.date]:

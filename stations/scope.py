@@ -6,15 +6,14 @@ Every place that asks "may this user run this station?" or "which stations does 
 calls these functions — the rule was once written out by hand in a dozen places and two copies
 disagreed (the roster forgot the head station's staff when it announced a swap).
 
-The clerk's rule lives here too: a clerk sees everything in the region subtrees of their
-scopes, and a subtree is one ``path`` prefix (``Region.path`` holds the codes from the root).
+The clerk's rule sits beside it: a clerk sees everything in the region subtrees of their scopes
+(``stations.paths``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import reduce
-from operator import or_
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.apps import apps
@@ -22,6 +21,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from core.roles import Roles, roles_of
+
+from .paths import region_paths_q
 
 _CACHE_ATTR = "_managed_station_ids_cache"
 
@@ -75,19 +76,6 @@ def managed_q(user: Any, field: str = "station") -> Q:
     return with_rooms_q(roles_of(user).staff_station_ids, field)
 
 
-def region_paths_q(paths: Iterable[str], field: str = "path") -> Q:
-    """``field`` (a region path, e.g. ``station__region__path``) lies in one of the subtrees.
-
-    Matches nothing when ``paths`` is empty.
-    """
-    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths), Q(pk__in=[]))
-
-
-def in_region_paths(path: str, paths: Iterable[str]) -> bool:
-    """The same rule in Python: ``path`` lies in one of the subtrees."""
-    return any(path.startswith(p) for p in paths)
-
-
 def clerk_q(user: Any, field: str = "region__path") -> Q:
     """What a clerk's scopes cover, on a region-path field. Matches nothing for non-clerks."""
     return region_paths_q(roles_of(user).clerk_region_paths, field)
@@ -99,3 +87,21 @@ def station_staff(station: Any) -> QuerySet:
     return (
         get_user_model().objects.filter(staff_posts__station_id__in=ids, is_active=True).distinct()
     )
+
+
+def station_staff_ids(heads: Mapping[int, int | None]) -> dict[int, set[int]]:
+    """``station_staff`` for many stations in one query: station id -> active user ids.
+
+    ``heads`` maps each station id to its head station's id (``Station.parent_id``, or None).
+    """
+    wanted = set(heads) | {h for h in heads.values() if h is not None}
+    staff_model = apps.get_model("stations", "StaffPost")
+    by_post: dict[int, set[int]] = defaultdict(set)
+    for user_id, station_id in staff_model.objects.filter(
+        station_id__in=sorted(wanted), user__is_active=True
+    ).values_list("user_id", "station_id"):
+        by_post[station_id].add(user_id)
+    return {
+        station_id: by_post[station_id] | (by_post[head] if head is not None else set())
+        for station_id, head in heads.items()
+    }

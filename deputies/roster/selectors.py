@@ -20,7 +20,7 @@ from .models import Duty, ReceptionDay, SwapRequest, Unavailability
 
 def annual_quota() -> int:
     """Station activities each deputy should reach in a year (the seeds: at least 4)."""
-    return int(getattr(settings, "DEPUTY_ANNUAL_DUTY_QUOTA", 4))
+    return settings.DEPUTY_ANNUAL_DUTY_QUOTA
 
 
 def roster_stations(user) -> QuerySet[Station]:

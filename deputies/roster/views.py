@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.roles import roles_of
+from core.views_helpers import add_service_error, paginate
 from stations.models import Department
 
 from ..ical import deputy_calendar
@@ -329,7 +330,7 @@ def unavailability_edit(request, pk: int, upk: int):
                 actor=request.user, unavailability=unavailability, **form.cleaned_data
             )
         except svc.RosterError as exc:
-            form.add_error(None, str(exc))
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -370,7 +371,7 @@ def day_create(request, pk: int):
         try:
             day = svc.day_create(actor=request.user, station=station, **form.cleaned_data)
         except svc.RosterError as exc:
-            form.add_error(None, str(exc))
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Reception day added."))
             return redirect(day)
@@ -632,7 +633,7 @@ def swap_create(request, pk: int):
         try:
             svc.swap_request(actor=request.user, from_duty=duty, **form.cleaned_data)
         except svc.RosterError as exc:
-            form.add_error(None, str(exc))
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Swap request sent; the other deputy will answer it."))
             return redirect("roster:my_schedule")
@@ -716,10 +717,8 @@ def index(request):
         if roles.is_deputy:
             return redirect("roster:my_schedule")
         raise PermissionDenied
-    from django.core.paginator import Paginator
-
     stations = (
         sel.roster_stations(request.user).select_related("region").order_by("region__code", "name")
     )
-    page = Paginator(stations, 50).get_page(request.GET.get("page"))
+    page = paginate(request, stations, 50)
     return render(request, "deputies/roster/index.html", {"page": page})

@@ -21,5 +21,5 @@ def test_it_declares_its_schedules():
     names = {s.task for s in SCHEDULES}
     assert names == {
         "deputies.roster.tasks.extend_reception_days",
-        "deputies.tasks.send_duty_reminders",
+        "deputies.roster.tasks.send_duty_reminders",
     }
