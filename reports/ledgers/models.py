@@ -1,6 +1,7 @@
 """Ledger export jobs, published progress notices and deputies' hand-recorded activities.
 
-Re-exported from ``reports/models.py`` so Django sees one app.
+They belong to the reports app (label ``reports``); ``reports/models.py`` imports them so Django
+registers them with the rest of the app.
 """
 
 from __future__ import annotations
