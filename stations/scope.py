@@ -22,8 +22,6 @@ from django.db.models import Q, QuerySet
 
 from core.roles import Roles, roles_of
 
-from .paths import region_paths_q
-
 _CACHE_ATTR = "_managed_station_ids_cache"
 
 
@@ -74,11 +72,6 @@ def managed_q(user: Any, field: str = "station") -> Q:
     """A filter on ``field`` (a station foreign key, or ``pk`` for stations themselves): the
     stations the user runs as staff, with the rooms below them. Matches nothing for non-staff."""
     return with_rooms_q(roles_of(user).staff_station_ids, field)
-
-
-def clerk_q(user: Any, field: str = "region__path") -> Q:
-    """What a clerk's scopes cover, on a region-path field. Matches nothing for non-clerks."""
-    return region_paths_q(roles_of(user).clerk_region_paths, field)
 
 
 def station_staff(station: Any) -> QuerySet:
