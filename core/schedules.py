@@ -1,8 +1,9 @@
 """Periodic tasks, declared in code and written to django-celery-beat's tables.
 
 Each app, and each sub-domain package such as ``deputies/roster/``, may have a ``schedules.py``
-with ``SCHEDULES = [Schedule(...), ...]``; ``manage.py setup_schedules`` (run by ``make run`` and on deploy) creates or updates the rows,
-so administrators can still pause or retime a task in the admin without a code change.
+with ``SCHEDULES = [Schedule(...), ...]``; ``manage.py setup_schedules`` (run by ``make run``
+and on deploy) creates or updates the rows, so administrators can still pause or retime a task
+in the admin without a code change.
 """
 
 from __future__ import annotations
