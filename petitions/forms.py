@@ -12,31 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.pii import validate_id_number
+from core.roles import roles_of
 from deputies.models import Deputy
 from stations.models import Department, Region, Station
+from stations.scope import managed_q
 
-from .attachments import validate_uploads
+from .attachments import attachments_field
 from .choices import Channel, FeedbackMethod, ReceptionKind, Satisfaction, Tier, Urgency
 from .models import Category, Petition, Reception
 from .submission import SubmissionFormMixin
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several images or PDFs in one input, checked by their content."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [super(MultipleFileField, self).clean(f, initial) for f in files]
-        return validate_uploads(files)
 
 
 def _helper(*, tag: bool = False) -> FormHelper:
@@ -48,16 +32,10 @@ def _helper(*, tag: bool = False) -> FormHelper:
 
 def managed_stations(user):
     """Stations whose petitions the user may record: admins all, staff their own and below."""
-    from core.roles import roles_of
-
-    roles = roles_of(user)
     qs = Station.objects.active().select_related("region").order_by("name")
-    if roles.is_admin:
+    if roles_of(user).is_admin:
         return qs
-    ids = roles.staff_station_ids
-    from django.db.models import Q
-
-    return qs.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
+    return qs.filter(managed_q(user, "pk"))
 
 
 def station_deputies(station_ids):
@@ -145,7 +123,7 @@ class OpinionFields(SubmissionFormMixin, forms.Form):
         label=_("Category"), queryset=Category.objects.none(), required=False
     )
     location_text = forms.CharField(label=_("Location"), max_length=200, required=False)
-    attachments = MultipleFileField(label=_("Attachments (images or PDF, up to 5)"))
+    attachments = attachments_field(label=_("Attachments (images or PDF, up to 5)"))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -453,13 +431,13 @@ class ReplyForm(ActionForm):
     body = shown_to_constituent(
         forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
     )
-    attachments = MultipleFileField(label=_("Attachments (images or PDF, up to 5)"))
+    attachments = attachments_field(label=_("Attachments (images or PDF, up to 5)"))
     done = _("Reply sent.")
 
 
 class OpinionForm(ActionForm):
     body = internal_note(_("Opinion"), rows=3)
-    attachments = MultipleFileField(label=_("Attachments (images or PDF, up to 5)"))
+    attachments = attachments_field(label=_("Attachments (images or PDF, up to 5)"))
     done = _("Opinion added.")
 
     def __init__(self, *args, **kwargs) -> None:

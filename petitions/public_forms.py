@@ -15,7 +15,7 @@ from core.codes import ALPHABET, normalize_code
 from core.pii import normalize_id_number, validate_id_number
 
 from . import captcha
-from .attachments import MAX_BYTES, MAX_FILES, validate_uploads
+from .attachments import MAX_BYTES, MAX_FILES, attachments_field
 from .choices import Satisfaction
 from .models import TRACKING_CODE_LENGTH, Category
 from .submission import SubmissionFormMixin
@@ -25,24 +25,6 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 def new_idempotency_key() -> str:
     return secrets.token_urlsafe(24)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file input that takes several files; cleans to a list."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None) -> list:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 def _large(widget_attrs: dict | None = None) -> dict:
@@ -75,7 +57,7 @@ class SubmitForm(SubmissionFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs=_large({"placeholder": _("e.g. gate of building 3")})),
     )
-    attachments = MultipleFileField(
+    attachments = attachments_field(
         label=_("Photos or PDF"),
         required=False,
         help_text=_("Up to %(n)d files, JPEG, PNG, WebP or PDF, at most %(mb)d MB each.")
@@ -183,9 +165,6 @@ class SubmitForm(SubmissionFormMixin, forms.Form):
         if value:
             validate_id_number(value)
         return value
-
-    def clean_attachments(self) -> list:
-        return validate_uploads(self.cleaned_data.get("attachments") or [])
 
     def clean_captcha(self) -> str:
         value = self.cleaned_data.get("captcha", "")

@@ -10,7 +10,7 @@ from core.models import OutboxMessage
 from petitions.choices import Status
 from petitions.models import Petition
 
-from .public_support import CAPTCHA, PHONE, to_feedback_given
+from .public_support import CAPTCHA, PHONE, known_captcha, to_feedback_given
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,8 +19,8 @@ def _fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_it_walks_a_constituent_from_qr_code_to_rating(browser, live_server, world, settings):
-    settings.CAPTCHA_TEST_ANSWER = CAPTCHA
+def test_it_walks_a_constituent_from_qr_code_to_rating(browser, live_server, world, monkeypatch):
+    known_captcha(monkeypatch)
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )

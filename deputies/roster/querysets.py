@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
-
 from django.db import models
 from django.db.models import Q
 
 from core.roles import roles_of
+from stations.paths import region_paths_q
+from stations.scope import managed_q
 
 
 def station_q(user, field: str) -> Q | None:
@@ -21,15 +20,9 @@ def station_q(user, field: str) -> Q | None:
     roles = roles_of(user)
     if roles.is_admin:
         return None
-    q = Q(pk__in=[])
-    if roles.is_clerk:
-        q |= reduce(
-            or_, (Q(**{f"{field}__region__path__startswith": p}) for p in roles.clerk_region_paths)
-        )
-    if roles.staff_station_ids:
-        ids = roles.staff_station_ids
-        q |= Q(**{f"{field}__in": ids}) | Q(**{f"{field}__parent_id__in": ids})
-    return q
+    return region_paths_q(roles.clerk_region_paths, f"{field}__region__path") | managed_q(
+        user, field
+    )
 
 
 def _scoped(qs: models.QuerySet, user, field: str, own: Q | None = None) -> models.QuerySet:
