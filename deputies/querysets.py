@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
 
 from core.roles import roles_of
 
+if TYPE_CHECKING:
+    # The row type of each queryset (only for the type checker: models import this module).
+    from .models import Deputy  # noqa: F401
 
-class DeputyQuerySet(models.QuerySet):
+
+class DeputyQuerySet(models.QuerySet["Deputy"]):
     def visible_to(self, user) -> DeputyQuerySet:
         roles = roles_of(user)
         if roles.is_admin:

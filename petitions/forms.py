@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.pii import validate_id_number
@@ -117,7 +120,8 @@ class ReceptionForm(forms.ModelForm):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         station, deputies = data.get("station"), data.get("deputies")
         if station and deputies:
             allowed = set(station_deputies([station.pk]).values_list("pk", flat=True))
@@ -167,7 +171,8 @@ class OpinionFields(forms.Form):
         return value
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("is_anonymous") and not (data.get("constituent_name") or data.get("phone")):
             self.add_error(
                 "constituent_name",
@@ -237,7 +242,8 @@ class PetitionCreateForm(OpinionFields):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         station, deputy = data.get("station"), data.get("deputy")
         if station and deputy and not station_deputies([station.pk]).filter(pk=deputy.pk).exists():
             self.add_error("deputy", _("This deputy is not grouped into the chosen station."))
@@ -455,18 +461,19 @@ class PetitionFilterForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for low, high in (("submitted_from", "submitted_to"), ("assigned_from", "assigned_to")):
             if data.get(low) and data.get(high) and data[low] > data[high]:
                 self.add_error(high, _("The end date is before the start date."))
         return data
 
-    def chips(self) -> list[tuple[str, str]]:
+    def chips(self) -> list[tuple[str | Promise, str]]:
         """The hidden filters in force: (label, the query string without that filter)."""
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return []
         d = self.cleaned_data
-        out: list[tuple[str, list[str]]] = []
+        out: list[tuple[str | Promise, list[str]]] = []
         if d.get("station"):
             out.append((_("Station: %(s)s") % {"s": d["station"].name}, ["station"]))
         if d.get("region"):
@@ -490,7 +497,7 @@ class PetitionFilterForm(forms.Form):
         out += [(str(label), [name]) for name, label in flags.items() if d.get(name)]
         chips = []
         for label, names in out:
-            query = self.data.copy()
+            query = cast(QueryDict, self.data).copy()
             for name in [*names, "page"]:
                 query.pop(name, None)
             chips.append((label, query.urlencode()))

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import wraps
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -86,7 +88,7 @@ def _submit(request: HttpRequest, *, station: Station, deputy: Deputy | None, ch
             if existing is not None:
                 # A key copied from another station's form: never hand out that case.
                 form.add_error(None, _("This form has expired; please send it again."))
-                form.data = form.data.copy()
+                form.data = cast(QueryDict, form.data).copy()
                 form.data["idempotency_key"] = new_idempotency_key()
             elif form.is_valid():
                 data = form.cleaned_data
@@ -260,7 +262,7 @@ STEPS = (
     ((Status.CLOSED,), gettext_lazy("Closed")),
 )
 
-PLAIN_STATUS = {
+PLAIN_STATUS: dict[str, Promise] = {
     Status.SUBMITTED: gettext_lazy(
         "We have received your opinion. The station will look at it shortly."
     ),

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
 
 from core.roles import roles_of
+
+if TYPE_CHECKING:
+    # The row type of each queryset (only for the type checker: models import this module).
+    from .models import Petition, Reception  # noqa: F401
 
 
 def _station_scope_q(roles, prefix: str) -> Q:
@@ -28,13 +33,13 @@ def _station_scope_q(roles, prefix: str) -> Q:
     return q
 
 
-class ReceptionQuerySet(models.QuerySet):
+class ReceptionQuerySet(models.QuerySet["Reception"]):
     def visible_to(self, user) -> ReceptionQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
             return self.all()
         q = _station_scope_q(roles, "")
-        if roles.is_deputy:
+        if roles.deputy_id is not None:
             q |= Q(
                 pk__in=self.model.deputies.through.objects.filter(deputy_id=roles.deputy_id).values(
                     "reception_id"
@@ -43,7 +48,7 @@ class ReceptionQuerySet(models.QuerySet):
         return self.filter(q)
 
 
-class PetitionQuerySet(models.QuerySet):
+class PetitionQuerySet(models.QuerySet["Petition"]):
     def visible_to(self, user) -> PetitionQuerySet:
         roles = roles_of(user)
         if roles.is_admin:

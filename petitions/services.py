@@ -679,9 +679,10 @@ def extension_request(
     p = _lock(petition, expected_version)
     status = _check("extension_request", p)
     _require(is_lead_handler(actor, p))
+    assert p.lead_department is not None  # a case in this state has one
     if not reason:
         raise ValidationError(_("Say why more time is needed."))
-    if requested_deadline <= p.deadline:
+    if p.deadline is not None and requested_deadline <= p.deadline:
         raise ValidationError(_("The requested deadline must be later than the current one."))
     if p.extensions.filter(status="pending").exists():
         raise ValidationError(_("An extension request is already waiting for a decision."))
@@ -763,6 +764,7 @@ def petition_reply(
     p = _lock(petition, expected_version)
     to = _check("reply", p)
     _require(is_lead_handler(actor, p))
+    assert p.lead_department is not None  # a case in this state has one
     if not body:
         raise ValidationError(_("Write the reply."))
     reply = Reply.objects.create(

@@ -305,7 +305,7 @@ def _action_order(name: str) -> int:
 def _render_detail(request, petition: Petition, invalid: tuple[str, object] | None = None):
     """The case page; ``invalid`` = (action, bound form) re-shows a rejected form with its errors
     and everything the user typed, opened at that action."""
-    actions = []
+    actions: list[dict[str, object]] = []
     for name in sorted(services.available_actions(request.user, petition), key=_action_order):
         if invalid and invalid[0] == name:
             form = invalid[1]
@@ -351,7 +351,7 @@ def _action_view(action: str, run: Callable[[HttpRequest, Petition, dict], str |
             request.POST, request.FILES, petition=petition, actor=request.user
         )
         back = redirect(
-            request.POST.get("next") if _safe_next(request) else petition.get_absolute_url()
+            request.POST["next"] if _safe_next(request) else petition.get_absolute_url()
         )
         if not form.is_valid():
             messages.error(request, _("Nothing was changed: please correct the form below."))
@@ -544,7 +544,7 @@ def rate_deputy(request, petition, data) -> str:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a file only to users who may see its petition (never a public media URL)."""
     item = get_object_or_404(
         Attachment.objects.filter(petition__in=Petition.objects.visible_to(request.user)), pk=pk

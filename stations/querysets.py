@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
 
 from core.roles import roles_of
 
+if TYPE_CHECKING:
+    # The row type of each queryset (only for the type checker: models import this module).
+    from .models import Department, Region, Station  # noqa: F401
+
 
 def _paths_q(field: str, paths: tuple[str, ...]) -> Q:
     return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(models.QuerySet["Region"]):
     def visible_to(self, user) -> RegionQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
@@ -49,7 +54,7 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(_paths_q("path", tuple(paths)))
 
 
-class StationQuerySet(models.QuerySet):
+class StationQuerySet(models.QuerySet["Station"]):
     def visible_to(self, user) -> StationQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
@@ -82,7 +87,7 @@ class StationQuerySet(models.QuerySet):
         return self.filter(q)
 
 
-class DepartmentQuerySet(models.QuerySet):
+class DepartmentQuerySet(models.QuerySet["Department"]):
     def visible_to(self, user) -> DepartmentQuerySet:
         roles = roles_of(user)
         if roles.is_admin:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -54,7 +55,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale: bool, stations: int, deputies: int, **options) -> None:
         summary: list[str] = []
-        results: dict[str, object] = {}
+        results: dict[str, Any] = {}
         for module_name, label in LOADERS:
             module = _optional(module_name)
             if module is None or not hasattr(module, "load"):
