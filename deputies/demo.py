@@ -153,9 +153,9 @@ def _name(rng: random.Random) -> tuple[str, str]:
     return rng.choice(SURNAMES) + rng.choice(given), gender
 
 
-def _level(rng: random.Random) -> str:
-    levels, weights = zip(*LEVEL_WEIGHTS, strict=True)
-    return rng.choices(levels, weights)[0]
+def _level(rng: random.Random) -> DeputyLevel:
+    levels = [level for level, _weight in LEVEL_WEIGHTS]
+    return rng.choices(levels, [weight for _level, weight in LEVEL_WEIGHTS])[0]
 
 
 def _constituency(level: str, station: Station | None, number: int) -> str:

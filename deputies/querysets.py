@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 
@@ -9,8 +11,12 @@ from core.roles import roles_of
 from stations.paths import region_paths_q
 from stations.scope import managed_q
 
+if TYPE_CHECKING:
+    # The row type of each queryset (only for the type checker: models import this module).
+    from .models import Deputy  # noqa: F401
 
-class DeputyQuerySet(models.QuerySet):
+
+class DeputyQuerySet(models.QuerySet["Deputy"]):
     def visible_to(self, user) -> DeputyQuerySet:
         roles = roles_of(user)
         if roles.is_admin:

@@ -26,10 +26,11 @@ def current_assignments(deputy: Deputy) -> list[StationAssignment]:
     cached = getattr(deputy, "current_assignments", None)
     if cached is not None:
         return cached
-    deputy.current_assignments = list(
+    assignments = list(
         deputy.assignments.filter(end_date__isnull=True).select_related("station__region")
     )
-    return deputy.current_assignments
+    deputy.current_assignments = assignments  # type: ignore[attr-defined]  # the prefetch's to_attr
+    return assignments
 
 
 def primary_station(deputy: Deputy) -> Station | None:

@@ -115,7 +115,10 @@ def assignment_add(request, pk: int):
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            messages.error(
+                request,
+                f"{label}: {' '.join(map(str, errors))}" if label else " ".join(map(str, errors)),
+            )
         return redirect(deputy)
     try:
         assignment = services.assignment_add(actor=request.user, deputy=deputy, **form.cleaned_data)

@@ -455,7 +455,7 @@ def load_background(stdout=None, *, skip_station=None, per_station=(3, 8)) -> li
     categories = list(Category.objects.filter(is_active=True))
     stations = list(
         Station.objects.filter(is_active=True)
-        .exclude(pk=getattr(skip_station, "pk", None))
+        .exclude(pk__in=[skip_station.pk] if skip_station is not None else [])
         .select_related("region")
         .order_by("pk")
     )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.pii import validate_id_number
@@ -96,7 +99,8 @@ class ReceptionForm(forms.ModelForm):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         station, deputies = data.get("station"), data.get("deputies")
         if station and deputies:
             allowed = set(station_deputies([station.pk]).values_list("pk", flat=True))
@@ -146,7 +150,8 @@ class OpinionFields(SubmissionFormMixin, forms.Form):
         return value
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("is_anonymous") and not (data.get("constituent_name") or data.get("phone")):
             self.add_error(
                 "constituent_name",
@@ -216,7 +221,8 @@ class PetitionCreateForm(OpinionFields):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         station, deputy = data.get("station"), data.get("deputy")
         if station and deputy and not station_deputies([station.pk]).filter(pk=deputy.pk).exists():
             self.add_error("deputy", _("This deputy is not grouped into the chosen station."))
@@ -244,7 +250,7 @@ def internal_note(label=None, *, rows: int = 0) -> forms.CharField:
     return field
 
 
-def public_message(label=None) -> forms.CharField:
+def public_message(label=None) -> forms.Field:
     """Free text addressed to the constituent, shown on their tracking page."""
     return shown_to_constituent(
         forms.CharField(
@@ -424,7 +430,8 @@ class ExtensionDecideForm(ActionForm):
     note = internal_note()
 
     def done_message(self, result) -> str:
-        return _("Extension approved.") if self.cleaned_data["approve"] else _("Extension refused.")
+        approved = self.cleaned_data["approve"]
+        return str(_("Extension approved.") if approved else _("Extension refused."))
 
 
 class ReplyForm(ActionForm):
@@ -540,18 +547,19 @@ class PetitionFilterForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for low, high in (("submitted_from", "submitted_to"), ("assigned_from", "assigned_to")):
             if data.get(low) and data.get(high) and data[low] > data[high]:
                 self.add_error(high, _("The end date is before the start date."))
         return data
 
-    def chips(self) -> list[tuple[str, str]]:
+    def chips(self) -> list[tuple[str | Promise, str]]:
         """The hidden filters in force: (label, the query string without that filter)."""
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return []
         d = self.cleaned_data
-        out: list[tuple[str, list[str]]] = []
+        out: list[tuple[str | Promise, list[str]]] = []
         if d.get("station"):
             out.append((_("Station: %(s)s") % {"s": d["station"].name}, ["station"]))
         if d.get("region"):
@@ -575,7 +583,7 @@ class PetitionFilterForm(forms.Form):
         out += [(str(label), [name]) for name, label in flags.items() if d.get(name)]
         chips = []
         for label, names in out:
-            query = self.data.copy()
+            query = cast(QueryDict, self.data).copy()
             for name in [*names, "page"]:
                 query.pop(name, None)
             chips.append((label, query.urlencode()))

@@ -175,7 +175,8 @@ class SubmitForm(SubmissionFormMixin, forms.Form):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("is_anonymous"):
             if not data.get("constituent_name") and "constituent_name" not in self.errors:
                 self.add_error(
@@ -270,7 +271,8 @@ class RateForm(forms.Form):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("satisfaction") == Satisfaction.UNSATISFIED and not data.get("comment"):
             self.add_error(
                 "comment", _("Please tell us what is still wrong, so the case can be reopened.")

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -246,7 +247,7 @@ STEPS = (
     ((Status.CLOSED,), gettext_lazy("Closed")),
 )
 
-PLAIN_STATUS = {
+PLAIN_STATUS: dict[str, Promise] = {
     Status.SUBMITTED: gettext_lazy(
         "We have received your opinion. The station will look at it shortly."
     ),

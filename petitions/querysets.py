@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 
@@ -11,6 +13,10 @@ from stations.scope import managed_q
 
 from .choices import OPEN_STATUSES, UNDER_DEADLINE
 
+if TYPE_CHECKING:
+    # The row type of each queryset (only for the type checker: models import this module).
+    from .models import Petition, Reception  # noqa: F401
+
 
 def _station_scope_q(user) -> Q:
     """What a clerk or station staff member may see, expressed on ``station``."""
@@ -18,13 +24,13 @@ def _station_scope_q(user) -> Q:
     return region_paths_q(roles.clerk_region_paths, "station__region__path") | managed_q(user)
 
 
-class ReceptionQuerySet(models.QuerySet):
+class ReceptionQuerySet(models.QuerySet["Reception"]):
     def visible_to(self, user) -> ReceptionQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
             return self.all()
         q = _station_scope_q(user)
-        if roles.is_deputy:
+        if roles.deputy_id is not None:
             q |= Q(
                 pk__in=self.model.deputies.through.objects.filter(deputy_id=roles.deputy_id).values(
                     "reception_id"
@@ -33,7 +39,7 @@ class ReceptionQuerySet(models.QuerySet):
         return self.filter(q)
 
 
-class PetitionQuerySet(models.QuerySet):
+class PetitionQuerySet(models.QuerySet["Petition"]):
     def visible_to(self, user) -> PetitionQuerySet:
         roles = roles_of(user)
         if roles.is_admin:

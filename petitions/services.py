@@ -506,6 +506,8 @@ def extension_request(
         raise ValidationError(_("The requested deadline must be later than the current one."))
     if p.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise ValidationError(_("An extension request is already waiting for a decision."))
+    # Every status an extension starts from has a lead department (loop invariant).
+    assert p.lead_department is not None
     ext = ExtensionRequest.objects.create(
         petition=p,
         department=p.lead_department,
@@ -585,6 +587,7 @@ def petition_reply(
     p, to = _begin("reply", petition, actor, expected_version)
     if not body:
         raise ValidationError(_("Write the reply."))
+    assert p.lead_department is not None  # handling always has a lead department
     reply = Reply.objects.create(
         petition=p,
         department=p.lead_department,

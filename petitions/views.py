@@ -234,7 +234,7 @@ def _form_class(action: Action) -> type[f.ActionForm]:
 def _render_detail(request, petition: Petition, invalid: tuple[str, object] | None = None):
     """The case page; ``invalid`` = (action, bound form) re-shows a rejected form with its errors
     and everything the user typed, opened at that action."""
-    actions = []
+    actions: list[dict] = []
     for row in LOOP.available(request.user, petition):
         if invalid and invalid[0] == row.name:
             form = invalid[1]
@@ -278,7 +278,7 @@ def action_view(name: str):
         _require(row.allowed_for(request.user, petition))
         form = _form_class(row)(request.POST, request.FILES, petition=petition, actor=request.user)
         back = redirect(
-            request.POST.get("next") if _safe_next(request) else petition.get_absolute_url()
+            request.POST["next"] if _safe_next(request) else petition.get_absolute_url()
         )
         if not form.is_valid():
             messages.error(request, _("Nothing was changed: please correct the form below."))
@@ -318,7 +318,7 @@ def _safe_next(request) -> bool:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a file only to users who may see its petition (never a public media URL)."""
     item = get_object_or_404(
         Attachment.objects.filter(petition__in=Petition.objects.visible_to(request.user)), pk=pk

@@ -155,7 +155,7 @@ def _category_names() -> dict[int, str]:
     return {c.pk: str(c) for c in Category.objects.all()}
 
 
-def _pii_station_ids(user) -> frozenset[int] | None:
+def _pii_station_ids(user) -> frozenset[int]:
     """Stations whose constituents' names and phones this user may see in full.
 
     Only staff of the owning station (a head also looks after the rooms below it). Clerks and

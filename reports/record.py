@@ -143,7 +143,7 @@ def compute(deputy_ids: Iterable[int], year: int) -> dict[int, Figures]:
         figures[deputy_id].opinion_months.add(month)
 
     good = (Satisfaction.SATISFIED, Satisfaction.BASIC)
-    for row in (
+    for closed in (
         Petition.objects.filter(deputy_id__in=ids, status=Status.CLOSED, closed_at__year=year)
         .values("deputy_id")
         .annotate(
@@ -152,8 +152,8 @@ def compute(deputy_ids: Iterable[int], year: int) -> dict[int, Figures]:
             satisfied=Count("pk", filter=Q(satisfaction__in=good)),
         )
     ):
-        f = figures[row["deputy_id"]]
-        f.closed, f.rated, f.satisfied = row["n"], row["rated"], row["satisfied"]
+        f = figures[closed["deputy_id"]]
+        f.closed, f.rated, f.satisfied = closed["n"], closed["rated"], closed["satisfied"]
 
     for deputy_id, kind, n in (
         DeputyActivity.objects.filter(deputy_id__in=ids, date__year=year)
@@ -162,7 +162,7 @@ def compute(deputy_ids: Iterable[int], year: int) -> dict[int, Figures]:
         .values_list("deputy_id", "kind", "n")
     ):
         figures[deputy_id].activities[kind] = n
-    for row in (
+    for backs in (
         DeputyActivity.objects.filter(
             deputy_id__in=ids,
             kind__in=REPORT_BACK_KINDS,
@@ -172,7 +172,7 @@ def compute(deputy_ids: Iterable[int], year: int) -> dict[int, Figures]:
         .values("deputy_id")
         .annotate(n=Count("pk"))
     ):
-        figures[row["deputy_id"]].report_backs_in_term = row["n"]
+        figures[backs["deputy_id"]].report_backs_in_term = backs["n"]
     return figures
 
 

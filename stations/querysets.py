@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 
@@ -10,8 +12,12 @@ from core.roles import roles_of
 from .paths import path_prefixes, region_paths_q
 from .scope import managed_q
 
+if TYPE_CHECKING:
+    # The row type of each queryset (only for the type checker: models import this module).
+    from .models import Department, Region, Station  # noqa: F401
 
-class RegionQuerySet(models.QuerySet):
+
+class RegionQuerySet(models.QuerySet["Region"]):
     def visible_to(self, user) -> RegionQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
@@ -40,7 +46,7 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(region_paths_q(paths))
 
 
-class StationQuerySet(models.QuerySet):
+class StationQuerySet(models.QuerySet["Station"]):
     def visible_to(self, user) -> StationQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
@@ -71,7 +77,7 @@ class StationQuerySet(models.QuerySet):
         return self.filter(q)
 
 
-class DepartmentQuerySet(models.QuerySet):
+class DepartmentQuerySet(models.QuerySet["Department"]):
     def visible_to(self, user) -> DepartmentQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
@@ -84,7 +90,7 @@ class DepartmentQuerySet(models.QuerySet):
         if roles.staff_station_ids:
             # Staff assign cases to departments of their station's region and the regions above
             # it (a street station hands work to district bureaus).
-            region_model = self.model._meta.get_field("region").related_model
+            region_model: Any = self.model._meta.get_field("region").related_model
             paths = region_model.objects.filter(stations__in=roles.staff_station_ids).values_list(
                 "path", flat=True
             )

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -625,6 +625,8 @@ def checkin(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def swap_create(request, pk: int):
     deputy_id = roles_of(request.user).deputy_id
+    if deputy_id is None:
+        raise Http404
     duty = get_object_or_404(
         Duty.objects.filter(deputy_id=deputy_id).select_related("day__station"), pk=pk
     )

@@ -67,7 +67,8 @@ class LedgerFilterForm(forms.Form):
         self.helper.add_input(Submit("export", _("Export to Excel")))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end:
             if start > end:

@@ -48,7 +48,7 @@ def _check_year(year: int) -> None:
 
 
 def _index(request: HttpRequest, form: LedgerFilterForm, status: int = 200) -> HttpResponse:
-    jobs = ExportJob.objects.filter(user=request.user)[:10]
+    jobs = ExportJob.objects.filter(user=request.user)[:10]  # type: ignore[misc]  # logged in
     return render(
         request,
         "reports/ledgers/index.html",
@@ -91,7 +91,8 @@ def export(request: HttpRequest) -> HttpResponse:
 
 def _own_job(request: HttpRequest, pk: int) -> ExportJob:
     # Another user's job answers 404, exactly like a job that does not exist.
-    return get_object_or_404(ExportJob.objects.filter(user=request.user), pk=pk)
+    jobs = ExportJob.objects.filter(user=request.user)  # type: ignore[misc]  # logged in
+    return get_object_or_404(jobs, pk=pk)
 
 
 @login_required

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -46,7 +47,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale: bool, stations: int, deputies: int, **options) -> None:
         summary: list[str] = []
-        results: dict[str, object] = {}
+        results: dict[str, Any] = {}
         for module_name, label in LOADERS:
             module = importlib.import_module(module_name)
             started = time.monotonic()
