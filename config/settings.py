@@ -119,6 +119,12 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
+    # A task not acknowledged within this time is handed to another worker. It must be longer
+    # than the longest task (outbox deliveries are capped at a minute, see core.tasks); a worker
+    # killed mid-delivery is covered sooner by the outbox's own claims and the re-send sweep.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The filesystem transport needs no server: messages are files under var/broker.
@@ -145,6 +151,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues work after commit must not hang on a dead broker: give up quickly and
+# leave the outbox row to the re-send sweep (core.notify.enqueue_on_commit).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

@@ -76,6 +76,7 @@ class Channel(models.TextChoices):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -84,6 +85,8 @@ class OutboxMessage(models.Model):
     """A message to deliver, written in the same transaction as the change that caused it.
 
     ``dedupe_key`` is unique, so a sweep that runs twice cannot queue the same reminder twice.
+    Delivery claims the row first (pending → sending, one UPDATE), so two workers, or a task
+    redelivered by the broker, never send the same message twice.
     """
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -99,6 +102,9 @@ class OutboxMessage(models.Model):
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Set when a worker claims the row (pending → sending); a claim older than
+    # core.tasks.CLAIM_STALE_AFTER belongs to a worker that died and is taken over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
