@@ -2,10 +2,19 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("liaison")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def mask_personal_data(logger, **kwargs) -> None:
+    """The worker and beat add their own handlers; mask phones and ID numbers in them too."""
+    from core.pii import mask_handlers
+
+    mask_handlers(logger)

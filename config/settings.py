@@ -154,6 +154,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that queues work after commit must not hang on a dead broker: give up quickly and
 # leave the outbox row to the re-send sweep (core.notify.enqueue_on_commit).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Keep Django's LOGGING handlers (with the PII filter and formatter) in the worker and beat;
+# config/celery.py masks the handlers Celery adds itself.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
@@ -262,7 +265,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"pii": {"()": "core.pii.PiiLogFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            "()": "core.pii.PiiFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["pii"], "formatter": "plain"},
     },
