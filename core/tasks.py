@@ -145,3 +145,11 @@ def deliver_outbox_batch(message_ids: list[int]) -> int:
         except Exception as exc:
             log.warning("outbox message %s: %s", pk, type(exc).__name__)
     return sent
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    """Delete expired session rows (beat, nightly); Django never does it by itself."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")
