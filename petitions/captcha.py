@@ -16,9 +16,8 @@ import hmac
 import io
 import random
 import secrets
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
