@@ -68,6 +68,8 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        # The user is looked at only when the view set its own header (the 503 page of a
+        # database outage has none, so it never queries the database here).
         user = getattr(request, "user", None)
         if "Cache-Control" not in response or (user is not None and user.is_authenticated):
             patch_cache_control(response, private=True, no_store=True)
