@@ -46,6 +46,39 @@ class Holiday(models.Model):
         return f"{self.date} {self.name}"
 
 
+class CalendarSource(models.TextChoices):
+    PACKAGE = "package", _("chinese-calendar package")
+    ENTERED = "entered", _("Entered or uploaded table")
+
+
+class CalendarYear(models.Model):
+    """A year whose State Council holiday notice is in the holiday table.
+
+    Dates in a year without a row are counted Monday–Friday and shown as provisional (暂定).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=10, choices=CalendarSource.choices)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("loaded by"),
+    )
+    summary = models.CharField(_("what was recomputed"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday calendar year")
+        verbose_name_plural = _("holiday calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class Notification(models.Model):
     """An in-app message shown to one user in the bell menu."""
 

@@ -153,3 +153,36 @@ def clear_expired_sessions() -> None:
     from django.core.management import call_command
 
     call_command("clearsessions")
+
+
+@shared_task
+def warn_calendar_coverage() -> int:
+    """Remind administrators to load next year's holiday notice (beat: Mondays, Nov–Dec).
+
+    Quiet once the year is loaded; otherwise one in-app message a week until it is.
+    """
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .notify import notify_users
+    from .workdays import covered_years
+
+    today = timezone.localdate()
+    year = today.year + 1
+    if year in covered_years():
+        return 0
+    admins = get_user_model().objects.filter(is_superuser=True, is_active=True)
+    week = today.isocalendar().week
+    return notify_users(
+        admins,
+        subject=_("Load the %(year)s public holidays") % {"year": year},
+        body=_(
+            "Deadlines and reception days in %(year)s are provisional until the State Council's "
+            "holiday notice for %(year)s is loaded: Admin → Holiday calendar years → Load a year, "
+            "or manage.py load_holidays %(year)s."
+        )
+        % {"year": year},
+        url=reverse("admin:core_calendaryear_load"),
+        dedupe_key=f"calendar:{year}:w{week}",
+    )
