@@ -88,7 +88,7 @@ def test_loading_the_notice_recomputes_open_deadlines_with_a_timeline_event(
 
 
 def test_a_reception_day_on_a_new_holiday_moves_with_its_duty_and_the_deputy_is_told(
-    world, only_to_2026, django_capture_on_commit_callbacks
+    world, as_role, only_to_2026, django_capture_on_commit_callbacks
 ):
     rule = rf.rule(world.station_a, "monthly_20", bymonthday="1")
     roster_services.days_generate(
@@ -107,6 +107,8 @@ def test_a_reception_day_on_a_new_holiday_moves_with_its_duty_and_the_deputy_is_
     assert "2027-01-01" in told.title and "2027-01-04" in told.title
     january = ReceptionDay.objects.filter(rule=rule, date__month=1, date__year=2027)
     assert list(january.values_list("date", flat=True)) == [D(2027, 1, 4)]
+    html = as_role("staff").get(reverse("roster:day_detail", args=[day.pk])).content.decode()
+    assert "Moved after the 2027 holidays were loaded: 2027-01-01 is a holiday" in html
 
 
 def test_a_rule_that_skips_holidays_cancels_the_day(world, only_to_2026):

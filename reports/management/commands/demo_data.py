@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 LOADERS = (
+    ("core.demo", "holiday calendar (this year and next, where chinese-calendar knows them)"),
     ("stations.demo", "registry: regions, stations, departments, logins"),
     ("deputies.demo", "deputies"),
     ("deputies.roster_demo", "reception rules, days, duty roster, attendance"),
