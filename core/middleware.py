@@ -32,6 +32,12 @@ class SessionTimeoutMiddleware:
 
     STARTED, SEEN = "_auth_started_at", "_auth_seen_at"
 
+    @classmethod
+    def stamp_login(cls, sender, request, user, **kwargs) -> None:
+        """``user_logged_in`` receiver: both clocks start at sign-in (no write on the next page)."""
+        if hasattr(request, "session"):
+            request.session[cls.STARTED] = request.session[cls.SEEN] = int(time.time())
+
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
@@ -50,7 +56,7 @@ class SessionTimeoutMiddleware:
                 messages.info(
                     request, _("You were signed out to protect the data; please sign in again.")
                 )
-            elif now - seen >= 60 or self.SEEN not in session:
+            elif now - seen >= 60:
                 session[self.SEEN] = now
         return self.get_response(request)
 
