@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -19,3 +19,12 @@ def _task_packages() -> list[str]:
 # Every app's and sub-domain package's ``tasks`` module (deputies.roster.tasks, …); lazy, so it
 # runs once Django's apps are loaded.
 app.autodiscover_tasks(_task_packages)
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def mask_personal_data(logger, **kwargs) -> None:
+    """The worker and beat add their own handlers; mask phones and ID numbers in them too."""
+    from core.pii import mask_handlers
+
+    mask_handlers(logger)

@@ -40,6 +40,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The product's own error pages (templates/400.html … 503.html); 503 when the database is down.
+handler500 = "core.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

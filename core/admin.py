@@ -1,7 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
 
-from .models import Holiday, Notification, OutboxMessage, User
+from .forms import HolidayYearForm
+from .models import CalendarYear, Holiday, Notification, OutboxMessage, User
+from .services import CalendarError, calendar_year_load
 
 
 @admin.register(User)
@@ -13,9 +20,68 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
+    """Read only: a year is loaded as a whole (Holiday calendar years → Load a year), so that
+    what was computed into it is recomputed."""
+
     list_display = ("date", "name", "is_workday")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """The years whose State Council notice is loaded, and the page that loads one."""
+
+    list_display = ("year", "source", "loaded_at", "loaded_by", "summary")
+    change_list_template = "admin/core/calendaryear/change_list.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        load = self.admin_site.admin_view(self.load_view)
+        return [path("load/", load, name="core_calendaryear_load"), *super().get_urls()]
+
+    def load_view(self, request):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        form = HolidayYearForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                entry = calendar_year_load(
+                    actor=request.user, year=form.cleaned_data["year"], days=form.days()
+                )
+            except CalendarError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("The %(year)s holidays are loaded: %(summary)s")
+                    % {"year": entry.year, "summary": entry.summary},
+                )
+                return redirect("admin:core_calendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Load a year's public holidays"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/core/calendaryear/load.html", context)
 
 
 @admin.register(Notification)

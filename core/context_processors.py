@@ -1,9 +1,14 @@
 from .roles import roles_of
+from .workdays import coverage_gap
 
 
 def roles(request) -> dict:
     user = getattr(request, "user", None)
-    context: dict[str, object] = {"roles": roles_of(user)}
+    user_roles = roles_of(user)
+    context: dict[str, object] = {"roles": user_roles}
+    if user_roles.is_admin or user_roles.is_clerk:
+        # The year within the coming months whose holidays are not loaded (a banner says so).
+        context["calendar_gap"] = coverage_gap
     if user is not None and user.is_authenticated:
         # Lazy: only queried when the header renders the bell.
         context["unread_notifications"] = lambda: user.notifications.filter(

@@ -46,6 +46,39 @@ class Holiday(models.Model):
         return f"{self.date} {self.name}"
 
 
+class CalendarSource(models.TextChoices):
+    PACKAGE = "package", _("chinese-calendar package")
+    ENTERED = "entered", _("Entered or uploaded table")
+
+
+class CalendarYear(models.Model):
+    """A year whose State Council holiday notice is in the holiday table.
+
+    Dates in a year without a row are counted Monday–Friday and shown as provisional (暂定).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=10, choices=CalendarSource.choices)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("loaded by"),
+    )
+    summary = models.CharField(_("what was recomputed"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday calendar year")
+        verbose_name_plural = _("holiday calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class Notification(models.Model):
     """An in-app message shown to one user in the bell menu."""
 
@@ -76,6 +109,7 @@ class Channel(models.TextChoices):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -84,6 +118,8 @@ class OutboxMessage(models.Model):
     """A message to deliver, written in the same transaction as the change that caused it.
 
     ``dedupe_key`` is unique, so a sweep that runs twice cannot queue the same reminder twice.
+    Delivery claims the row first (pending → sending, one UPDATE), so two workers, or a task
+    redelivered by the broker, never send the same message twice.
     """
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -99,6 +135,9 @@ class OutboxMessage(models.Model):
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Set when a worker claims the row (pending → sending); a claim older than
+    # core.tasks.CLAIM_STALE_AFTER belongs to a worker that died and is taken over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -6,11 +6,34 @@ twice queues nothing twice.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
 from .models import Channel, OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Queue ``task.delay(*args)`` after the current transaction commits, failing soft.
+
+    The change is already saved when this runs: a broker that is down must not turn a saved
+    change into an error page (and a retyped duplicate). The failure is logged without the
+    arguments, and the outbox row stays pending for the re-send sweep
+    (``core.tasks.deliver_pending_outbox``, on beat every minute).
+    """
+
+    def send() -> None:
+        try:
+            task.delay(*args)
+        except Exception as exc:  # kombu raises OperationalError, OSError, … when it cannot connect
+            log.warning(
+                "could not queue %s (%s); left for the sweep", task.name, type(exc).__name__
+            )
+
+    transaction.on_commit(send)
 
 
 def notify(
@@ -45,7 +68,7 @@ def notify(
         message.save()
     from .tasks import deliver_outbox_message
 
-    transaction.on_commit(lambda: deliver_outbox_message.delay(message.pk))
+    enqueue_on_commit(deliver_outbox_message, message.pk)
     return message
 
 
@@ -110,7 +133,7 @@ def notify_bulk(messages: Iterable[OutboxMessage]) -> int:
     if ids:
         from .tasks import deliver_outbox_batch
 
-        transaction.on_commit(lambda: deliver_outbox_batch.delay(ids))
+        enqueue_on_commit(deliver_outbox_batch, ids)
     return len(fresh)
 
 

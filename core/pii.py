@@ -86,3 +86,38 @@ class PiiLogFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, ()
         return True
+
+
+class PiiFormatter(logging.Formatter):
+    """Masks the whole formatted line: the message, the traceback and any stack info.
+
+    The filter above cleans ``record.msg``, but a traceback is formatted later from the
+    exception (``DisallowedHost`` repeats the Host header, a ``ValueError`` its argument), so
+    the last step before the handler writes is masked too. ``wrapping`` keeps another
+    formatter's layout (Celery's task formatter adds the task name and id).
+    """
+
+    def __init__(self, *args, wrapping: logging.Formatter | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.wrapping = wrapping
+
+    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
+        # The cached record.exc_text is shared by every handler: cache the masked text.
+        return scrub(super().formatException(ei))
+
+    def format(self, record: logging.LogRecord) -> str:
+        inner = self.wrapping.format(record) if self.wrapping else super().format(record)
+        return scrub(inner)
+
+
+def mask_handlers(logger: logging.Logger) -> None:
+    """Give every handler of ``logger`` the masking filter and formatter (idempotent).
+
+    For handlers set up outside Django's LOGGING: the Celery worker and beat call this from
+    their logging signals (config/celery.py).
+    """
+    for handler in logger.handlers:
+        if not any(isinstance(f, PiiLogFilter) for f in handler.filters):
+            handler.addFilter(PiiLogFilter())
+        if not isinstance(handler.formatter, PiiFormatter):
+            handler.setFormatter(PiiFormatter(wrapping=handler.formatter or logging.Formatter()))

@@ -59,3 +59,24 @@ def install_schedules() -> int:
         )
         count += 1
     return count
+
+
+# The core app's own periodic tasks.
+SCHEDULES = [
+    # The re-send sweep: messages whose on-commit enqueue was lost (broker down) or whose worker
+    # died mid-delivery go out within about a minute.
+    Schedule("core: re-send pending outbox", "core.tasks.deliver_pending_outbox", minute="*"),
+    # Django never deletes expired sessions by itself.
+    Schedule(
+        "core: clear expired sessions", "core.tasks.clear_expired_sessions", minute="40", hour="3"
+    ),
+    # Each November, tell administrators to load next year's State Council holiday notice.
+    Schedule(
+        "core: holiday calendar coverage",
+        "core.tasks.warn_calendar_coverage",
+        minute="0",
+        hour="9",
+        day_of_week="1",
+        month_of_year="11,12",
+    ),
+]

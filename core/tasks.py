@@ -16,61 +16,119 @@ from .sms import get_sms_backend
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# A delivery task may run this long (SMS gateways and SMTP time out well before); the claim on a
+# row is taken over only after it, so a live worker is never raced, and the broker's visibility
+# timeout (settings.CELERY_BROKER_TRANSPORT_OPTIONS) is longer still.
+DELIVERY_TIME_LIMIT = 60  # seconds
+CLAIM_STALE_AFTER = dt.timedelta(seconds=90)
+# The sweep leaves fresh rows to their own on-commit task for this long.
+SWEEP_GRACE = dt.timedelta(minutes=1)
+
+
+def _claimable(now: dt.datetime) -> models.Q:
+    """Rows a worker may claim: pending, or claimed by a worker that died (stale claim)."""
+    return models.Q(status=OutboxStatus.PENDING) | models.Q(
+        status=OutboxStatus.SENDING, claimed_at__lt=now - CLAIM_STALE_AFTER
+    )
+
+
+def _claim(message_id: int) -> dt.datetime | None:
+    """Take the row for this worker: one conditional UPDATE, so exactly one claimer wins.
+
+    The attempt is counted here, before anything is sent, so ``attempts`` is the number of
+    times delivery really started even when the worker is killed half-way.
+    """
+    now = timezone.now()
+    won = (
+        OutboxMessage.objects.filter(_claimable(now), pk=message_id).update(
+            status=OutboxStatus.SENDING, claimed_at=now, attempts=models.F("attempts") + 1
+        )
+        == 1
+    )
+    return now if won else None
+
+
+def _send(message: OutboxMessage) -> None:
+    if message.channel == Channel.IN_APP:
+        if message.user_id:
+            Notification.objects.create(
+                user_id=message.user_id, title=message.subject, body=message.body, url=message.url
+            )
+    elif message.channel == Channel.EMAIL:
+        link = f"\n\n{settings.PUBLIC_BASE_URL}{message.url}" if message.url else ""
+        send_mail(message.subject, message.body + link, None, [message.address])
+    elif message.channel == Channel.SMS:
+        get_sms_backend().send(message.address, f"{message.subject} {message.body}".strip())
 
 
 def deliver(message_id: int) -> bool:
-    """Deliver one outbox message if still pending; returns True when it was sent now."""
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update()
-            .filter(pk=message_id, status=OutboxStatus.PENDING)
-            .first()
+    """Deliver one outbox message unless another worker has it; True when it was sent now.
+
+    pending → sending (claimed, committed) → sent. A failure puts the row back to pending (or
+    failed after ``MAX_ATTEMPTS``) and re-raises; a worker killed after the claim leaves the row
+    ``sending`` until the claim is stale, then the sweep takes it over.
+    """
+    claimed_at = _claim(message_id)
+    if claimed_at is None:
+        return False
+    mine = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxStatus.SENDING, claimed_at=claimed_at
+    )
+    message = mine.get()
+    try:
+        with transaction.atomic():
+            # The in-app row and the "sent" mark commit together; email and SMS cannot be
+            # rolled back, so they are sent first and marked right after.
+            _send(message)
+            mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    except Exception as exc:
+        final = message.attempts >= MAX_ATTEMPTS
+        mine.update(
+            status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
+            last_error=f"{type(exc).__name__}: {exc}"[:500],
         )
-        if message is None:
-            return False
-        if message.channel == Channel.IN_APP:
-            if message.user_id:
-                Notification.objects.create(
-                    user_id=message.user_id,
-                    title=message.subject,
-                    body=message.body,
-                    url=message.url,
-                )
-        elif message.channel == Channel.EMAIL:
-            link = f"\n\n{settings.PUBLIC_BASE_URL}{message.url}" if message.url else ""
-            send_mail(message.subject, message.body + link, None, [message.address])
-        elif message.channel == Channel.SMS:
-            get_sms_backend().send(message.address, f"{message.subject} {message.body}".strip())
-        message.status = OutboxStatus.SENT
-        message.attempts += 1
-        message.sent_at = timezone.now()
-        message.save(update_fields=["status", "attempts", "sent_at"])
+        if final:
+            log.warning("outbox message %s failed for good", message_id)
+        raise
     return True
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_ATTEMPTS)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_ATTEMPTS,
+    soft_time_limit=DELIVERY_TIME_LIMIT,
+    time_limit=DELIVERY_TIME_LIMIT + 10,
+)
 def deliver_outbox_message(self, message_id: int) -> bool:
     try:
         return deliver(message_id)
     except Exception as exc:
-        OutboxMessage.objects.filter(pk=message_id).update(last_error=str(exc)[:500])
-        if self.request.retries >= MAX_ATTEMPTS - 1:
-            OutboxMessage.objects.filter(pk=message_id).update(status=OutboxStatus.FAILED)
-            log.warning("outbox message %s failed for good", message_id)
+        if OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.FAILED).exists():
             return False
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, expires=55)
 def deliver_pending_outbox() -> int:
-    """Safety net for messages whose on-commit enqueue was lost (e.g. broker down)."""
-    cutoff = timezone.now() - dt.timedelta(minutes=2)
+    """The re-send sweep (beat, every minute): rows whose enqueue was lost or whose worker died.
+
+    Claims make it safe to run next to the on-commit tasks: whichever claims a row sends it.
+    """
+    now = timezone.now()
     ids = list(
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, created_at__lt=cutoff)
+        OutboxMessage.objects.filter(_claimable(now), created_at__lt=now - SWEEP_GRACE)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
-    return sum(deliver(pk) for pk in ids)
+    sent = 0
+    for pk in ids:
+        try:
+            sent += deliver(pk)
+        except Exception as exc:  # stays pending for the next sweep; one bad row stops nothing
+            log.warning("outbox message %s: %s", pk, type(exc).__name__)
+    return sent
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -78,7 +136,7 @@ def deliver_outbox_batch(message_ids: list[int]) -> int:
     """Deliver a batch queued by ``notify_bulk``; a message that fails stays pending for retry.
 
     One task per batch instead of one per message; the failures are picked up by
-    ``deliver_pending_outbox`` (the beat safety net) after its two-minute grace period.
+    ``deliver_pending_outbox`` (the beat re-send sweep) after its grace period.
     """
     sent = 0
     for pk in message_ids:
@@ -86,7 +144,45 @@ def deliver_outbox_batch(message_ids: list[int]) -> int:
             sent += deliver(pk)
         except Exception as exc:
             log.warning("outbox message %s: %s", pk, type(exc).__name__)
-            OutboxMessage.objects.filter(pk=pk).update(
-                last_error=str(exc)[:500], attempts=models.F("attempts") + 1
-            )
     return sent
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    """Delete expired session rows (beat, nightly); Django never does it by itself."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")
+
+
+@shared_task
+def warn_calendar_coverage() -> int:
+    """Remind administrators to load next year's holiday notice (beat: Mondays, Nov–Dec).
+
+    Quiet once the year is loaded; otherwise one in-app message a week until it is.
+    """
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .notify import notify_users
+    from .workdays import covered_years
+
+    today = timezone.localdate()
+    year = today.year + 1
+    if year in covered_years():
+        return 0
+    admins = get_user_model().objects.filter(is_superuser=True, is_active=True)
+    week = today.isocalendar().week
+    return notify_users(
+        admins,
+        subject=_("Load the %(year)s public holidays") % {"year": year},
+        body=_(
+            "Deadlines and reception days in %(year)s are provisional until the State Council's "
+            "holiday notice for %(year)s is loaded: Admin → Holiday calendar years → Load a year, "
+            "or manage.py load_holidays %(year)s."
+        )
+        % {"year": year},
+        url=reverse("admin:core_calendaryear_load"),
+        dedupe_key=f"calendar:{year}:w{week}",
+    )

@@ -1,10 +1,19 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notification
+from .pii import scrub
 from .views_helpers import paginate
+
+# Form fields never repeated on the 503 page: secrets, one-use tokens, identity numbers.
+_NOT_ECHOED = ("csrf", "captcha", "idempotency", "password", "phone", "id_number", "token")
 
 
 @login_required
@@ -23,3 +32,31 @@ def notification_read(request, pk: int):
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return redirect(notification.url or "core:notifications")
+
+
+def _typed(request) -> list[tuple[str, str]]:
+    """The text fields of a POST that failed, to show back to the person who typed them."""
+    try:
+        items = list(request.POST.items()) if request.method == "POST" else []
+    except Exception:  # an unreadable body: nothing to give back
+        return []
+    return [
+        (name, scrub(value)[:5000])
+        for name, value in items
+        if value.strip() and not any(part in name for part in _NOT_ECHOED)
+    ]
+
+
+def server_error(request, template_name: str = "500.html") -> HttpResponse:
+    """handler500: the product's own page; 503 with the typed text when the database is down.
+
+    Rendered without a request context: context processors would query the database that may
+    be the very thing that failed.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        html = loader.get_template("503.html").render({"typed": _typed(request)})
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponse(loader.get_template(template_name).render(), status=500)

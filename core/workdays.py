@@ -2,22 +2,43 @@
 
 Deadlines are counted in working days: a weekend day is off unless the table marks it as a
 make-up working day, a weekday is on unless the table marks it as a holiday.
+
+The State Council publishes each year's notice (国务院办公厅关于某年部分节假日安排的通知) around
+November of the year before. A year is *covered* once its notice is loaded (a ``CalendarYear``
+row); until then its dates are counted Monday–Friday and shown as provisional (暂定), and
+loading the notice recomputes them (core.services.calendar_year_load).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from dataclasses import dataclass
 
-from .models import Holiday
+from .models import CalendarYear, Holiday
+
+# Administrators and clerks are warned when the calendar does not reach this far ahead.
+COVERAGE_DAYS = 120
 
 
 class Calendar:
-    """A snapshot of the holiday table; build one per request or task, not per date."""
+    """A snapshot of the holiday table; build one per request or task, not per date.
 
-    def __init__(self, overrides: dict[dt.date, bool] | None = None) -> None:
+    ``covered`` is the set of years whose notice is loaded; ``None`` (a calendar built from
+    explicit overrides, as tests do) treats every year as covered.
+    """
+
+    def __init__(
+        self, overrides: dict[dt.date, bool] | None = None, covered: set[int] | None = None
+    ) -> None:
         if overrides is None:
             overrides = dict(Holiday.objects.values_list("date", "is_workday"))
+            covered = set(CalendarYear.objects.values_list("year", flat=True))
         self.overrides = overrides
+        self.covered = covered
+
+    def is_covered(self, day: dt.date) -> bool:
+        return self.covered is None or day.year in self.covered
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -55,6 +76,47 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return Calendar().add_working_days(start, days)
 
 
+_covered_cache: tuple[float, frozenset[int]] = (0.0, frozenset())
+_COVERED_TTL = 60.0  # seconds; another process sees a newly loaded year within a minute
+
+
+def covered_years() -> frozenset[int]:
+    """The loaded years, memoised briefly per process (list pages mark many dates)."""
+    global _covered_cache
+    at, years = _covered_cache
+    if time.monotonic() - at > _COVERED_TTL:
+        years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+        _covered_cache = (time.monotonic(), years)
+    return years
+
+
+def forget_covered_years() -> None:
+    global _covered_cache
+    _covered_cache = (0.0, frozenset())
+
+
+def is_provisional(day: dt.date | None) -> bool:
+    """True for a date in a year whose holiday notice is not loaded yet."""
+    return day is not None and day.year not in covered_years()
+
+
+def coverage_gap(today: dt.date | None = None) -> int | None:
+    """The first year within the next ``COVERAGE_DAYS`` days whose notice is not loaded."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    end = today + dt.timedelta(days=COVERAGE_DAYS)
+    years = covered_years()
+    return next((y for y in range(today.year, end.year + 1) if y not in years), None)
+
+
+def package_years() -> set[int]:
+    """Years the installed chinese-calendar package knows (it stops at its release's year)."""
+    import chinese_calendar
+
+    return {day.year for day in chinese_calendar.holidays}
+
+
 _HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
     "Spring Festival": "春节",
@@ -66,24 +128,26 @@ _HOLIDAY_NAMES = {
 }
 
 
-def load_chinese_holidays(years: range | None = None) -> int:
-    """Fill the holiday table from the chinese-calendar package; returns rows written.
+@dataclass(frozen=True)
+class HolidayDay:
+    """One line of a year's notice: a day off (holiday) or a make-up working day (调休)."""
 
-    Names are stored in Chinese (the package uses English) because they are shown on rosters.
-    """
+    date: dt.date
+    is_workday: bool
+    name: str = ""
+
+
+def package_days(year: int) -> list[HolidayDay]:
+    """The year's days from chinese-calendar, names in Chinese (they are shown on rosters)."""
     import chinese_calendar
 
-    rows = []
+    days = []
     for table, is_workday in (
         (chinese_calendar.holidays, False),
         (chinese_calendar.workdays, True),
     ):
         for day, name in table.items():
-            if years is not None and day.year not in years:
-                continue
-            label = _HOLIDAY_NAMES.get(str(name), str(name or ""))
-            rows.append(Holiday(date=day, name=label, is_workday=is_workday))
-    Holiday.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["date"], update_fields=["name", "is_workday"]
-    )
-    return len(rows)
+            if day.year == year:
+                label = _HOLIDAY_NAMES.get(str(name), str(name or ""))
+                days.append(HolidayDay(date=day, is_workday=is_workday, name=label))
+    return sorted(days, key=lambda d: d.date)

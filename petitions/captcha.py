@@ -1,8 +1,10 @@
 """A small local captcha for the public submission form: a PNG drawn with Pillow.
 
-No outside service: the answer is drawn here, and only its keyed hash goes into the session,
-with an expiry. Each answer can be checked once. Tests that need to know the answer in
-advance patch ``new_answer``.
+No outside service: the answer is drawn here, and only its keyed hash travels with the form, in
+a signed, time-stamped token (a hidden field next to the picture). Nothing is stored when the
+picture is shown, so an anonymous visitor gets no session row; each token can be checked once
+(its nonce is marked used in the cache, with a per-process fallback when the cache is down).
+Tests that need to know the answer in advance patch ``new_answer``.
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ import hmac
 import io
 import random
 import secrets
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core import signing
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V: letters people confuse on a small phone screen.
 ALPHABET = "34679ACDEFGHJKMNPRTWXY"
 LENGTH = 5
 LIFETIME = 10 * 60  # seconds
-SESSION_KEY = "public_captcha"
+TOKEN_FIELD = "captcha_token"
+_SALT = "petitions.captcha"
 WIDTH, HEIGHT = 200, 64
 
 _FONT_CANDIDATES = (
@@ -73,17 +77,32 @@ def draw(answer: str) -> bytes:
     return buffer.getvalue()
 
 
-def issue(request) -> str:
-    """Start a new challenge for this session; returns the picture as a ``data:`` URI."""
+@dataclass(frozen=True)
+class Challenge:
+    """What the form shows: the picture (a ``data:`` URI) and the signed token sent back."""
+
+    src: str
+    token: str
+
+
+def issue(request) -> Challenge:
+    """Start a new challenge; nothing is written server-side until the form comes back."""
     answer = new_answer()
-    request.session[SESSION_KEY] = {"h": _digest(answer), "exp": time.time() + LIFETIME}
-    return "data:image/png;base64," + base64.b64encode(draw(answer)).decode()
+    token = signing.dumps({"h": _digest(answer), "n": secrets.token_urlsafe(12)}, salt=_SALT)
+    src = "data:image/png;base64," + base64.b64encode(draw(answer)).decode()
+    return Challenge(src=src, token=token)
 
 
 def check(request, value: str) -> bool:
-    """True when the value matches the session's challenge; the challenge is used up either way."""
-    stored = request.session.pop(SESSION_KEY, None)
-    if not stored or stored.get("exp", 0) < time.time():
+    """True when the value matches the posted challenge; the challenge is used up either way."""
+    from core.cache import cache
+
+    try:
+        stored = signing.loads(request.POST.get(TOKEN_FIELD, ""), salt=_SALT, max_age=LIFETIME)
+    except signing.BadSignature:  # also SignatureExpired
+        return False
+    # add() succeeds once per nonce: a token replayed after its first check is refused.
+    if not cache.add(f"captcha:used:{stored.get('n')}", 1, timeout=LIFETIME + 60):
         return False
     typed = "".join(ch for ch in (value or "").upper() if ch.isalnum())
-    return hmac.compare_digest(stored.get("h", ""), _digest(typed))
+    return hmac.compare_digest(str(stored.get("h", "")), _digest(typed))

@@ -107,7 +107,7 @@ def _submit(request: HttpRequest, *, station: Station, deputy: Deputy | None, ch
         "form": form,
         "station": station,
         "deputy": deputy,
-        "captcha_src": captcha.issue(request),
+        "captcha": captcha.issue(request),
         "limited": limited,
         "rate_limit": settings.PUBLIC_SUBMIT_RATE,
         "has_errors": request.method == "POST" and not limited,
@@ -137,9 +137,7 @@ def _submitted(request: HttpRequest, petition: Petition) -> HttpResponse:
 @require_GET
 def captcha_refresh(request: HttpRequest) -> HttpResponse:
     """A new captcha picture (an htmx fragment) without posting the form."""
-    return render(
-        request, "petitions/public/_captcha.html", {"captcha_src": captcha.issue(request)}
-    )
+    return render(request, "petitions/public/_captcha.html", {"captcha": captcha.issue(request)})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,14 +1,15 @@
 """Fixed-window counters in Django's cache, for the pages anyone can reach without an account.
 
 A counter is (scope, who, window number); it expires on its own shortly after its window, so
-nothing needs cleaning up. With Redis as the cache the counts are shared by all web workers.
+nothing needs cleaning up. With Redis as the cache the counts are shared by all web workers;
+while Redis is down they fall back to per-process memory (core.cache), never to an error.
 """
 
 from __future__ import annotations
 
 import time
 
-from django.core.cache import cache
+from core.cache import cache
 
 
 def client_ip(request) -> str:

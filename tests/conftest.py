@@ -46,6 +46,21 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_coverage(request):
+    """Read the loaded holiday years once at the start of each test (core.workdays memoises
+    them per process for a minute), so pinned query counts do not depend on test order."""
+    from core import workdays
+
+    workdays.forget_covered_years()
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            workdays.covered_years()
+            break
+    yield
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip an optional test on a bare machine; in CI (CI_STRICT=1) a skip is a failure."""
     if STRICT:

@@ -27,3 +27,21 @@ def mask_name(value: str) -> str:
 @register.filter
 def mask_address(value: str) -> str:
     return pii.mask_address(value)
+
+
+@register.filter
+def provisional(day) -> str:
+    """A "provisional" (暂定) badge after a date in a year whose holidays are not loaded."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    from core.workdays import is_provisional
+
+    if not is_provisional(day):
+        return ""
+    return format_html(
+        ' <span class="badge text-bg-warning provisional" title="{}">{}</span>',
+        _("This year's public holidays are not loaded yet; the date may still move."),
+        pgettext("date", "provisional"),
+    )

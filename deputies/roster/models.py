@@ -32,6 +32,17 @@ from .querysets import (
     SwapRequestQuerySet,
 )
 
+__all__ = [
+    "DayDepartment",
+    "DeputyCalendarToken",
+    "Duty",
+    "ReceptionDay",
+    "ReceptionDayEvent",
+    "ReceptionRule",
+    "SwapRequest",
+    "Unavailability",
+]
+
 int_list = RegexValidator(r"^-?\d+(,-?\d+)*$", _("Enter whole numbers separated by commas."))
 
 
@@ -173,6 +184,32 @@ class ReceptionDay(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("roster:day_detail", args=[self.pk])
+
+
+class ReceptionDayEvent(models.Model):
+    """One line of a reception day's history: moved or cancelled, by whom, why."""
+
+    day = models.ForeignKey(
+        ReceptionDay,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("reception day"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_date = models.DateField(_("from date"))
+    to_date = models.DateField(_("to date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("reception day change")
+        verbose_name_plural = _("reception day changes")
+
+    def __str__(self) -> str:
+        return f"{self.day_id}: {self.from_date} → {self.to_date or '—'}"
 
 
 class Duty(models.Model):

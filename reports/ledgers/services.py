@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.notify import enqueue_on_commit
 from core.roles import roles_of
 from deputies.models import Deputy
 from stations.models import Station
@@ -32,7 +33,7 @@ def export_job_create(*, actor, kind: str, filters: LedgerFilters) -> ExportJob:
     )
     from .tasks import run_export
 
-    transaction.on_commit(lambda: run_export.delay(job.pk))
+    enqueue_on_commit(run_export, job.pk)
     return job
 
 

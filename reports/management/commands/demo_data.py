@@ -18,6 +18,7 @@ from reports import rollups
 
 # (module, label), loaded in this order; each module has ``load(stdout=…)``.
 LOADERS = (
+    ("core.demo", "holiday calendar (this year and next, where chinese-calendar knows them)"),
     ("stations.demo", "registry: regions, stations, departments, logins"),
     ("deputies.demo", "deputies"),
     ("deputies.roster.demo", "reception rules, days, duty roster, attendance"),
