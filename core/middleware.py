@@ -1,4 +1,12 @@
+from urllib.parse import unquote_to_bytes
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .input import has_bad_characters
 
 
 class DefaultLanguageLocaleMiddleware(LocaleMiddleware):
@@ -12,3 +20,62 @@ class DefaultLanguageLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request) -> None:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         super().process_request(request)
+
+
+class BadInputMiddleware:
+    """Answer 400 with the product's own page for bytes no view can handle.
+
+    A NUL byte reached PostgreSQL from a path (``/p/s/%00/``) or a parameter
+    (``idempotency_key=%00``) and answered 500 before any check ran. Paths and query strings
+    that are not UTF-8, and NUL or lone surrogates in any parameter, key or file name, stop
+    here. Cookies carrying them are dropped (a session cookie would reach the database too).
+    Placed before the session middleware, so the page renders without a session or a user.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name in [n for n, v in request.COOKIES.items() if has_bad_characters(n + v)]:
+            del request.COOKIES[name]
+        if self._is_bad(request):
+            return bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_bad(request) -> bool:
+        raw_path = request.META.get("PATH_INFO", "").encode("latin-1", "replace")
+        raw_query = request.META.get("QUERY_STRING", "")
+        for raw in (raw_path, raw_query.encode("latin-1", "replace")):
+            try:
+                decoded = unquote_to_bytes(raw).decode("utf-8")
+            except UnicodeDecodeError:
+                return True
+            if has_bad_characters(decoded):
+                return True
+        if has_bad_characters(request.path_info):
+            return True
+        try:
+            params = [request.GET]
+            if request.method == "POST":
+                params.append(request.POST)
+                names = [f.name or "" for files in request.FILES.lists() for f in files[1]]
+                if any(has_bad_characters(n) for n in names):
+                    return True
+        except UnicodeDecodeError:
+            return True
+        return any(
+            has_bad_characters(key) or any(has_bad_characters(v) for v in values)
+            for query in params
+            for key, values in query.lists()
+        )
+
+
+def bad_request(request) -> HttpResponse:
+    """The product's 400 page, in the language of the visitor's language cookie."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string("core/bad_request.html", {"LANGUAGE_CODE": language})
+    return HttpResponseBadRequest(html)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from crispy_forms.helper import FormHelper
@@ -12,14 +11,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import ALPHABET, normalize_code
+from core.input import ExactCharField, NormalizedFormMixin, clean_mobile, fold
 from core.pii import normalize_id_number, validate_id_number
 
 from . import captcha
 from .attachments import MAX_BYTES, MAX_FILES, validate_uploads
 from .choices import Satisfaction
 from .models import TRACKING_CODE_LENGTH, Category
-
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def new_idempotency_key() -> str:
@@ -48,7 +46,7 @@ def _large(widget_attrs: dict | None = None) -> dict:
     return {"class": "form-control-lg", **(widget_attrs or {})}
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(NormalizedFormMixin, forms.Form):
     """The QR-code submission form. The captcha is checked against the session."""
 
     title = forms.CharField(
@@ -94,7 +92,7 @@ class SubmitForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=_large({"autocomplete": "name"})),
     )
-    phone = forms.CharField(
+    phone = ExactCharField(
         label=_("Mobile phone"),
         max_length=20,
         required=False,
@@ -109,7 +107,7 @@ class SubmitForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=_large({"autocomplete": "street-address"})),
     )
-    id_number = forms.CharField(
+    id_number = ExactCharField(
         label=_("ID number (optional)"),
         max_length=18,
         required=False,
@@ -125,7 +123,7 @@ class SubmitForm(forms.Form):
         ),
         error_messages={"required": _("Please agree to the handling of your personal data.")},
     )
-    captcha = forms.CharField(
+    captcha = ExactCharField(
         label=_("Characters in the picture"),
         max_length=10,
         widget=forms.TextInput(
@@ -134,7 +132,7 @@ class SubmitForm(forms.Form):
             )
         ),
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    idempotency_key = ExactCharField(widget=forms.HiddenInput, max_length=40)
 
     def __init__(self, *args, request=None, **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", new_idempotency_key())
@@ -170,15 +168,10 @@ class SubmitForm(forms.Form):
         )
 
     def clean_phone(self) -> str:
-        value = re.sub(r"[\s-]", "", self.cleaned_data.get("phone", ""))
-        if value and not MOBILE_RE.match(value):
-            raise ValidationError(
-                _("Enter an 11-digit mobile number starting with 1, e.g. 13800138000.")
-            )
-        return value
+        return clean_mobile(self.cleaned_data.get("phone", ""))
 
     def clean_id_number(self) -> str:
-        value = normalize_id_number(self.cleaned_data.get("id_number", ""))
+        value = normalize_id_number(fold(self.cleaned_data.get("id_number", "")))
         if value:
             validate_id_number(value)
         return value
@@ -210,10 +203,10 @@ class SubmitForm(forms.Form):
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(NormalizedFormMixin, forms.Form):
     """Look a case up by its tracking code; forgiving about spaces, dashes and case."""
 
-    code = forms.CharField(
+    code = ExactCharField(
         label=_("Tracking code"),
         max_length=40,
         widget=forms.TextInput(
@@ -247,10 +240,10 @@ class TrackForm(forms.Form):
         return code
 
 
-class RateForm(forms.Form):
+class RateForm(NormalizedFormMixin, forms.Form):
     """The constituent's satisfaction rating, confirmed with the phone's last four digits."""
 
-    phone_last4 = forms.CharField(
+    phone_last4 = ExactCharField(
         label=_("Last 4 digits of your phone"),
         min_length=4,
         max_length=4,
@@ -283,7 +276,7 @@ class RateForm(forms.Form):
 
     def clean_phone_last4(self) -> str:
         value = self.cleaned_data.get("phone_last4", "").strip()
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise ValidationError(_("Enter four digits."))
         return value
 

@@ -7,10 +7,11 @@ from django.urls import reverse
 from petitions import captcha
 from petitions.choices import Channel, Status
 from petitions.models import Category, Petition
+from tests.images import picture
 
 from .public_support import ADDRESS, BAD_ID_NUMBER, CAPTCHA, ID_NUMBER, NAME, PHONE
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = picture("PNG")
 
 
 @pytest.fixture(autouse=True)
