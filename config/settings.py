@@ -228,6 +228,10 @@ REPLY_DAYS_SUGGESTION = env_int("REPLY_DAYS_SUGGESTION", 60)
 REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2)
 AUTO_CLOSE_UNRATED_DAYS = env_int("AUTO_CLOSE_UNRATED_DAYS", 15)
 PUBLIC_SUBMIT_RATE = env_int("PUBLIC_SUBMIT_RATE", 5)  # submissions per IP per hour
+# Wrong captcha answers per IP per hour; past it even a right answer waits for the next hour.
+PUBLIC_CAPTCHA_FAILURES = env_int("PUBLIC_CAPTCHA_FAILURES", 10)
+# Public submissions per station per hour; beyond it they are refused and the staff alerted.
+PUBLIC_SUBMIT_STATION_RATE = env_int("PUBLIC_SUBMIT_STATION_RATE", 60)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

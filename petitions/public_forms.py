@@ -124,7 +124,7 @@ class SubmitForm(NormalizedFormMixin, forms.Form):
         error_messages={"required": _("Please agree to the handling of your personal data.")},
     )
     captcha = ExactCharField(
-        label=_("Characters in the picture"),
+        label=_("Characters in the picture, or the answer to the question"),
         max_length=10,
         widget=forms.TextInput(
             attrs=_large(
@@ -134,10 +134,10 @@ class SubmitForm(NormalizedFormMixin, forms.Form):
     )
     idempotency_key = ExactCharField(widget=forms.HiddenInput, max_length=40)
 
-    def __init__(self, *args, request=None, **kwargs) -> None:
+    def __init__(self, *args, request=None, station=None, **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", new_idempotency_key())
         super().__init__(*args, **kwargs)
-        self.request = request
+        self.request, self.station = request, station
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -181,6 +181,14 @@ class SubmitForm(NormalizedFormMixin, forms.Form):
 
     def clean_captcha(self) -> str:
         value = self.cleaned_data.get("captcha", "")
+        if self.request is not None and captcha.too_many_failures(self.request):
+            self.request.session.pop(captcha.SESSION_KEY, None)
+            raise ValidationError(
+                _(
+                    "Too many wrong answers from this network. Please wait an hour, or call "
+                    "the station."
+                )
+            )
         if self.request is None or not captcha.check(self.request, value):
             raise ValidationError(
                 _("The characters do not match the picture. Please type the new picture's.")
@@ -200,6 +208,14 @@ class SubmitForm(NormalizedFormMixin, forms.Form):
                     "phone",
                     _("Please give a mobile number so we can reach you, or submit anonymously."),
                 )
+        if self.station is not None and not self.errors and captcha.station_flooded(self.station):
+            self.add_error(
+                None,
+                _(
+                    "This station is receiving unusually many opinions right now. Your text is "
+                    "kept; please send it again in an hour, or call the station."
+                ),
+            )
         return data
 
 

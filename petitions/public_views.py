@@ -82,7 +82,7 @@ def _submit(request: HttpRequest, *, station: Station, deputy: Deputy | None, ch
             form = SubmitForm(initial=request.POST.dict(), request=request)
             status, limited = 429, True
         else:
-            form = SubmitForm(request.POST, request.FILES, request=request)
+            form = SubmitForm(request.POST, request.FILES, request=request, station=station)
             if existing is not None:
                 # A key copied from another station's form: never hand out that case.
                 form.add_error(None, _("This form has expired; please send it again."))
