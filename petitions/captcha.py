@@ -76,7 +76,7 @@ def draw(answer: str) -> bytes:
     rng = random.Random(secrets.randbits(64))
     image = Image.new("RGB", (WIDTH, HEIGHT), (245, 245, 240))
     draw_ = ImageDraw.Draw(image)
-    for _ in range(250):
+    for _dot in range(250):
         xy = (rng.randrange(WIDTH), rng.randrange(HEIGHT))
         draw_.point(xy, fill=(rng.randrange(120, 220),) * 3)
     step = (WIDTH - 20) // max(len(answer), 1)
@@ -86,7 +86,7 @@ def draw(answer: str) -> bytes:
         ImageDraw.Draw(glyph).text((8, 2), ch, font=_font(40), fill=color)
         glyph = glyph.rotate(rng.uniform(-25, 25), resample=Image.Resampling.BICUBIC, expand=False)
         image.paste(glyph, (10 + i * step + rng.randrange(-3, 4), rng.randrange(0, 8)), glyph)
-    for _ in range(4):
+    for _line in range(4):
         points = [(rng.randrange(WIDTH), rng.randrange(HEIGHT)) for _ in range(2)]
         draw_.line(points, fill=(rng.randrange(60, 160),) * 3, width=2)
     image = image.filter(ImageFilter.SMOOTH)

@@ -391,3 +391,6 @@ class CaptchaUse(models.Model):
 
     nonce = models.CharField(max_length=32, primary_key=True)
     used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.nonce
