@@ -163,12 +163,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# core.auth.AccountLockHandler: an account locks after AXES_FAILURE_LIMIT failures from any
+# addresses, for LOGIN_COOLOFF_MINUTES doubled with each further lock that day; tries during a
+# lock are not counted. An address (a station office behind one NAT) gets a generous cap.
+AXES_HANDLER = "core.auth.AccountLockHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.5  # hours
-# Lock a username per address: a whole station office often shares one IP behind NAT.
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 100)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # core.auth resets only the account that logged in
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client address is REMOTE_ADDR only; core.middleware.TrustedProxyMiddleware sets it from
+# X-Forwarded-For when (and only when) the request came through a TRUSTED_PROXIES address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
