@@ -8,6 +8,7 @@ hardened settings that pass ``manage.py check --deploy``.
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "axes",
+    "csp",
     "core",
     "stations",
     "deputies",
@@ -57,7 +59,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the scheme and client address come from proxy headers only via TRUSTED_PROXIES.
+    "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Early, so every answer (the 400 page below and axes' lock-out page too) carries them.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL bytes and broken UTF-8 answer 400 here, before a session or a query can choke on them.
     "core.middleware.BadInputMiddleware",
@@ -67,7 +74,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must be last: it turns a lock-out into the response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -170,7 +176,7 @@ AXES_HANDLER = "core.auth.AccountLockHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 100)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # both, each on its own (core.auth)
 AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
 AXES_RESET_ON_SUCCESS = False  # core.auth resets only the account that logged in
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -242,19 +248,43 @@ PUBLIC_CAPTCHA_FAILURES = env_int("PUBLIC_CAPTCHA_FAILURES", 10)
 PUBLIC_SUBMIT_STATION_RATE = env_int("PUBLIC_SUBMIT_STATION_RATE", 60)
 
 # --- Security -----------------------------------------------------------------------------
+# Addresses or networks of the reverse proxies whose X-Forwarded-Proto/-For are believed
+# (core.middleware.TrustedProxyMiddleware); nobody else's. Not SECURE_PROXY_SSL_HEADER, which
+# believes every client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if PRODUCTION else [])
+SECURE_SSL_REDIRECT = PRODUCTION and env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# htmx sends the token from the page (hx-headers), so no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script anywhere (tests/core/test_security_headers.py checks every template): all
+# JavaScript is a static file. Inline style attributes remain in a few templates. The captcha
+# picture is a data: URI.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    if env_bool("BEHIND_HTTPS_PROXY", True):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -1,3 +1,4 @@
+import ipaddress
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -79,3 +80,53 @@ def bad_request(request) -> HttpResponse:
     with translation.override(language):
         html = render_to_string("core/bad_request.html", {"LANGUAGE_CODE": language})
     return HttpResponseBadRequest(html)
+
+
+def _networks(entries) -> list:
+    return [ipaddress.ip_network(entry, strict=False) for entry in entries]
+
+
+def _in(address: str, networks) -> bool:
+    return _is_ip(address) and any(ipaddress.ip_address(address) in n for n in networks)
+
+
+def _is_ip(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+class TrustedProxyMiddleware:
+    """Honour X-Forwarded-Proto/-For only from the proxies in ``TRUSTED_PROXIES``.
+
+    Django's ``SECURE_PROXY_SSL_HEADER`` believes the header from anyone, and the README's
+    gunicorn listened on 0.0.0.0, so any client could claim HTTPS. Here a request from a
+    trusted proxy gets its scheme from X-Forwarded-Proto and its REMOTE_ADDR from the right-most
+    X-Forwarded-For address that is not itself a proxy (what rate limits and login throttling
+    key on); from anyone else, the forwarding headers are removed. Goes first in MIDDLEWARE so
+    the HTTPS redirect already sees the real scheme.
+    """
+
+    HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.proxies = _networks(settings.TRUSTED_PROXIES)
+
+    def __call__(self, request):
+        meta = request.META
+        if _in(meta.get("REMOTE_ADDR", ""), self.proxies):
+            proto = meta.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
+            if proto in ("http", "https"):
+                meta["wsgi.url_scheme"] = proto
+            chain = [a.strip() for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            chain = [a for a in chain if a]
+            client = next((a for a in reversed(chain) if not _in(a, self.proxies)), None)
+            if client is not None and _is_ip(client):
+                meta["REMOTE_ADDR"] = client
+        else:
+            for header in self.HEADERS:
+                meta.pop(header, None)
+        return self.get_response(request)
