@@ -21,9 +21,11 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+MAX_TEXT = 20_000  # characters in any free-text field without its own limit
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # After NFKC: ASCII digits only (Arabic-Indic digits stay what they are, and are refused).
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
@@ -81,6 +83,12 @@ class NormalizedFormMixin:
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                # Every text gets a bound: a 1 MB "opinion" is not one a person typed.
+                field.max_length = MAX_TEXT
+                field.validators.append(MaxLengthValidator(MAX_TEXT))
+                field.widget.attrs.setdefault("maxlength", str(MAX_TEXT))
         if self.is_bound:
             self.data = self._normalized(self.data)
 
