@@ -8,6 +8,7 @@ hardened settings that pass ``manage.py check --deploy``.
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "axes",
+    "csp",
     "core",
     "stations",
     "deputies",
@@ -57,8 +59,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the scheme and client address come from proxy headers only via TRUSTED_PROXIES.
+    "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Early, so every answer (the 400 page below and axes' lock-out page too) carries them.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL bytes and broken UTF-8 answer 400 here, before a session or a query can choke on them.
+    "core.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.DefaultLanguageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,7 +76,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
     "core.middleware.PrivatePagesMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must be last: it turns a lock-out into the response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -181,12 +189,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# core.auth.AccountLockHandler: an account locks after AXES_FAILURE_LIMIT failures from any
+# addresses, for LOGIN_COOLOFF_MINUTES doubled with each further lock that day; tries during a
+# lock are not counted. An address (a station office behind one NAT) gets a generous cap.
+AXES_HANDLER = "core.auth.AccountLockHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.5  # hours
-# Lock a username per address: a whole station office often shares one IP behind NAT.
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 100)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # both, each on its own (core.auth)
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # core.auth resets only the account that logged in
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client address is REMOTE_ADDR only; core.middleware.TrustedProxyMiddleware sets it from
+# X-Forwarded-For when (and only when) the request came through a TRUSTED_PROXIES address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 # A login ends after this long without a request (a shared office PC left signed in) and, in any
 # case, this long after signing in (core.middleware.SessionTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_HOURS", 8) * 3600
@@ -257,21 +273,49 @@ DEPUTY_ANNUAL_DUTY_QUOTA = env_int("DEPUTY_ANNUAL_DUTY_QUOTA", 4, minimum=0)
 LEDGER_SYNC_MAX_ROWS = env_int("LEDGER_SYNC_MAX_ROWS", 2000, minimum=1)
 # Months covered by one progress notice, periods aligned to January (2: Jan–Feb, Mar–Apr, …).
 NOTICE_PERIOD_MONTHS = env_int("NOTICE_PERIOD_MONTHS", 2, minimum=1, maximum=12)
+# Wrong captcha answers per IP per hour; past it even a right answer waits for the next hour.
+PUBLIC_CAPTCHA_FAILURES = env_int("PUBLIC_CAPTCHA_FAILURES", 10)
+# Public submissions per station per hour; beyond it they are refused and the staff alerted.
+PUBLIC_SUBMIT_STATION_RATE = env_int("PUBLIC_SUBMIT_STATION_RATE", 60)
 
 # --- Security -----------------------------------------------------------------------------
+# Addresses or networks of the reverse proxies whose X-Forwarded-Proto/-For are believed
+# (core.middleware.TrustedProxyMiddleware); nobody else's. Not SECURE_PROXY_SSL_HEADER, which
+# believes every client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if PRODUCTION else [])
+SECURE_SSL_REDIRECT = PRODUCTION and env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# htmx sends the token from the page (hx-headers), so no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script anywhere (tests/core/test_security_headers.py checks every template): all
+# JavaScript is a static file. Inline style attributes remain in a few templates. The captcha
+# picture is a data: URI.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    if env_bool("BEHIND_HTTPS_PROXY", True):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

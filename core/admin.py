@@ -4,10 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .auth import unlock
 from .forms import HolidayYearForm
-from .models import CalendarYear, Holiday, Notification, OutboxMessage, User
+from .models import CalendarYear, Holiday, LoginLock, Notification, OutboxMessage, User
 from .services import CalendarError, calendar_year_load
 
 
@@ -16,6 +19,33 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (*(BaseUserAdmin.fieldsets or ()), (None, {"fields": ("full_name", "phone")}))
     list_display = ("username", "full_name", "email", "is_superuser", "is_active")
     search_fields = ("username", "full_name", "email")
+    actions = ["unlock_login"]
+
+    @admin.action(description=gettext_lazy("Unlock login (forget failed logins)"))
+    def unlock_login(self, request, queryset) -> None:
+        _unlock(self, request, queryset.values_list("username", flat=True))
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(admin.ModelAdmin):
+    list_display = ("username", "is_locked", "locked_until", "failures", "lockouts")
+    search_fields = ("username",)
+    actions = ["unlock_selected"]
+
+    @admin.display(boolean=True, description=gettext_lazy("locked now"))
+    def is_locked(self, obj) -> bool:
+        return bool(obj.locked_until and obj.locked_until > timezone.now())
+
+    @admin.action(description=gettext_lazy("Unlock selected logins"))
+    def unlock_selected(self, request, queryset) -> None:
+        _unlock(self, request, queryset.values_list("username", flat=True))
+
+
+def _unlock(model_admin, request, usernames) -> None:
+    count = unlock(usernames)
+    model_admin.message_user(
+        request, _("%(n)d login(s) unlocked.") % {"n": count}, level=messages.SUCCESS
+    )
 
 
 @admin.register(Holiday)

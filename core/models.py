@@ -156,3 +156,24 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.subject}"
+
+
+class LoginLock(models.Model):
+    """The failed-login state of one account, whichever addresses the tries came from.
+
+    ``failures`` counts toward the next lock; each lock doubles the cool-down of the previous
+    one within a day (``lockouts``). Tries refused by a lock are not counted, so a lock ends
+    when its time is up, however often someone knocks during it (see core.auth)."""
+
+    username = models.CharField(_("login"), max_length=150, unique=True)
+    failures = models.PositiveIntegerField(_("failed logins since the last lock"), default=0)
+    lockouts = models.PositiveIntegerField(_("locks within a day"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failed login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login lock")
+        verbose_name_plural = _("login locks")
+
+    def __str__(self) -> str:
+        return self.username

@@ -12,6 +12,7 @@ from functools import cache
 
 from django.db import transaction
 
+from core.checks import DEMO_PASSWORD
 from core.codes import random_code
 from stations.choices import StationKind
 from stations.models import Station
@@ -137,7 +138,6 @@ TERMS = {
 }
 DEMO_COUNT = 200
 DEMO_LOGIN = "deputy"
-DEMO_PASSWORD = "demo12345"
 DEMO_DEPUTY_NAME = "戴伟"
 DEMO_STATION_NAME = "新兴街道人大代表联络站"
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -11,31 +9,21 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.input import NormalizedFormMixin, clean_mobile
 from core.roles import roles_of
 from stations.models import Station
 
 from .models import Deputy
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp")
-
-
-def clean_mobile(value: str) -> str:
-    """Accept spaces and dashes people type; store the 11 digits."""
-    value = re.sub(r"[\s-]", "", value or "")
-    if value and not MOBILE_RE.match(value):
-        raise ValidationError(
-            _("Enter an 11-digit mobile number starting with 1, e.g. 13800138000.")
-        )
-    return value
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class DeputyForm(forms.ModelForm):
+class DeputyForm(NormalizedFormMixin, forms.ModelForm):
     class Meta:
         model = Deputy
         fields = [
@@ -100,7 +88,7 @@ class DeputyCreateForm(DeputyForm):
         self.fields["start_date"].required = False
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(NormalizedFormMixin, forms.Form):
     station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none())
     is_primary = forms.BooleanField(label=_("Primary station"), required=False)
     start_date = forms.DateField(label=_("From"), widget=DateInput)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.excel import BadWorkbook, ImportReport, RowError, read_rows, write_xlsx, xlsx_bytes
+from core.input import MOBILE_RE, fold
 from stations.models import Station
 
 from .choices import DeputyLevel, Gender
@@ -80,7 +81,6 @@ GENDER_WORDS = {
     "f": Gender.FEMALE,
     "female": Gender.FEMALE,
 }
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 TOKEN_SALT = "deputies.import"
 TOKEN_MAX_AGE = 2 * 3600
 BATCH = 2000
@@ -214,7 +214,7 @@ def _parse_int(value: str) -> int | None:
 
 
 def _parse_phone(value: str) -> str:
-    value = re.sub(r"[\s-]", "", value)
+    value = re.sub(r"[\s-]", "", fold(value))
     # Excel turns a typed mobile number into a float: "13800138000.0".
     return value[:-2] if value.endswith(".0") else value
 

@@ -1,26 +1,45 @@
 """A small local captcha for the public submission form: a PNG drawn with Pillow.
 
 No outside service: the answer is drawn here, and only its keyed hash travels with the form, in
-a signed, time-stamped token (a hidden field next to the picture). Nothing is stored when the
-picture is shown, so an anonymous visitor gets no session row; each token can be checked once
-(its nonce is marked used in the cache, with a per-process fallback when the cache is down).
-Tests that need to know the answer in advance patch ``new_answer``.
+a signed, time-stamped token (a hidden field next to the picture), so showing the form writes
+nothing and an anonymous visitor gets no session row. Tests that need to know the answer in
+advance patch ``new_answer``.
+
+The picture only stops casual scripts (a ~100-line template matcher read 72% of them). What
+actually holds a flood back is around it:
+
+* one answer, one use, atomically: the challenge's nonce is claimed with a unique INSERT
+  (``CaptchaUse``), so parallel posts of one solved answer save one case;
+* wrong answers are counted per address (``PUBLIC_CAPTCHA_FAILURES`` an hour); past the limit
+  even a right answer is refused until the hour is over;
+* submissions are limited per address (``PUBLIC_SUBMIT_RATE``) and per station
+  (``PUBLIC_SUBMIT_STATION_RATE``); a station over its limit alerts its staff (``flood``).
+
+People who cannot read the picture answer a short arithmetic question in text instead (read
+out by screen readers); either answer is accepted, once.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import io
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from . import ratelimit
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V: letters people confuse on a small phone screen.
 ALPHABET = "34679ACDEFGHJKMNPRTWXY"
@@ -50,6 +69,9 @@ def _digest(answer: str) -> str:
 
 
 def new_answer() -> str:
+    test_answer = getattr(settings, "CAPTCHA_TEST_ANSWER", "")
+    if test_answer:
+        return test_answer
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
@@ -58,7 +80,7 @@ def draw(answer: str) -> bytes:
     rng = random.Random(secrets.randbits(64))
     image = Image.new("RGB", (WIDTH, HEIGHT), (245, 245, 240))
     draw_ = ImageDraw.Draw(image)
-    for _ in range(250):
+    for _dot in range(250):
         xy = (rng.randrange(WIDTH), rng.randrange(HEIGHT))
         draw_.point(xy, fill=(rng.randrange(120, 220),) * 3)
     step = (WIDTH - 20) // max(len(answer), 1)
@@ -68,7 +90,7 @@ def draw(answer: str) -> bytes:
         ImageDraw.Draw(glyph).text((8, 2), ch, font=_font(40), fill=color)
         glyph = glyph.rotate(rng.uniform(-25, 25), resample=Image.Resampling.BICUBIC, expand=False)
         image.paste(glyph, (10 + i * step + rng.randrange(-3, 4), rng.randrange(0, 8)), glyph)
-    for _ in range(4):
+    for _line in range(4):
         points = [(rng.randrange(WIDTH), rng.randrange(HEIGHT)) for _ in range(2)]
         draw_.line(points, fill=(rng.randrange(60, 160),) * 3, width=2)
     image = image.filter(ImageFilter.SMOOTH)
@@ -77,32 +99,114 @@ def draw(answer: str) -> bytes:
     return buffer.getvalue()
 
 
+def new_question() -> tuple[str, str]:
+    """A sum or difference of two small numbers, as text, and its answer in digits."""
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    if secrets.randbelow(2) and a != b:
+        a, b = max(a, b), min(a, b)
+        return _("What is %(a)d minus %(b)d?") % {"a": a, "b": b}, str(a - b)
+    return _("What is %(a)d plus %(b)d?") % {"a": a, "b": b}, str(a + b)
+
+
 @dataclass(frozen=True)
 class Challenge:
-    """What the form shows: the picture (a ``data:`` URI) and the signed token sent back."""
+    """What the form shows: the picture (a ``data:`` URI), the text question for people who
+    cannot read it, and the signed token sent back with the form."""
 
     src: str
+    question: str
     token: str
 
 
 def issue(request) -> Challenge:
     """Start a new challenge; nothing is written server-side until the form comes back."""
     answer = new_answer()
-    token = signing.dumps({"h": _digest(answer), "n": secrets.token_urlsafe(12)}, salt=_SALT)
+    question, solution = new_question()
+    token = signing.dumps(
+        {"h": _digest(answer), "a": _digest(solution), "n": secrets.token_urlsafe(12)},
+        salt=_SALT,
+    )
     src = "data:image/png;base64," + base64.b64encode(draw(answer)).decode()
-    return Challenge(src=src, token=token)
+    return Challenge(src=src, question=question, token=token)
+
+
+def too_many_failures(request) -> bool:
+    return ratelimit.exceeded(
+        "captcha-fail",
+        ratelimit.client_ip(request),
+        limit=settings.PUBLIC_CAPTCHA_FAILURES,
+        window=ratelimit.HOUR,
+    )
 
 
 def check(request, value: str) -> bool:
-    """True when the value matches the posted challenge; the challenge is used up either way."""
-    from core.cache import cache
+    """True when the value answers the posted challenge (picture or question), once.
 
+    The challenge is used up either way; a wrong answer counts against the address."""
     try:
         stored = signing.loads(request.POST.get(TOKEN_FIELD, ""), salt=_SALT, max_age=LIFETIME)
     except signing.BadSignature:  # also SignatureExpired
         return False
-    # add() succeeds once per nonce: a token replayed after its first check is refused.
-    if not cache.add(f"captcha:used:{stored.get('n')}", 1, timeout=LIFETIME + 60):
+    if too_many_failures(request):
         return False
     typed = "".join(ch for ch in (value or "").upper() if ch.isalnum())
-    return hmac.compare_digest(str(stored.get("h", "")), _digest(typed))
+    right = hmac.compare_digest(str(stored.get("h", "")), _digest(typed)) or hmac.compare_digest(
+        str(stored.get("a", "")), _digest(typed)
+    )
+    if not right:
+        ratelimit.hit("captcha-fail", ratelimit.client_ip(request), window=ratelimit.HOUR)
+        return False
+    return _claim(str(stored.get("n", "")))
+
+
+def _claim(nonce: str) -> bool:
+    """Mark the challenge used; False when another request already did."""
+    from .models import CaptchaUse
+
+    if not nonce:
+        return False
+    try:
+        with transaction.atomic():
+            CaptchaUse.objects.create(nonce=nonce)
+    except IntegrityError:
+        return False
+    if secrets.randbelow(50) == 0:  # now and then, forget challenges that expired anyway
+        cutoff = timezone.now() - dt.timedelta(seconds=2 * LIFETIME)
+        CaptchaUse.objects.filter(used_at__lt=cutoff).delete()
+    return True
+
+
+def station_flooded(station) -> bool:
+    """Count one checked submission for the station; True (and staff alerted) past its limit.
+
+    A flood of valid-looking submissions at one station (a script with solved captchas from
+    many addresses) is what neither the picture nor the per-address limit stops."""
+    count = ratelimit.hit("submit-station", f"s{station.pk}", window=ratelimit.HOUR)
+    if count <= settings.PUBLIC_SUBMIT_STATION_RATE:
+        return False
+    _alert_staff(station)
+    return True
+
+
+def _alert_staff(station) -> None:
+    from django.urls import reverse
+    from django.utils import translation
+
+    from core.notify import notify_users
+    from stations.scope import station_staff
+
+    window = int(time.time() // ratelimit.HOUR)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Unusually many online opinions at %(station)s") % {"station": station.name}
+        body = _(
+            "More than %(n)d opinions were submitted through the public form of this station "
+            "within an hour. Further submissions are refused until the hour is over; please "
+            "look at the latest cases for repeated or automated text."
+        ) % {"n": settings.PUBLIC_SUBMIT_STATION_RATE}
+    notify_users(
+        station_staff(station),
+        subject=subject,
+        body=body,
+        url=reverse("petitions:list"),
+        dedupe_key=f"captcha-flood:s{station.pk}:{window}",
+    )

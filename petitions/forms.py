@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.input import ExactCharField, NormalizedFormMixin, clean_phone, fold
 from core.pii import validate_id_number
 from core.roles import roles_of
 from deputies.models import Deputy
@@ -50,7 +51,7 @@ def station_deputies(station_ids):
     )
 
 
-class ReceptionForm(forms.ModelForm):
+class ReceptionForm(NormalizedFormMixin, forms.ModelForm):
     class Meta:
         model = Reception
         fields = [
@@ -113,13 +114,13 @@ class ReceptionForm(forms.ModelForm):
         return data
 
 
-class OpinionFields(SubmissionFormMixin, forms.Form):
+class OpinionFields(SubmissionFormMixin, NormalizedFormMixin, forms.Form):
     """What a constituent said: shared by the reception form and the direct-entry form."""
 
     constituent_name = forms.CharField(label=_("Constituent's name"), max_length=32, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = ExactCharField(label=_("Phone"), max_length=20, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    id_number = forms.CharField(label=_("ID number (optional)"), max_length=18, required=False)
+    id_number = ExactCharField(label=_("ID number (optional)"), max_length=18, required=False)
     is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
     title = forms.CharField(label=_("Title"), max_length=120)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -128,7 +129,8 @@ class OpinionFields(SubmissionFormMixin, forms.Form):
     )
     location_text = forms.CharField(label=_("Location"), max_length=200, required=False)
     attachments = attachments_field(label=_("Attachments (images or PDF, up to 5)"))
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Ours are 32 hex characters; the column holds 64 and room is left for a prefix.
+    idempotency_key = ExactCharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -137,17 +139,13 @@ class OpinionFields(SubmissionFormMixin, forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
     def clean_id_number(self) -> str:
-        value = self.cleaned_data["id_number"].strip()
+        value = fold(self.cleaned_data["id_number"]).strip().upper()
         if value:
             validate_id_number(value)
         return value
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"].strip()
-        digits = value.replace("-", "").replace(" ", "")
-        if value and not digits.isdigit():
-            raise ValidationError(_("A phone number contains digits only."))
-        return value
+        return clean_phone(self.cleaned_data["phone"])
 
     def clean(self):
         super().clean()
@@ -272,7 +270,7 @@ def audience(field: forms.Field) -> str:
     return getattr(field, "audience", INTERNAL)
 
 
-class ActionForm(forms.Form):
+class ActionForm(NormalizedFormMixin, forms.Form):
     """The form of one loop action; its fields are named like the service's arguments."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -310,7 +308,7 @@ class DeclineForm(ActionForm):
 
 
 class MergeForm(ActionForm):
-    into = forms.CharField(label=_("Tracking code of the original case"), max_length=24)
+    into = ExactCharField(label=_("Tracking code of the original case"), max_length=24)
     note = internal_note()
 
     def clean_into(self) -> Petition:
@@ -379,9 +377,31 @@ class AssignForm(ActionForm):
 
     def clean_deadline(self):
         value = self.cleaned_data.get("deadline")
-        if value and value < timezone.localdate():
-            raise ValidationError(_("The deadline cannot be in the past."))
-        return value
+        return check_deadline(value) if value else value
+
+    def clean(self):
+        data = super().clean()
+        lead, assisting = data.get("lead_department"), data.get("assisting_departments")
+        if lead and assisting and lead in assisting:
+            self.add_error(
+                "assisting_departments",
+                _("The lead department cannot also be an assisting department."),
+            )
+        return data
+
+
+# A deadline years ahead (9999-12-31 was accepted) means the case never escalates.
+MAX_DEADLINE_DAYS = 366
+
+
+def check_deadline(value):
+    """A deadline from today up to a year ahead, or ValidationError."""
+    today = timezone.localdate()
+    if value < today:
+        raise ValidationError(_("The deadline cannot be in the past."))
+    if (value - today).days > MAX_DEADLINE_DAYS:
+        raise ValidationError(_("The deadline can be at most one year from today."))
+    return value
 
     def service_kwargs(self) -> dict:
         data = super().service_kwargs()
@@ -418,6 +438,9 @@ class ExtensionRequestForm(ActionForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = True
+
+    def clean_requested_deadline(self):
+        return check_deadline(self.cleaned_data["requested_deadline"])
 
 
 class ExtensionDecideForm(ActionForm):
@@ -480,7 +503,7 @@ class RecordRatingForm(ActionForm):
     done = _("The constituent's rating was recorded.")
 
 
-class PetitionFilterForm(forms.Form):
+class PetitionFilterForm(NormalizedFormMixin, forms.Form):
     """The list's filters; the dashboard's drill-down links use the same parameters.
 
     Each figure of reports/rollups.py has a parameter with the same meaning, so a number on the

@@ -416,3 +416,18 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} → {self.requested_deadline}"
+
+
+class CaptchaUse(models.Model):
+    """A captcha challenge already answered: the unique key makes "one answer, one use" atomic.
+
+    The challenge lives in the session, and parallel requests on one session each load their
+    own copy of it; only the first INSERT of its nonce succeeds (issue 9: 20 parallel posts of
+    one solved answer saved 3 cases). Rows older than the captcha's lifetime are deleted.
+    """
+
+    nonce = models.CharField(max_length=32, primary_key=True)
+    used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.nonce

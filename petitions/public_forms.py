@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from crispy_forms.helper import FormHelper
@@ -12,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import ALPHABET, normalize_code
+from core.input import ExactCharField, NormalizedFormMixin, clean_mobile, fold
 from core.pii import normalize_id_number, validate_id_number
 
 from . import captcha
@@ -19,8 +19,6 @@ from .attachments import MAX_BYTES, MAX_FILES, attachments_field
 from .choices import Satisfaction
 from .models import TRACKING_CODE_LENGTH, Category
 from .submission import SubmissionFormMixin
-
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def new_idempotency_key() -> str:
@@ -31,7 +29,7 @@ def _large(widget_attrs: dict | None = None) -> dict:
     return {"class": "form-control-lg", **(widget_attrs or {})}
 
 
-class SubmitForm(SubmissionFormMixin, forms.Form):
+class SubmitForm(SubmissionFormMixin, NormalizedFormMixin, forms.Form):
     """The QR-code submission form. The captcha is checked against the session."""
 
     title = forms.CharField(
@@ -77,7 +75,7 @@ class SubmitForm(SubmissionFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs=_large({"autocomplete": "name"})),
     )
-    phone = forms.CharField(
+    phone = ExactCharField(
         label=_("Mobile phone"),
         max_length=20,
         required=False,
@@ -92,7 +90,7 @@ class SubmitForm(SubmissionFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs=_large({"autocomplete": "street-address"})),
     )
-    id_number = forms.CharField(
+    id_number = ExactCharField(
         label=_("ID number (optional)"),
         max_length=18,
         required=False,
@@ -108,8 +106,8 @@ class SubmitForm(SubmissionFormMixin, forms.Form):
         ),
         error_messages={"required": _("Please agree to the handling of your personal data.")},
     )
-    captcha = forms.CharField(
-        label=_("Characters in the picture"),
+    captcha = ExactCharField(
+        label=_("Characters in the picture, or the answer to the question"),
         max_length=10,
         widget=forms.TextInput(
             attrs=_large(
@@ -117,12 +115,12 @@ class SubmitForm(SubmissionFormMixin, forms.Form):
             )
         ),
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    idempotency_key = ExactCharField(widget=forms.HiddenInput, max_length=40)
 
-    def __init__(self, *args, request=None, **kwargs) -> None:
+    def __init__(self, *args, request=None, station=None, **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", new_idempotency_key())
         super().__init__(*args, **kwargs)
-        self.request = request
+        self.request, self.station = request, station
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -153,21 +151,23 @@ class SubmitForm(SubmissionFormMixin, forms.Form):
         )
 
     def clean_phone(self) -> str:
-        value = re.sub(r"[\s-]", "", self.cleaned_data.get("phone", ""))
-        if value and not MOBILE_RE.match(value):
-            raise ValidationError(
-                _("Enter an 11-digit mobile number starting with 1, e.g. 13800138000.")
-            )
-        return value
+        return clean_mobile(self.cleaned_data.get("phone", ""))
 
     def clean_id_number(self) -> str:
-        value = normalize_id_number(self.cleaned_data.get("id_number", ""))
+        value = normalize_id_number(fold(self.cleaned_data.get("id_number", "")))
         if value:
             validate_id_number(value)
         return value
 
     def clean_captcha(self) -> str:
         value = self.cleaned_data.get("captcha", "")
+        if self.request is not None and captcha.too_many_failures(self.request):
+            raise ValidationError(
+                _(
+                    "Too many wrong answers from this network. Please wait an hour, or call "
+                    "the station."
+                )
+            )
         if self.request is None or not captcha.check(self.request, value):
             raise ValidationError(
                 _("The characters do not match the picture. Please type the new picture's.")
@@ -188,13 +188,21 @@ class SubmitForm(SubmissionFormMixin, forms.Form):
                     "phone",
                     _("Please give a mobile number so we can reach you, or submit anonymously."),
                 )
+        if self.station is not None and not self.errors and captcha.station_flooded(self.station):
+            self.add_error(
+                None,
+                _(
+                    "This station is receiving unusually many opinions right now. Your text is "
+                    "kept; please send it again in an hour, or call the station."
+                ),
+            )
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(NormalizedFormMixin, forms.Form):
     """Look a case up by its tracking code; forgiving about spaces, dashes and case."""
 
-    code = forms.CharField(
+    code = ExactCharField(
         label=_("Tracking code"),
         max_length=40,
         widget=forms.TextInput(
@@ -228,10 +236,10 @@ class TrackForm(forms.Form):
         return code
 
 
-class RateForm(forms.Form):
+class RateForm(NormalizedFormMixin, forms.Form):
     """The constituent's satisfaction rating, confirmed with the one-time code sent by SMS."""
 
-    rating_code = forms.CharField(
+    rating_code = ExactCharField(
         label=_("Rating code from the SMS"),
         min_length=6,
         max_length=6,

@@ -11,6 +11,8 @@ import time
 
 from core.cache import cache
 
+MINUTE, HOUR = 60, 3600
+
 
 def client_ip(request) -> str:
     # Only REMOTE_ADDR: X-Forwarded-For is typed by the client and would let anyone reset

@@ -13,11 +13,11 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.checks import DEMO_PASSWORD
+
 from .choices import RegionLevel, StaffPostKind, StationKind
 from .divisions import import_divisions
 from .models import ClerkScope, Department, DepartmentHandler, Region, StaffPost, Station
-
-DEMO_PASSWORD = "demo12345"
 
 # district code -> [(street code suffix, street name, [(community name), ...]), ...]
 STREETS = {

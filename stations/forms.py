@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.input import NormalizedFormMixin
 from core.roles import roles_of
 
 from .choices import RegionLevel, StationKind
@@ -17,7 +18,7 @@ from .models import SIX_HAVES, Department, Region, Station
 from .services import check_station_tree
 
 
-class StationForm(forms.ModelForm):
+class StationForm(NormalizedFormMixin, forms.ModelForm):
     class Meta:
         model = Station
         fields = [
@@ -110,7 +111,7 @@ class StationForm(forms.ModelForm):
         return data
 
 
-class RegionForm(forms.ModelForm):
+class RegionForm(NormalizedFormMixin, forms.ModelForm):
     class Meta:
         model = Region
         fields = ["parent", "level", "name", "code"]
@@ -133,7 +134,7 @@ class RegionForm(forms.ModelForm):
         return self.cleaned_data["name"].strip()
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(NormalizedFormMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "region", "contact_person", "contact_phone", "is_active"]

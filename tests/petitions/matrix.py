@@ -7,6 +7,7 @@ gets a 404. Roles who see the case but hold no right for an action get a 403.
 """
 
 from petitions.choices import Status
+from tests.images import picture
 
 from ..matrix import Entry
 from .factories import make_petition, make_reception
@@ -40,7 +41,7 @@ def _attachment(w):
     from petitions.attachments import save_attachments
 
     p = make_petition(w, Status.ASSIGNED)
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    png = picture("PNG")
     return [save_attachments(p, [SimpleUploadedFile("photo.png", png)])[0].pk]
 
 

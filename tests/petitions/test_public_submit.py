@@ -7,6 +7,7 @@ from django.urls import reverse
 from petitions import captcha
 from petitions.choices import Channel, Status
 from petitions.models import Category, Petition
+from tests.images import picture
 
 from .public_support import (
     ADDRESS,
@@ -18,7 +19,7 @@ from .public_support import (
     known_captcha,
 )
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = picture("PNG")
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+from django.test import Client
 from django.urls import reverse
 
 from petitions import public_views, ratelimit
@@ -38,15 +39,34 @@ def test_it_explains_a_malformed_code(client, world):
 def test_it_stops_guessing_after_too_many_misses(client, world, monkeypatch):
     # One fixed window: a run that straddles a minute boundary would split the count.
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
-    petition = submit(world)
     for _ in range(public_views.LOOKUP_MISSES_PER_MINUTE):
         client.get(reverse("public:track"), {"code": "ABCD-EFGH-JKMN-PQ"})
 
-    response = client.get(reverse("public:track"), {"code": petition.tracking_code})
-    detail = client.get(reverse("public:track_detail", args=[petition.tracking_code]))
+    response = client.get(reverse("public:track"), {"code": "ABCD-EFGH-JKMN-PR"})
+    detail = client.get(reverse("public:track_detail", args=["ABCDEFGHJKMNPR"]))
+    malformed = client.get(reverse("public:track"), {"code": "12"})
 
-    assert response.status_code == detail.status_code == 429
+    assert response.status_code == detail.status_code == malformed.status_code == 429
     assert "Too many tracking codes were looked up" in response.content.decode()
+
+
+def test_a_neighbours_valid_code_still_works_after_a_guesser_used_up_the_address(
+    client, world, monkeypatch
+):
+    """Issue 9 #8: misses are throttled, not hits, so one NAT address does not lock everyone."""
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    petition = submit(world)
+    guesser = Client(REMOTE_ADDR="10.5.5.5")
+    for _ in range(public_views.LOOKUP_MISSES_PER_MINUTE + 10):
+        guesser.get(reverse("public:track"), {"code": "ABCD-EFGH-JKMN-PQ"})
+    assert guesser.get(reverse("public:track"), {"code": "ABCD-EFGH-JKMN-PQ"}).status_code == 429
+
+    neighbour = Client(REMOTE_ADDR="10.5.5.5")
+    found = neighbour.get(reverse("public:track"), {"code": petition.display_code})
+    assert found.status_code == 302
+    assert neighbour.get(found.url).status_code == 200
+    receipt = neighbour.get(reverse("public:receipt", args=[petition.tracking_code]))
+    assert receipt.status_code == 200
 
 
 def test_it_answers_404_for_an_unknown_code(client, world):

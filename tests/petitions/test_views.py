@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from petitions.choices import Status
 from petitions.models import Petition
+from tests.images import picture
 
 from .factories import make_petition, make_reception
 
@@ -156,7 +157,7 @@ def test_attachments_are_served_only_through_the_scoped_view(as_role, world, set
 
     settings.MEDIA_ROOT = tmp_path
     p = make_petition(world, Status.ASSIGNED)
-    a = save_attachments(p, [SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20)])[0]
+    a = save_attachments(p, [SimpleUploadedFile("a.png", picture("PNG"))])[0]
     url = reverse("petitions:attachment", args=[a.pk])
     assert as_role("staff").get(url).status_code == 200
     assert as_role("far_staff").get(url).status_code == 404

@@ -10,7 +10,8 @@ import importlib
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,8 +46,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--stations", type=int, default=10000, help="With --scale.")
         parser.add_argument("--deputies", type=int, default=100000, help="With --scale.")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load demo data although DJANGO_ENV=production (it creates logins whose "
+            "password is published; check --deploy then fails until they are changed).",
+        )
 
     def handle(self, *args, scale: bool, stations: int, deputies: int, **options) -> None:
+        if settings.PRODUCTION and not options.get("allow_production"):
+            raise CommandError(
+                "DJANGO_ENV=production: demo data creates logins with the published password "
+                "demo12345 and is refused. Use --allow-production only on a throw-away copy."
+            )
         summary: list[str] = []
         results: dict[str, Any] = {}
         for module_name, label in LOADERS:
