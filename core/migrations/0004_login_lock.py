@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_seed_holidays'),
+        ('core', '0003_outbox_claim_calendar_years'),
     ]
 
     operations = [
