@@ -20,8 +20,8 @@ from core.notify import notify_users
 from core.workdays import Calendar
 
 from .models import Duty, ReceptionDay, ReceptionDayEvent
-from .roster_choices import ATTENDANCE_RECORDED, DayStatus, DutyStatus
-from .roster_services import days_generate
+from .roster.choices import ATTENDANCE_RECORDED, DayStatus, DutyStatus
+from .roster.services import days_generate
 from .rules import rule_dates
 
 _SEARCH = dt.timedelta(days=14)  # how far a moved day may land from where it was

@@ -6,8 +6,6 @@ The 2027 days below are test data, not the State Council's notice (not published
 import datetime as dt
 
 import pytest
-from deputies.roster_choices import DayStatus, HolidayPolicy
-from deputies.roster_models import Duty, ReceptionDay, ReceptionDayEvent
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -17,7 +15,9 @@ from core import workdays
 from core.checks import holiday_calendar_coverage
 from core.models import CalendarYear, Holiday, Notification
 from core.services import CalendarError, calendar_year_load, parse_holiday_table
-from deputies import roster_services
+from deputies.roster import services as roster_services
+from deputies.roster.choices import DayStatus, HolidayPolicy
+from deputies.roster.models import Duty, ReceptionDay, ReceptionDayEvent
 from petitions.choices import Channel, EventKind, Status
 from petitions.models import PetitionEvent
 from tests.deputies import roster_factories as rf
