@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core.notify import notify_users
 from core.workdays import Calendar
 
-from .models import Duty, ReceptionDay, ReceptionDayEvent
+from .roster.models import Duty, ReceptionDay, ReceptionDayEvent
 from .roster.choices import ATTENDANCE_RECORDED, DayStatus, DutyStatus
 from .roster.services import days_generate
 from .rules import rule_dates
