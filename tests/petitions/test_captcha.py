@@ -64,9 +64,11 @@ def test_the_text_question_is_an_alternative_to_the_picture(client, world):
     url = _station_url(world)
     html = client.get(url).content.decode()
     assert 'id="captcha-question"' in html
-    data = _form_data(client, url)  # issues a new challenge; read its question
-    answer = _question_answer(client.get(reverse("public:captcha")).content.decode())
-    data["captcha"] = answer
+    # A fresh picture (the refresh button) comes with its own question and token.
+    fresh = client.get(reverse("public:captcha"))
+    data = _form_data(client, url)
+    data["captcha_token"] = fresh.context["captcha"].token
+    data["captcha"] = _question_answer(fresh.content.decode())
     assert client.post(url, data).status_code == 302
     assert Petition.objects.count() == 1
 
