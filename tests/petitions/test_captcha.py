@@ -23,7 +23,7 @@ def _setup(monkeypatch):
     known_captcha(monkeypatch)
 
 
-def test_one_solved_challenge_is_accepted_once():
+def test_one_solved_challenge_is_accepted_once(db):
     """Two posts of one token: the claim (a unique insert) decides, whatever arrives first."""
     token = captcha.issue(None).token
     first = RequestFactory().post("/", {captcha.TOKEN_FIELD: token})
