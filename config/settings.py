@@ -226,6 +226,12 @@ REPLY_DAYS_SUGGESTION = env_int("REPLY_DAYS_SUGGESTION", 60)
 REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2)
 AUTO_CLOSE_UNRATED_DAYS = env_int("AUTO_CLOSE_UNRATED_DAYS", 15)
 PUBLIC_SUBMIT_RATE = env_int("PUBLIC_SUBMIT_RATE", 5)  # submissions per IP per hour
+# Station activities each deputy should reach in a year (the seeds: at least 4).
+DEPUTY_ANNUAL_DUTY_QUOTA = env_int("DEPUTY_ANNUAL_DUTY_QUOTA", 4, minimum=0)
+# Ledger exports up to this many rows download at once; larger ones run as a Celery task.
+LEDGER_SYNC_MAX_ROWS = env_int("LEDGER_SYNC_MAX_ROWS", 2000, minimum=1)
+# Months covered by one progress notice, periods aligned to January (2: Jan–Feb, Mar–Apr, …).
+NOTICE_PERIOD_MONTHS = env_int("NOTICE_PERIOD_MONTHS", 2, minimum=1, maximum=12)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -11,11 +11,11 @@ import random
 from functools import cache
 
 from django.db import transaction
-from django.db.models import Q
 
 from core.codes import random_code
 from stations.choices import StationKind
 from stations.models import Station
+from stations.scope import with_rooms_q
 
 from .choices import DeputyLevel, Gender
 from .models import Deputy, StationAssignment, pinyin_keys
@@ -182,7 +182,7 @@ def load(stations: dict | None = None, stdout=None, seed: int = 20240501) -> lis
     if stations:
         # The stations demo hands over its main stations; their rooms and points come along.
         ids = [s.pk for s in stations.values() if isinstance(s, Station)]
-        pool_qs = pool_qs.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
+        pool_qs = pool_qs.filter(with_rooms_q(ids, "pk"))
     pool = list(pool_qs)
     homes, others = _homes(pool)
     rng = random.Random(seed)

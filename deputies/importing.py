@@ -29,7 +29,8 @@ from stations.models import Station
 
 from .choices import DeputyLevel, Gender
 from .models import Deputy, StationAssignment, pinyin_keys
-from .selectors import can_manage_deputies, current_assignments, primary_station, shown_phone
+from .rights import can_manage_deputies, shown_phone
+from .selectors import current_assignments, primary_station
 
 COLUMNS = (
     ("name", pgettext_lazy("person", "Name")),

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.forms import MultipleFileField
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
 
@@ -88,3 +90,9 @@ def save_attachments(petition, files: Iterable, user=None, reply=None) -> list:
         attachment.save()
         saved.append(attachment)
     return saved
+
+
+def attachments_field(**kwargs) -> MultipleFileField:
+    """The one attachments input of staff and public forms: up to five images or PDFs, each
+    checked by its content."""
+    return MultipleFileField(check=validate_uploads, accept="image/*,application/pdf", **kwargs)

@@ -1,8 +1,8 @@
 """A small local captcha for the public submission form: a PNG drawn with Pillow.
 
 No outside service: the answer is drawn here, and only its keyed hash goes into the session,
-with an expiry. Each answer can be checked once. Tests set ``settings.CAPTCHA_TEST_ANSWER``
-to know the answer in advance; the setting is read only when it is set.
+with an expiry. Each answer can be checked once. Tests that need to know the answer in
+advance patch ``new_answer``.
 """
 
 from __future__ import annotations
@@ -46,9 +46,6 @@ def _digest(answer: str) -> str:
 
 
 def new_answer() -> str:
-    test_answer = getattr(settings, "CAPTCHA_TEST_ANSWER", "")
-    if test_answer:
-        return test_answer
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 

@@ -15,9 +15,10 @@ from core.codes import ALPHABET, normalize_code
 from core.pii import normalize_id_number, validate_id_number
 
 from . import captcha
-from .attachments import MAX_BYTES, MAX_FILES, validate_uploads
+from .attachments import MAX_BYTES, MAX_FILES, attachments_field
 from .choices import Satisfaction
 from .models import TRACKING_CODE_LENGTH, Category
+from .submission import SubmissionFormMixin
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -26,29 +27,11 @@ def new_idempotency_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file input that takes several files; cleans to a list."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None) -> list:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
 def _large(widget_attrs: dict | None = None) -> dict:
     return {"class": "form-control-lg", **(widget_attrs or {})}
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(SubmissionFormMixin, forms.Form):
     """The QR-code submission form. The captcha is checked against the session."""
 
     title = forms.CharField(
@@ -74,7 +57,7 @@ class SubmitForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=_large({"placeholder": _("e.g. gate of building 3")})),
     )
-    attachments = MultipleFileField(
+    attachments = attachments_field(
         label=_("Photos or PDF"),
         required=False,
         help_text=_("Up to %(n)d files, JPEG, PNG, WebP or PDF, at most %(mb)d MB each.")
@@ -183,9 +166,6 @@ class SubmitForm(forms.Form):
             validate_id_number(value)
         return value
 
-    def clean_attachments(self) -> list:
-        return validate_uploads(self.cleaned_data.get("attachments") or [])
-
     def clean_captcha(self) -> str:
         value = self.cleaned_data.get("captcha", "")
         if self.request is None or not captcha.check(self.request, value):
@@ -249,16 +229,18 @@ class TrackForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    """The constituent's satisfaction rating, confirmed with the phone's last four digits."""
+    """The constituent's satisfaction rating, confirmed with the one-time code sent by SMS."""
 
-    phone_last4 = forms.CharField(
-        label=_("Last 4 digits of your phone"),
-        min_length=4,
-        max_length=4,
+    rating_code = forms.CharField(
+        label=_("Rating code from the SMS"),
+        min_length=6,
+        max_length=6,
         widget=forms.TextInput(
-            attrs=_large({"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"})
+            attrs=_large(
+                {"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+            )
         ),
-        help_text=_("The phone number you gave when you submitted."),
+        help_text=_("We send it to the phone number you gave when you submitted."),
     )
     satisfaction = forms.ChoiceField(
         label=_("Are you satisfied with how your case was handled?"),
@@ -282,10 +264,10 @@ class RateForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
-    def clean_phone_last4(self) -> str:
-        value = self.cleaned_data.get("phone_last4", "").strip()
-        if not value.isdigit():
-            raise ValidationError(_("Enter four digits."))
+    def clean_rating_code(self) -> str:
+        value = self.cleaned_data.get("rating_code", "").strip()
+        if not (value.isascii() and value.isdigit()):
+            raise ValidationError(_("Enter the six digits of the code."))
         return value
 
     def clean(self) -> dict:

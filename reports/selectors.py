@@ -20,6 +20,8 @@ from core.roles import roles_of
 from petitions.choices import UNDER_DEADLINE, Satisfaction, Status, Tier
 from petitions.models import Category, Petition
 from stations.models import Department, Region, Station
+from stations.paths import region_paths_q
+from stations.scope import managed_q
 
 from .models import (
     PetitionDailyRollup,
@@ -51,10 +53,7 @@ def dashboard_regions(user):
         return Region.objects.all()
     if not roles.is_clerk:
         return Region.objects.none()
-    q = Q(pk__in=[])
-    for p in roles.clerk_region_paths:
-        q |= Q(path__startswith=p)
-    return Region.objects.filter(q)
+    return Region.objects.filter(region_paths_q(roles.clerk_region_paths))
 
 
 def figure_stations(user):
@@ -62,11 +61,7 @@ def figure_stations(user):
     roles = roles_of(user)
     if roles.is_admin:
         return Station.objects.all()
-    q = Q(pk__in=[])
-    for p in roles.clerk_region_paths:
-        q |= Q(region__path__startswith=p)
-    if roles.staff_station_ids:
-        q |= Q(pk__in=roles.staff_station_ids) | Q(parent_id__in=roles.staff_station_ids)
+    q = region_paths_q(roles.clerk_region_paths, "region__path") | managed_q(user, "pk")
     return Station.objects.filter(q)
 
 
@@ -151,16 +146,8 @@ class Figures:
 SUMS = {k: Sum(k) for k in COUNTERS}
 
 
-def _scope_filter(*, region: Region | None = None, station: Station | None = None) -> Q:
-    if station is not None:
-        return Q(station_id=station.pk)
-    if region is not None:
-        return Q(region_path__startswith=region.path)
-    return Q()
-
-
 def overdue_qs(today: dt.date, *, region: Region | None = None, station: Station | None = None):
-    qs = Petition.objects.filter(status__in=list(UNDER_DEADLINE), deadline__lt=today)
+    qs = Petition.objects.overdue(today)
     if station is not None:
         return qs.filter(station_id=station.pk)
     if region is not None:

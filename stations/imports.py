@@ -24,6 +24,7 @@ from core.roles import roles_of
 
 from .choices import StationKind
 from .models import Region, Station
+from .paths import in_region_paths
 from .rights import can_import_stations
 
 # (key, header msgid); the header row is translated into the user's language.
@@ -163,9 +164,7 @@ def parse_stations(upload: IO[bytes], *, actor) -> ImportReport:
             problems.append(_("the region code is missing"))
         elif region is None:
             problems.append(_("unknown region code %(code)s") % {"code": values["region_code"]})
-        elif not roles.is_admin and not any(
-            region.path.startswith(p) for p in roles.clerk_region_paths
-        ):
+        elif not roles.is_admin and not in_region_paths(region.path, roles.clerk_region_paths):
             problems.append(
                 _("region %(code)s is outside your area") % {"code": values["region_code"]}
             )

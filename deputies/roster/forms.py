@@ -14,10 +14,10 @@ from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deputy
-from .roster_choices import DayKind, DutyStatus, Frequency
-from .roster_models import ReceptionDay, ReceptionRule
-from .rules import PRESETS, build_rrule
+from ..models import Deputy
+from ..rules import PRESETS, build_rrule
+from .choices import DayKind, DutyStatus, Frequency
+from .models import ReceptionDay, ReceptionRule
 
 WEEKDAY_CHOICES = [(str(i), WEEKDAYS[i]) for i in range(7)]
 MONTH_CHOICES = [(str(i), MONTHS[i]) for i in range(1, 13)]

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from stations.choices import RegionLevel
 from stations.models import Region, Station
 
-from .exports import LedgerFilters
-from .ledger_choices import LedgerKind
-from .ledger_models import DeputyActivity
+from ..exports import LedgerFilters
+from .choices import LedgerKind
+from .models import DeputyActivity
 
 MAX_DAYS = 366 * 5
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models
 from django.db.models import Q
 
 from core.roles import roles_of
+from stations.paths import region_paths_q
+from stations.scope import managed_q
 
 if TYPE_CHECKING:
     # The row type of each queryset (only for the type checker: models import this module).
-    from .roster_models import Duty, ReceptionDay, ReceptionRule, SwapRequest  # noqa: F401
+    from .models import Duty, ReceptionDay, ReceptionRule, SwapRequest  # noqa: F401
 
 _QS = TypeVar("_QS", bound=models.QuerySet)
 
@@ -28,15 +28,9 @@ def station_q(user, field: str) -> Q | None:
     roles = roles_of(user)
     if roles.is_admin:
         return None
-    q = Q(pk__in=[])
-    if roles.is_clerk:
-        q |= reduce(
-            or_, (Q(**{f"{field}__region__path__startswith": p}) for p in roles.clerk_region_paths)
-        )
-    if roles.staff_station_ids:
-        ids = roles.staff_station_ids
-        q |= Q(**{f"{field}__in": ids}) | Q(**{f"{field}__parent_id__in": ids})
-    return q
+    return region_paths_q(roles.clerk_region_paths, f"{field}__region__path") | managed_q(
+        user, field
+    )
 
 
 def _scoped(qs: _QS, user, field: str, own: Q | None = None) -> _QS:
