@@ -94,7 +94,7 @@ def check_proxy_settings(app_configs=None, **kwargs) -> list:
     return problems
 
 
-@register("calendar")
+@register("calendar", Tags.database)
 def holiday_calendar_coverage(app_configs=None, **kwargs) -> list:
     from .workdays import COVERAGE_DAYS, coverage_gap
 

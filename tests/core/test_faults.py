@@ -28,15 +28,18 @@ def broker_down():
     """A broker URL that refuses connections, and tasks really published (not run eagerly)."""
     conf = celery_app.conf
     saved = (conf.broker_url, conf.task_always_eager, conf.broker_transport_options)
+    # Set the working pools aside (closing them would break later tests in this process that
+    # still hold them) and let the test build its own against the dead address.
+    pools = (celery_app._pool, celery_app.amqp._producer_pool)
     conf.broker_url, conf.task_always_eager = "redis://127.0.0.1:1/0", False
     conf.broker_transport_options = {}
-    celery_app.pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     yield
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
     conf.broker_url, conf.task_always_eager, conf.broker_transport_options = saved
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    celery_app._pool, celery_app.amqp._producer_pool = pools
 
 
 def _public_form(client, world) -> tuple[str, dict]:

@@ -39,7 +39,7 @@ def test_it_exports_a_large_ledger_in_the_background(
     page.wait_for_url("**/ledgers/jobs/*/")
     job = ExportJob.objects.get()
     assert held == [job.pk] and job.user == world.user("clerk")
-    assert "in the background" in page.inner_text(".alert")
+    assert "in the background" in page.inner_text("main")
     page.wait_for_selector("#job-status .progress-bar")
     assert page.locator("#download-link").count() == 0
 
