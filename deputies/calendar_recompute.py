@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from core.notify import notify_users
 from core.workdays import Calendar
 
-from .roster.models import Duty, ReceptionDay, ReceptionDayEvent
 from .roster.choices import ATTENDANCE_RECORDED, DayStatus, DutyStatus
+from .roster.models import Duty, ReceptionDay, ReceptionDayEvent
 from .roster.services import days_generate
 from .rules import rule_dates
 
