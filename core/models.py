@@ -177,3 +177,32 @@ class LoginLock(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class RevealReason(models.TextChoices):
+    CALL_BACK = "call_back", _("To call the person back")
+    VISIT = "visit", _("To visit the person")
+    HANDLING = "handling", _("Needed to handle the case")
+    CORRECTION = "correction", _("To check or correct the record")
+
+
+class PersonalDataReveal(models.Model):
+    """One full phone number (or other masked field) shown to one user: who, whose, when, why.
+
+    Personal data is masked for every role by default; a role allowed to see it presses
+    "show" and gives a reason, and this row is the audit trail of that one look.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    subject_id = models.PositiveBigIntegerField()
+    field = models.CharField(max_length=32)
+    reason = models.CharField(_("reason"), max_length=16, choices=RevealReason.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw {self.field} of {self.subject_type_id}:{self.subject_id}"

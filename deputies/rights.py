@@ -11,7 +11,8 @@ from .selectors import current_assignments, editable_deputies
 
 
 def can_see_phone(user, deputy: Deputy) -> bool:
-    """Full phone for admins, clerks over one of the deputy's stations and that station's staff.
+    """Who may show the full phone (one click, recorded): admins, clerks over one of the
+    deputy's stations and that station's staff; the deputy always reads their own.
 
     Uses the prefetched current assignments (see current_assignments_prefetch) so a list page
     asks no extra query per row. Everyone else - other deputies, handlers, the public - sees a
@@ -32,8 +33,14 @@ def can_see_phone(user, deputy: Deputy) -> bool:
 
 
 def shown_phone(user, deputy: Deputy) -> str:
-    """The phone as this user may see it."""
-    return deputy.phone if can_see_phone(user, deputy) else deputy.masked_phone
+    """The phone as a page shows it: masked for everyone but the deputy themself (others with
+    the right press "show", which is recorded: deputies.views.reveal_phone)."""
+    own = roles_of(user).deputy_id == deputy.pk
+    return deputy.phone if own else deputy.masked_phone
+
+
+def may_reveal_phone(user, deputy: Deputy) -> bool:
+    return roles_of(user).deputy_id != deputy.pk and can_see_phone(user, deputy)
 
 
 def can_manage_deputies(user) -> bool:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/template/", views.import_template, name="import_template"),
     path("<int:pk>/", views.deputy_detail, name="detail"),
     path("<int:pk>/edit/", views.deputy_edit, name="edit"),
+    path("<int:pk>/phone/", views.reveal_phone, name="reveal_phone"),
     path("<int:pk>/assign/", views.assignment_add, name="assign"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="end_assignment"),
     path("d/<str:public_code>/", views.public, name="public"),

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import qr
 from core.excel import XLSX_CONTENT_TYPE, BadWorkbook
+from core.models import RevealReason
+from core.reveal import RevealForm, personal_data_reveal
 from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
 from stations.models import Station
@@ -24,7 +26,7 @@ from . import importing, services
 from .filters import DeputyFilter
 from .forms import AssignmentForm, DeputyCreateForm, DeputyForm, EndAssignmentForm, ImportUploadForm
 from .models import Deputy, StationAssignment
-from .rights import can_edit_deputy, can_manage_deputies, can_see_phone, shown_phone
+from .rights import can_edit_deputy, can_manage_deputies, may_reveal_phone, shown_phone
 from .selectors import deputy_detail_assignments, deputy_list, editable_deputies
 
 PAGE_SIZE = 30
@@ -51,6 +53,28 @@ def deputy_detail(request, pk: int):
     return render(request, "deputies/detail.html", _profile_context(request, deputy))
 
 
+@login_required
+@require_POST
+def reveal_phone(request, pk: int):
+    """Show the deputy's full phone once, with an audit row saying who, when and why."""
+    deputy = get_object_or_404(Deputy.objects.visible_to(request.user), pk=pk)
+    require(may_reveal_phone(request.user, deputy))
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you need the full number."))
+        return redirect("deputies:detail", pk=deputy.pk)
+    context = _profile_context(request, deputy)
+    context["phone"] = personal_data_reveal(
+        actor=request.user,
+        subject=deputy,
+        field="phone",
+        reason=form.cleaned_data["reason"],
+        allowed=True,
+    )
+    context["may_reveal_phone"] = False
+    return render(request, "deputies/detail.html", context)
+
+
 def _profile_context(request, deputy: Deputy) -> dict:
     can_edit = can_edit_deputy(request.user, deputy)
     editable_ids = (
@@ -65,7 +89,8 @@ def _profile_context(request, deputy: Deputy) -> dict:
     return {
         "deputy": deputy,
         "phone": shown_phone(request.user, deputy),
-        "phone_full": can_see_phone(request.user, deputy),
+        "may_reveal_phone": may_reveal_phone(request.user, deputy),
+        "reveal_reasons": RevealReason.choices,
         "assignments": deputy_detail_assignments(deputy),
         "can_edit": can_edit,
         "editable_station_ids": editable_ids,

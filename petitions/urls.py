@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/slip/assignment/", views.assignment_slip, name="assignment_slip"),
     path("<int:pk>/slip/reply/", views.reply_slip, name="reply_slip"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("<int:pk>/contact/", views.reveal_contact, name="reveal_contact"),
 ]
 # One POST view per staff-side action of the loop, from its row in petitions/loop.py.
 urlpatterns += [

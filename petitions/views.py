@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.machine import Action
+from core.models import RevealReason
+from core.reveal import RevealForm, personal_data_reveal
 from core.roles import roles_of
 from stations.scope import manages_station
 
@@ -231,7 +233,13 @@ def _form_class(action: Action) -> type[f.ActionForm]:
     return import_string(action.form)
 
 
-def _render_detail(request, petition: Petition, invalid: tuple[str, object] | None = None):
+def _render_detail(
+    request,
+    petition: Petition,
+    invalid: tuple[str, object] | None = None,
+    *,
+    revealed: bool = False,
+):
     """The case page; ``invalid`` = (action, bound form) re-shows a rejected form with its errors
     and everything the user typed, opened at that action."""
     actions: list[dict] = []
@@ -256,6 +264,8 @@ def _render_detail(request, petition: Petition, invalid: tuple[str, object] | No
             "petition": petition,
             "actions": actions,
             "show_contact": sees_contact(request.user, petition),
+            "revealed": revealed,
+            "reveal_reasons": RevealReason.choices,
             "today": timezone.localdate(),
             "overdue": petition.status in UNDER_DEADLINE
             and petition.deadline is not None
@@ -360,15 +370,49 @@ def assignment_slip(request: HttpRequest, pk: int) -> HttpResponse:
     if petition.lead_department_id is None:
         messages.error(request, _("The case has not been assigned to a department yet."))
         return redirect(petition)
+    # The slip goes on paper to the department: the masked number unless staff ask for the
+    # full one, which is recorded like any other look at it.
+    full_phone = request.GET.get("full_phone") == "1" and sees_contact(request.user, petition)
+    if full_phone:
+        personal_data_reveal(
+            actor=request.user,
+            subject=petition,
+            field="phone",
+            reason=RevealReason.HANDLING,
+            allowed=True,
+        )
     return render(
         request,
         "petitions/assignment_slip.html",
         {
             "petition": petition,
             "today": timezone.localdate(),
-            "show_contact": sees_contact(request.user, petition),
+            "full_phone": full_phone,
+            "can_print_full": sees_contact(request.user, petition) and not full_phone,
         },
     )
+
+
+@login_required
+@require_POST
+def reveal_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the constituent's full phone and address once, with an audit row saying why."""
+    petition = get_object_or_404(
+        selectors.petition_detail(Petition.objects.visible_to(request.user)), pk=pk
+    )
+    _require(sees_contact(request.user, petition))
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you need the full number."))
+        return redirect(petition)
+    personal_data_reveal(
+        actor=request.user,
+        subject=petition,
+        field="phone",
+        reason=form.cleaned_data["reason"],
+        allowed=True,
+    )
+    return _render_detail(request, petition, revealed=True)
 
 
 @login_required

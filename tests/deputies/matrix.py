@@ -37,6 +37,14 @@ ENTRIES = [
     # A deputy sees their own record; the other deputy and outsiders get 404.
     Entry("deputies:detail", args=_dave, allow=(*EDIT_DAVE, "deputy")),
     Entry("deputies:edit", args=_dave, allow=EDIT_DAVE),
+    Entry(
+        "deputies:reveal_phone",
+        args=_dave,
+        method="post",
+        data=lambda w: {"reason": "call_back"},
+        allow={"admin", "staff", "clerk", "city_clerk"},
+        special={"deputy": 403},
+    ),
     # Adding room A-1 (below station A) as a second station; a repeat is refused with a message.
     Entry(
         "deputies:assign",

@@ -31,6 +31,8 @@ def test_it_walks_staff_through_search_assignment_and_registration(
     page.fill("input[name=q]", "dw")
     page.click("form >> text=Filter")
     page.click("table >> text=戴伟")
+    assert "138****8000" in page.inner_text("#deputy-phone")
+    page.click("text=Show full number")
     assert "13800138000" in page.inner_text("#deputy-phone")
 
     # A second station: room A-1 below the staff's own station.

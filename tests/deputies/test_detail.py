@@ -12,13 +12,31 @@ def _url(deputy):
 
 @pytest.mark.parametrize(
     "role,full",
-    # A deputy reads their own number (other deputies cannot open the page at all: 404).
-    [("admin", True), ("staff", True), ("clerk", True), ("city_clerk", True), ("deputy", True)],
+    # A deputy reads their own number (other deputies cannot open the page at all: 404); every
+    # other role sees it masked and, where allowed, shows it with a recorded click.
+    [("admin", False), ("staff", False), ("clerk", False), ("city_clerk", False), ("deputy", True)],
 )
-def test_it_masks_the_phone_unless_the_role_needs_it(as_role, world, role, full):
+def test_it_masks_the_phone_for_every_role_but_the_deputy(as_role, world, role, full):
     body = as_role(role).get(_url(world.deputy_dave)).content.decode()
     assert ("13800138000" in body) is full
     assert "138****8000" in body or full
+    assert ("Show full number" in body) is not full
+
+
+@pytest.mark.parametrize("role", ["admin", "staff", "clerk", "city_clerk"])
+def test_an_allowed_role_shows_the_number_and_the_look_is_recorded(as_role, world, role):
+    from core.models import PersonalDataReveal
+
+    url = reverse("deputies:reveal_phone", args=[world.deputy_dave.pk])
+    response = as_role(role).post(url, {"reason": "correction"})
+    assert response.status_code == 200
+    assert "13800138000" in response.content.decode()
+    row = PersonalDataReveal.objects.get()
+    assert (row.user, row.subject_id, row.reason) == (
+        world.user(role),
+        world.deputy_dave.pk,
+        "correction",
+    )
 
 
 def test_it_shows_current_and_past_stations_with_the_primary_marked(as_role, world):
@@ -65,3 +83,4 @@ def test_it_masks_the_phone_for_staff_of_a_former_station(as_role, world):
     )
     body = as_role("other_staff").get(_url(world.deputy_dave)).content.decode()
     assert "138****8000" in body and "13800138000" not in body
+    assert "Show full number" not in body

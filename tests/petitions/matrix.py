@@ -99,6 +99,14 @@ ENTRIES = [
     _action("record_rating", Status.FEEDBACK_GIVEN, {"admin", "staff"}),
     _action("rate_deputy", Status.FEEDBACK_GIVEN, {"deputy"}),
     Entry(
+        "petitions:reveal_contact",
+        args=_p(Status.ASSIGNED),
+        method="post",
+        data=lambda w: {"reason": "call_back"},
+        allow={"admin", "staff", "handler"},
+        special={"clerk": 403, "city_clerk": 403, "deputy": 403},
+    ),
+    Entry(
         "petitions:assignment_slip",
         args=_p(Status.ASSIGNED),
         allow={"admin", "staff", "clerk", "city_clerk", "handler"},
