@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.input import ExactCharField, NormalizedFormMixin, clean_phone, fold
-from core.pii import validate_id_number
+from core.input import ExactCharField, NormalizedFormMixin, clean_phone
+from core.pii import normalize_id_number, validate_id_number
 from deputies.models import Deputy
 from stations.models import Department, Region, Station
 
@@ -156,7 +156,7 @@ class OpinionFields(NormalizedFormMixin, forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
     def clean_id_number(self) -> str:
-        value = fold(self.cleaned_data["id_number"]).strip().upper()
+        value = normalize_id_number(self.cleaned_data["id_number"])
         if value:
             validate_id_number(value)
         return value

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import ALPHABET, normalize_code
-from core.input import ExactCharField, NormalizedFormMixin, clean_mobile, fold
+from core.input import ExactCharField, NormalizedFormMixin, clean_mobile
 from core.pii import normalize_id_number, validate_id_number
 
 from . import captcha
@@ -171,7 +171,7 @@ class SubmitForm(NormalizedFormMixin, forms.Form):
         return clean_mobile(self.cleaned_data.get("phone", ""))
 
     def clean_id_number(self) -> str:
-        value = normalize_id_number(fold(self.cleaned_data.get("id_number", "")))
+        value = normalize_id_number(self.cleaned_data.get("id_number", ""))
         if value:
             validate_id_number(value)
         return value
