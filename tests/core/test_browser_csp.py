@@ -38,3 +38,22 @@ def test_pages_run_their_scripts_without_a_csp_violation(browser, live_server, w
     assert page.locator("#id_phone").is_hidden()
     assert page.locator("#captcha-question").is_visible()
     assert violations == []
+
+
+def test_the_charts_and_the_map_draw_without_a_csp_violation(browser, live_server, world):
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", "clerk")
+    page.fill("input[name=password]", "pass-for-tests-123")
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+    for name in ("reports:overview", "reports:map"):
+        page.goto(live_server.url + reverse(name))
+        page.wait_for_load_state("networkidle")
+    assert problems == []
