@@ -26,11 +26,13 @@ run: prepare
 
 test: install
 	$(PY) manage.py compile_translations
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadgroup --cov --cov-report=
+	@echo "Coverage of the app packages (lines): $$($(PY) -m coverage report --format=total)%"
 
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 fmt: install
 	$(PY) -m ruff format .
@@ -43,4 +45,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .coverage

@@ -496,7 +496,7 @@ import django; django.setup()
 from django.contrib.auth import get_user_model
 from core.excel import write_xlsx
 from reports.exports import LEDGERS, LedgerFilters
-from reports.ledger_choices import LedgerKind
+from reports.ledgers.choices import LedgerKind
 user = get_user_model().objects.get(username="bench-admin")
 ledger, filters = LEDGERS[LedgerKind.PETITIONS], LedgerFilters()
 qs = ledger.queryset(user, filters)[:{rows}]

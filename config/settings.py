@@ -243,9 +243,15 @@ REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2)
 AUTO_CLOSE_UNRATED_DAYS = env_int("AUTO_CLOSE_UNRATED_DAYS", 15)
 PUBLIC_SUBMIT_RATE = env_int("PUBLIC_SUBMIT_RATE", 5)  # submissions per IP per hour
 # Wrong captcha answers per IP per hour; past it even a right answer waits for the next hour.
-PUBLIC_CAPTCHA_FAILURES = env_int("PUBLIC_CAPTCHA_FAILURES", 10)
+PUBLIC_CAPTCHA_FAILURES = env_int("PUBLIC_CAPTCHA_FAILURES", 10, minimum=1)
 # Public submissions per station per hour; beyond it they are refused and the staff alerted.
-PUBLIC_SUBMIT_STATION_RATE = env_int("PUBLIC_SUBMIT_STATION_RATE", 60)
+PUBLIC_SUBMIT_STATION_RATE = env_int("PUBLIC_SUBMIT_STATION_RATE", 60, minimum=1)
+# Station activities each deputy should reach in a year (the seeds: at least 4).
+DEPUTY_ANNUAL_DUTY_QUOTA = env_int("DEPUTY_ANNUAL_DUTY_QUOTA", 4, minimum=0)
+# Ledger exports up to this many rows download at once; larger ones run as a Celery task.
+LEDGER_SYNC_MAX_ROWS = env_int("LEDGER_SYNC_MAX_ROWS", 2000, minimum=1)
+# Months covered by one progress notice, periods aligned to January (2: Jan–Feb, Mar–Apr, …).
+NOTICE_PERIOD_MONTHS = env_int("NOTICE_PERIOD_MONTHS", 2, minimum=1, maximum=12)
 
 # --- Security -----------------------------------------------------------------------------
 # Addresses or networks of the reverse proxies whose X-Forwarded-Proto/-For are believed

@@ -31,12 +31,12 @@ urlpatterns = [
     path("", include("core.urls")),
     path("stations/", include("stations.urls")),
     path("deputies/", include("deputies.urls")),
-    path("roster/", include("deputies.roster_urls")),
+    path("roster/", include("deputies.roster.urls")),
     path("petitions/", include("petitions.urls")),
     # Constituent-facing pages (no login): submit by QR, receipt, tracking, rating.
     path("p/", include("petitions.public_urls")),
     path("reports/", include("reports.urls")),
-    path("ledgers/", include("reports.ledger_urls")),
+    path("ledgers/", include("reports.ledgers.urls")),
     path("admin/", admin.site.urls),
 ]
 

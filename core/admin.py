@@ -10,7 +10,7 @@ from .models import Holiday, LoginLock, Notification, OutboxMessage, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (None, {"fields": ("full_name", "phone")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (None, {"fields": ("full_name", "phone")}))
     list_display = ("username", "full_name", "email", "is_superuser", "is_active")
     search_fields = ("username", "full_name", "email")
     actions = ["unlock_login"]

@@ -70,7 +70,7 @@ def check_demo_passwords(app_configs=None, **kwargs) -> list:
 @register(Tags.security, deploy=True)
 def check_proxy_settings(app_configs=None, **kwargs) -> list:
     problems = []
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+    if settings.SECURE_PROXY_SSL_HEADER:
         problems.append(
             Error(
                 "SECURE_PROXY_SSL_HEADER trusts X-Forwarded-Proto from any client.",

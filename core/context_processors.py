@@ -3,7 +3,7 @@ from .roles import roles_of
 
 def roles(request) -> dict:
     user = getattr(request, "user", None)
-    context = {"roles": roles_of(user)}
+    context: dict[str, object] = {"roles": roles_of(user)}
     if user is not None and user.is_authenticated:
         # Lazy: only queried when the header renders the bell.
         context["unread_notifications"] = lambda: user.notifications.filter(

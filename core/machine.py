@@ -40,6 +40,8 @@ class Action:
     may: Right | None = None  # None: a system action nobody is offered
     form: str = ""  # dotted path of the form class, resolved lazily by the views
     url_name: str = ""
+    path: str = ""  # URL path segment after the object's id, e.g. "extension/decide/"
+    service: str = ""  # dotted path of the service function that performs the action
     order: int = 0
     offer_if: Condition | None = None
     target_rule: str = ""
@@ -62,12 +64,19 @@ class Action:
 class Registry(Generic[T]):
     """The actions of one machine, in display order."""
 
-    def __init__(self, actions: Iterable[Action], *, state_attr: str = "status") -> None:
+    def __init__(
+        self,
+        actions: Iterable[Action],
+        *,
+        state_attr: str = "status",
+        error: type[IllegalTransition] = IllegalTransition,
+    ) -> None:
         rows = sorted(actions, key=lambda a: a.order)
         self._rows = {a.name: a for a in rows}
         if len(self._rows) != len(rows):
             raise ValueError("duplicate action names in a registry")
         self.state_attr = state_attr
+        self.error = error
 
     def __getitem__(self, name: str) -> Action:
         return self._rows[name]
@@ -90,7 +99,7 @@ class Registry(Generic[T]):
         state = self.state_of(obj)
         if not action.starts_from(state):
             display = getattr(obj, f"get_{self.state_attr}_display", None)
-            raise IllegalTransition(
+            raise self.error(
                 _("“%(action)s” is not possible while the status is “%(status)s”.")
                 % {
                     "action": action.label,

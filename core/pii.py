@@ -50,10 +50,6 @@ def mask_address(address: str | None) -> str:
     return address[:keep] + "****"
 
 
-def mask_id_tail(last4: str | None) -> str:
-    return f"**************{last4}" if last4 else ""
-
-
 def normalize_id_number(value: str) -> str:
     """ASCII digits and X: a number typed in full-width digits (１１０…Ｘ) is the same number."""
     return fold(value).strip().upper()

@@ -1,8 +1,9 @@
 """Periodic tasks, declared in code and written to django-celery-beat's tables.
 
-Each app may have a ``schedules.py`` with ``SCHEDULES = [Schedule(...), ...]``;
-``manage.py setup_schedules`` (run by ``make run`` and on deploy) creates or updates the rows,
-so administrators can still pause or retime a task in the admin without a code change.
+Each app, and each sub-domain package such as ``deputies/roster/``, may have a ``schedules.py``
+with ``SCHEDULES = [Schedule(...), ...]``; ``manage.py setup_schedules`` (run by ``make run``
+and on deploy) creates or updates the rows, so administrators can still pause or retime a task
+in the admin without a code change.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import importlib
 import json
 from dataclasses import dataclass
 
-from django.apps import apps
+from .packages import app_packages
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,9 @@ class Schedule:
 
 def declared_schedules() -> list[Schedule]:
     found: list[Schedule] = []
-    for config in apps.get_app_configs():
+    for package in app_packages():
         try:
-            module = importlib.import_module(f"{config.name}.schedules")
+            module = importlib.import_module(f"{package}.schedules")
         except ModuleNotFoundError:
             continue
         found.extend(getattr(module, "SCHEDULES", []))

@@ -1,17 +1,17 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notification
+from .views_helpers import paginate
 
 
 @login_required
 @require_GET
 def notification_list(request):
     notifications = Notification.objects.filter(user=request.user)
-    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    page = paginate(request, notifications, 30)
     return render(request, "core/notifications.html", {"page": page})
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from . import roster_admin  # noqa: F401 - registers the roster models
 from .models import Deputy, StationAssignment
+from .roster import admin as roster_admin  # noqa: F401 - registers the roster models
 
 
 class StationAssignmentInline(admin.TabularInline):

@@ -11,12 +11,12 @@ import random
 from functools import cache
 
 from django.db import transaction
-from django.db.models import Q
 
 from core.checks import DEMO_PASSWORD
 from core.codes import random_code
 from stations.choices import StationKind
 from stations.models import Station
+from stations.scope import with_rooms_q
 
 from .choices import DeputyLevel, Gender
 from .models import Deputy, StationAssignment, pinyin_keys
@@ -153,9 +153,9 @@ def _name(rng: random.Random) -> tuple[str, str]:
     return rng.choice(SURNAMES) + rng.choice(given), gender
 
 
-def _level(rng: random.Random) -> str:
-    levels, weights = zip(*LEVEL_WEIGHTS, strict=True)
-    return rng.choices(levels, weights)[0]
+def _level(rng: random.Random) -> DeputyLevel:
+    levels = [level for level, _weight in LEVEL_WEIGHTS]
+    return rng.choices(levels, [weight for _level, weight in LEVEL_WEIGHTS])[0]
 
 
 def _constituency(level: str, station: Station | None, number: int) -> str:
@@ -182,7 +182,7 @@ def load(stations: dict | None = None, stdout=None, seed: int = 20240501) -> lis
     if stations:
         # The stations demo hands over its main stations; their rooms and points come along.
         ids = [s.pk for s in stations.values() if isinstance(s, Station)]
-        pool_qs = pool_qs.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
+        pool_qs = pool_qs.filter(with_rooms_q(ids, "pk"))
     pool = list(pool_qs)
     homes, others = _homes(pool)
     rng = random.Random(seed)

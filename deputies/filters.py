@@ -28,7 +28,9 @@ class DeputyFilter(django_filters.FilterSet):
     )
     level = django_filters.ChoiceFilter(label=_("Level"), choices=DeputyLevel.choices)
     station = django_filters.ModelChoiceFilter(
-        label=_("Station"), queryset=_stations, method="filter_station"
+        label=_("Station"),
+        queryset=_stations,  # type: ignore[arg-type]  # django-filter calls it with the request
+        method="filter_station",
     )
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Gender.choices)
     is_active = django_filters.BooleanFilter(
@@ -66,9 +68,10 @@ class DeputyFilter(django_filters.FilterSet):
     def form(self):
         form = super().form
         if not hasattr(form, "helper"):
-            form.helper = FormHelper()
-            form.helper.form_method = "get"
-            form.helper.form_class = "row row-cols-lg-auto g-2 align-items-end mb-3"
-            form.helper.field_class = ""
-            form.helper.add_input(Submit("", _("Filter"), css_class="btn-secondary"))
+            helper = FormHelper()
+            helper.form_method = "get"
+            helper.form_class = "row row-cols-lg-auto g-2 align-items-end mb-3"
+            helper.field_class = ""
+            helper.add_input(Submit("", _("Filter"), css_class="btn-secondary"))
+            form.helper = helper  # type: ignore[attr-defined]  # crispy reads it from the form
         return form

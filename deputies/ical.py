@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import Deputy
-from .roster_choices import DayStatus
-from .roster_models import Duty
+from .roster.choices import DayStatus
+from .roster.models import Duty
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PAST_DAYS = 90  # keep recent duties so a freshly subscribed calendar is not empty

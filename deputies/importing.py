@@ -30,7 +30,8 @@ from stations.models import Station
 
 from .choices import DeputyLevel, Gender
 from .models import Deputy, StationAssignment, pinyin_keys
-from .selectors import can_manage_deputies, current_assignments, primary_station, shown_phone
+from .rights import can_manage_deputies, shown_phone
+from .selectors import current_assignments, primary_station
 
 COLUMNS = (
     ("name", pgettext_lazy("person", "Name")),
@@ -65,7 +66,7 @@ LEVEL_WORDS = {
     "街道": DeputyLevel.TOWNSHIP,
     "乡镇街道": DeputyLevel.TOWNSHIP,
 }
-LEVEL_EXPORT = {
+LEVEL_EXPORT: dict[str, str] = {
     DeputyLevel.NATIONAL: "全国",
     DeputyLevel.PROVINCIAL: "省",
     DeputyLevel.MUNICIPAL: "市",
@@ -243,8 +244,8 @@ def check(upload: IO[bytes], user) -> ImportReport:
         raise BadWorkbook(_("The file is not an .xlsx workbook with the template's header row."))
 
     stations: dict[str, list[Station]] = {}
-    for station in Station.objects.editable_by(user).only("pk", "name"):
-        stations.setdefault(station.name, []).append(station)
+    for known in Station.objects.editable_by(user).only("pk", "name"):
+        stations.setdefault(known.name, []).append(known)
     phones = {r["phone"] for _n, r in rows if r["phone"]}
     phones = {_parse_phone(p) for p in phones}
     known_phones: set[str] = set()
@@ -293,7 +294,7 @@ def check(upload: IO[bytes], user) -> ImportReport:
         if phone:
             seen_phones.setdefault(phone, number)
         candidates = stations.get(r["station"], [])
-        station = None
+        station: Station | None = None
         if not r["station"]:
             reasons.append(_("the primary station is missing"))
         elif not candidates:
@@ -320,6 +321,10 @@ def check(upload: IO[bytes], user) -> ImportReport:
         if reasons:
             report.errors.append(RowError(number, "; ".join(reasons)))
             continue
+        # Each of these was checked above: a missing one is a reason, and the row was skipped.
+        assert gender is not None and level is not None and term is not None
+        assert station is not None
+        assert start_date is not None
         name_pinyin, name_initials = pinyin_keys(name)
         deputy = Deputy(
             name=name,

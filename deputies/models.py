@@ -121,4 +121,6 @@ class StationAssignment(models.Model):
         return f"{self.deputy} @ {self.station}"
 
 
-from .roster_models import *  # noqa: E402,F401,F403 — roster models live in their own module
+# The roster's models live in the deputies/roster/ package; importing them here registers them
+# with the deputies app (same app label, same tables) when Django loads this app's models.
+from .roster import models as roster_models  # noqa: E402,F401

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
 
 from core.roles import roles_of
+from stations.paths import region_paths_q
+from stations.scope import managed_q
+
+if TYPE_CHECKING:
+    # The row type of each queryset (only for the type checker: models import this module).
+    from .models import Deputy  # noqa: F401
 
 
-class DeputyQuerySet(models.QuerySet):
+class DeputyQuerySet(models.QuerySet["Deputy"]):
     def visible_to(self, user) -> DeputyQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
@@ -19,22 +24,12 @@ class DeputyQuerySet(models.QuerySet):
         q = Q(pk__in=[])
         if roles.is_deputy:
             q |= Q(pk=roles.deputy_id)
-        station_q = Q(pk__in=[])
-        if roles.is_clerk:
-            station_q |= reduce(
-                or_,
-                (
-                    Q(assignments__station__region__path__startswith=p)
-                    for p in roles.clerk_region_paths
-                ),
-            )
-        if roles.staff_station_ids:
-            ids = roles.staff_station_ids
-            station_q |= Q(assignments__station_id__in=ids) | Q(
-                assignments__station__parent_id__in=ids
-            )
         if roles.is_clerk or roles.staff_station_ids:
-            q |= Q(pk__in=deputy_ids(station_q))
+            station_q = region_paths_q(
+                roles.clerk_region_paths, "assignments__station__region__path"
+            ) | managed_q(user, "assignments__station")
+            # A subquery of ids rather than a join, so the list needs no DISTINCT.
+            q |= Q(pk__in=self.model.objects.filter(station_q).values("pk"))
         return self.filter(q)
 
     def active(self) -> DeputyQuerySet:
@@ -51,10 +46,3 @@ class DeputyQuerySet(models.QuerySet):
             | Q(name_pinyin__startswith=key)
             | Q(name_initials__startswith=key)
         )
-
-
-def deputy_ids(station_q: Q):
-    """Subquery of deputy ids matching a condition on their assignments (avoids DISTINCT)."""
-    from .models import Deputy
-
-    return Deputy.objects.filter(station_q).values("pk")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from core.workdays import Calendar
 
-from .roster_choices import Frequency, HolidayPolicy
+from .roster.choices import Frequency, HolidayPolicy
 
 WEEKDAY_CONSTANTS = (du.MO, du.TU, du.WE, du.TH, du.FR, du.SA, du.SU)
 

@@ -1,4 +1,4 @@
-"""Reads for the deputy pages: who may see a phone, who may edit, and list querysets."""
+"""Reads for the deputy pages: list querysets, assignments, the deputies a user may edit."""
 
 from __future__ import annotations
 
@@ -26,10 +26,11 @@ def current_assignments(deputy: Deputy) -> list[StationAssignment]:
     cached = getattr(deputy, "current_assignments", None)
     if cached is not None:
         return cached
-    deputy.current_assignments = list(
+    assignments = list(
         deputy.assignments.filter(end_date__isnull=True).select_related("station__region")
     )
-    return deputy.current_assignments
+    deputy.current_assignments = assignments  # type: ignore[attr-defined]  # the prefetch's to_attr
+    return assignments
 
 
 def primary_station(deputy: Deputy) -> Station | None:
@@ -37,38 +38,6 @@ def primary_station(deputy: Deputy) -> Station | None:
         if assignment.is_primary:
             return assignment.station
     return None
-
-
-def can_see_phone(user, deputy: Deputy) -> bool:
-    """Full phone for admins, clerks over one of the deputy's stations and that station's staff.
-
-    Uses the prefetched current assignments (see current_assignments_prefetch) so a list page
-    asks no extra query per row. Everyone else - other deputies, handlers, the public - sees a
-    masked number.
-    """
-    roles = roles_of(user)
-    if roles.is_admin or (roles.deputy_id is not None and roles.deputy_id == deputy.pk):
-        return True  # a deputy may always read their own number
-    if not (roles.is_clerk or roles.staff_station_ids):
-        return False
-    for assignment in current_assignments(deputy):
-        station = assignment.station
-        if station.pk in roles.staff_station_ids or station.parent_id in roles.staff_station_ids:
-            return True
-        if any(station.region.path.startswith(p) for p in roles.clerk_region_paths):
-            return True
-    return False
-
-
-def shown_phone(user, deputy: Deputy) -> str:
-    """The phone as this user may see it."""
-    return deputy.phone if can_see_phone(user, deputy) else deputy.masked_phone
-
-
-def can_manage_deputies(user) -> bool:
-    """Roles that work on the deputy registry at all: admins, clerks and station staff."""
-    roles = roles_of(user)
-    return roles.is_admin or roles.is_clerk or roles.is_staff_member
 
 
 def editable_deputies(user) -> QuerySet[Deputy]:
@@ -89,10 +58,6 @@ def editable_deputies(user) -> QuerySet[Deputy]:
         return Deputy.objects.none()
     ids = StationAssignment.objects.filter(q).values("deputy_id")
     return Deputy.objects.filter(pk__in=ids)
-
-
-def can_edit_deputy(user, deputy: Deputy) -> bool:
-    return editable_deputies(user).filter(pk=deputy.pk).exists()
 
 
 def deputy_list(user) -> QuerySet[Deputy]:

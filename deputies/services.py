@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from core.roles import roles_of
 from stations.models import Station
 
 from .models import Deputy, StationAssignment
-from .selectors import can_edit_deputy, can_manage_deputies
+from .rights import can_edit_deputy, can_manage_deputies
 
 DEPUTY_FIELDS = (
     "name",
@@ -31,7 +32,7 @@ DEPUTY_FIELDS = (
 )
 
 
-class AssignmentError(Exception):
+class AssignmentError(DomainError):
     """An assignment change that breaks a rule; the message is shown to the user."""
 
 

@@ -6,8 +6,7 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,37 +17,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import qr
 from core.excel import XLSX_CONTENT_TYPE, BadWorkbook
 from core.roles import roles_of
+from core.views_helpers import add_service_error, paginate, require
 from stations.models import Station
 
 from . import importing, services
 from .filters import DeputyFilter
 from .forms import AssignmentForm, DeputyCreateForm, DeputyForm, EndAssignmentForm, ImportUploadForm
 from .models import Deputy, StationAssignment
-from .selectors import (
-    can_edit_deputy,
-    can_manage_deputies,
-    can_see_phone,
-    deputy_detail_assignments,
-    deputy_list,
-    editable_deputies,
-    shown_phone,
-)
+from .rights import can_edit_deputy, can_manage_deputies, can_see_phone, shown_phone
+from .selectors import deputy_detail_assignments, deputy_list, editable_deputies
 
 PAGE_SIZE = 30
-
-
-def _require_manager(user) -> None:
-    # The registry pages without an object are for admins, clerks and staff; others get 403.
-    if not can_manage_deputies(user):
-        raise PermissionDenied
 
 
 @login_required
 @require_GET
 def deputy_list_view(request):
-    _require_manager(request.user)
+    require(can_manage_deputies(request.user))
     filterset = DeputyFilter(request.GET, queryset=deputy_list(request.user), request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     rows = [(d, shown_phone(request.user, d)) for d in page.object_list]
     return render(
         request,
@@ -89,7 +76,7 @@ def _profile_context(request, deputy: Deputy) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def deputy_create(request):
-    _require_manager(request.user)
+    require(can_manage_deputies(request.user))
     form = DeputyCreateForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -99,7 +86,7 @@ def deputy_create(request):
                 actor=request.user, data=data, station=station, start_date=start_date
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Deputy %(name)s registered.") % {"name": deputy.name})
             return redirect(deputy)
@@ -128,7 +115,10 @@ def assignment_add(request, pk: int):
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            messages.error(
+                request,
+                f"{label}: {' '.join(map(str, errors))}" if label else " ".join(map(str, errors)),
+            )
         return redirect(deputy)
     try:
         assignment = services.assignment_add(actor=request.user, deputy=deputy, **form.cleaned_data)
@@ -215,7 +205,7 @@ def qr_png(request, public_code: str):
 @login_required
 @require_GET
 def export(request):
-    _require_manager(request.user)
+    require(can_manage_deputies(request.user))
     filterset = DeputyFilter(request.GET, queryset=deputy_list(request.user), request=request)
     # A temporary file keeps memory flat for a whole province's registry.
     target = tempfile.TemporaryFile()
@@ -230,7 +220,7 @@ def export(request):
 @login_required
 @require_GET
 def import_template(request):
-    _require_manager(request.user)
+    require(can_manage_deputies(request.user))
     response = HttpResponse(importing.template_xlsx(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="deputies-template.xlsx"'
     return response
@@ -240,7 +230,7 @@ def import_template(request):
 @require_http_methods(["GET", "POST"])
 def import_view(request):
     """Upload -> dry run listing every bad row -> confirm, which imports all rows or none."""
-    _require_manager(request.user)
+    require(can_manage_deputies(request.user))
     context: dict = {"form": ImportUploadForm()}
     if request.method == "POST" and "token" in request.POST:
         path = importing.stashed_path(request.POST["token"], request.user)

@@ -18,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from core.forms import MultipleFileField
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
 # A 50-megapixel phone photo is the largest a constituent sends; beyond that Pillow's own
@@ -149,3 +151,9 @@ def save_attachments(petition, files: Iterable, user=None, reply=None) -> list:
         attachment.save()
         saved.append(attachment)
     return saved
+
+
+def attachments_field(**kwargs) -> MultipleFileField:
+    """The one attachments input of staff and public forms: up to five images or PDFs, each
+    checked by its content."""
+    return MultipleFileField(check=validate_uploads, accept="image/*,application/pdf", **kwargs)

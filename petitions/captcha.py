@@ -1,8 +1,7 @@
 """A small local captcha for the public submission form: a PNG drawn with Pillow.
 
 No outside service: the answer is drawn here, and only its keyed hash goes into the session,
-with an expiry. Tests set ``settings.CAPTCHA_TEST_ANSWER`` to know the answer in advance; the
-setting is read only when it is set.
+with an expiry. Tests that need to know the answer in advance patch ``new_answer``.
 
 The picture only stops casual scripts (a ~100-line template matcher read 72% of them). What
 actually holds a flood back is around it:
@@ -65,9 +64,6 @@ def _digest(answer: str) -> str:
 
 
 def new_answer() -> str:
-    test_answer = getattr(settings, "CAPTCHA_TEST_ANSWER", "")
-    if test_answer:
-        return test_answer
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 

@@ -20,6 +20,7 @@ from stations.models import Department, Station
 from . import services
 from .choices import Channel, FeedbackMethod, ReceptionKind, Status, Tier, Urgency
 from .models import Category, Petition, PetitionEvent, Reception
+from .submission import Submission
 
 MARKER = "demo:"
 
@@ -176,7 +177,7 @@ def _say(stdout, text: str) -> None:
 
 def load(stdout=None) -> list[Petition]:
     """Create the demo receptions and petitions; returns them (empty if already there)."""
-    if Petition.objects.filter(idempotency_key__startswith=MARKER).exists():
+    if PetitionEvent.objects.filter(petition__created_by__username="staff").exists():
         _say(stdout, "Demo petitions already exist.\n")
         return []
     User = get_user_model()
@@ -238,19 +239,21 @@ def _load(stdout, staff, handler, station, department, deputies) -> list[Petitio
         name = PEOPLE[n % len(PEOPLE)]
         p = services.petition_submit(
             actor=staff,
-            station=station,
-            channel=Channel.RECEPTION if n % 2 == 0 else Channel.PHONE,
-            reception=reception if n % 2 == 0 else None,
-            deputy=deputy if n % 2 == 0 else None,
-            title=title,
-            content=content,
-            constituent_name=name,
-            phone=f"13{rng.randint(500000000, 999999999)}",
-            address=f"嘉兴市南湖区{location or '新兴街道'}",
-            category=rng.choice(categories),
-            location_text=location,
-            consent=True,
-            idempotency_key=f"{MARKER}{n}",
+            submission=Submission(
+                station=station,
+                channel=Channel.RECEPTION if n % 2 == 0 else Channel.PHONE,
+                reception=reception if n % 2 == 0 else None,
+                deputy=deputy if n % 2 == 0 else None,
+                title=title,
+                content=content,
+                constituent_name=name,
+                phone=f"13{rng.randint(500000000, 999999999)}",
+                address=f"嘉兴市南湖区{location or '新兴街道'}",
+                category=rng.choice(categories),
+                location_text=location,
+                consent=True,
+                idempotency_key=f"{MARKER}{n}",
+            ),
         )
         _walk(p, target, tier, staff, handler, department, deputy, categories, rng, originals)
         originals.setdefault(title, p)
@@ -313,22 +316,26 @@ def _walk(p, target, tier, staff, handler, department, deputy, categories, rng, 
     if target in (Status.FEEDBACK_GIVEN, "unrated"):
         return
     if target == "reopened":
-        s.petition_rate(
-            actor=None,
-            petition=p,
-            rater="constituent",
-            satisfaction="unsatisfied",
-            comment="灯修了一周又坏了",
-        )
+        _rate_online(p, "unsatisfied", "灯修了一周又坏了")
         return
-    s.petition_rate(
-        actor=None,
-        petition=p,
-        rater="constituent",
-        satisfaction=rng.choice(["satisfied", "satisfied", "basic"]),
-    )
+    satisfaction = rng.choice(["satisfied", "satisfied", "basic"])
+    if p.pk % 3 == 0:
+        # 电话回访: the station asked by phone and wrote the answer down.
+        s.petition_record_rating(
+            actor=staff, petition=p, satisfaction=satisfaction, method=FeedbackMethod.PHONE
+        )
+    else:
+        _rate_online(p, satisfaction)
     if deputy and deputy.user_id:
-        s.petition_rate(actor=deputy.user, petition=p, rater="deputy", satisfaction="satisfied")
+        s.petition_rate_deputy(actor=deputy.user, petition=p, satisfaction="satisfied")
+
+
+def _rate_online(p: Petition, satisfaction: str, comment: str = "") -> Petition:
+    """The constituent rates on the tracking page with the code the SMS brought them."""
+    code = services.rating_code_issue(petition=p)
+    return services.petition_rate_by_constituent(
+        tracking_code=p.tracking_code, rating_code=code, satisfaction=satisfaction, comment=comment
+    )
 
 
 def _backdate(p: Petition, days: int, now, target) -> None:
@@ -448,7 +455,7 @@ def load_background(stdout=None, *, skip_station=None, per_station=(3, 8)) -> li
     categories = list(Category.objects.filter(is_active=True))
     stations = list(
         Station.objects.filter(is_active=True)
-        .exclude(pk=getattr(skip_station, "pk", None))
+        .exclude(pk__in=[skip_station.pk] if skip_station is not None else [])
         .select_related("region")
         .order_by("pk")
     )
@@ -482,20 +489,22 @@ def load_background(stdout=None, *, skip_station=None, per_station=(3, 8)) -> li
             online = station.kind == "online"
             p = services.petition_submit(
                 actor=admin,
-                station=station,
-                channel=Channel.ONLINE
-                if online
-                else rng.choice([Channel.RECEPTION, Channel.STATION_QR, Channel.PHONE]),
-                reception=None if online else reception,
-                deputy=deputy,
-                title=title,
-                content=content,
-                constituent_name=rng.choice(BACKGROUND_PEOPLE),
-                phone=f"13{rng.randint(500000000, 999999999)}",
-                address=f"{station.region.name}{rng.randint(1, 200)}号",
-                category=rng.choice(categories) if categories else None,
-                consent=True,
-                idempotency_key=f"{MARKER}bg:{station.pk}:{n}",
+                submission=Submission(
+                    station=station,
+                    channel=Channel.ONLINE
+                    if online
+                    else rng.choice([Channel.RECEPTION, Channel.STATION_QR, Channel.PHONE]),
+                    reception=None if online else reception,
+                    deputy=deputy,
+                    title=title,
+                    content=content,
+                    constituent_name=rng.choice(BACKGROUND_PEOPLE),
+                    phone=f"13{rng.randint(500000000, 999999999)}",
+                    address=f"{station.region.name}{rng.randint(1, 200)}号",
+                    category=rng.choice(categories) if categories else None,
+                    consent=True,
+                    idempotency_key=f"{MARKER}bg:{station.pk}:{n}",
+                ),
             )
             target = _background_target(rng, days)
             tier = rng.choice([Tier.COMMUNITY, Tier.STREET, Tier.STREET, Tier.SUGGESTION])

@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.input import ExactCharField, NormalizedFormMixin, clean_phone
 from core.pii import normalize_id_number, validate_id_number
+from core.roles import roles_of
 from deputies.models import Deputy
 from stations.models import Department, Region, Station
+from stations.scope import managed_q
 
-from .attachments import validate_uploads
+from .attachments import attachments_field
 from .choices import Channel, FeedbackMethod, ReceptionKind, Satisfaction, Tier, Urgency
 from .models import Category, Petition, Reception
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several images or PDFs in one input, checked by their content."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [super(MultipleFileField, self).clean(f, initial) for f in files]
-        return validate_uploads(files)
+from .submission import SubmissionFormMixin
 
 
 def _helper(*, tag: bool = False) -> FormHelper:
@@ -48,16 +36,10 @@ def _helper(*, tag: bool = False) -> FormHelper:
 
 def managed_stations(user):
     """Stations whose petitions the user may record: admins all, staff their own and below."""
-    from core.roles import roles_of
-
-    roles = roles_of(user)
     qs = Station.objects.active().select_related("region").order_by("name")
-    if roles.is_admin:
+    if roles_of(user).is_admin:
         return qs
-    ids = roles.staff_station_ids
-    from django.db.models import Q
-
-    return qs.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
+    return qs.filter(managed_q(user, "pk"))
 
 
 def station_deputies(station_ids):
@@ -118,7 +100,8 @@ class ReceptionForm(NormalizedFormMixin, forms.ModelForm):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         station, deputies = data.get("station"), data.get("deputies")
         if station and deputies:
             allowed = set(station_deputies([station.pk]).values_list("pk", flat=True))
@@ -131,7 +114,7 @@ class ReceptionForm(NormalizedFormMixin, forms.ModelForm):
         return data
 
 
-class OpinionFields(NormalizedFormMixin, forms.Form):
+class OpinionFields(NormalizedFormMixin, SubmissionFormMixin, forms.Form):
     """What a constituent said: shared by the reception form and the direct-entry form."""
 
     constituent_name = forms.CharField(label=_("Constituent's name"), max_length=32, required=False)
@@ -145,7 +128,7 @@ class OpinionFields(NormalizedFormMixin, forms.Form):
         label=_("Category"), queryset=Category.objects.none(), required=False
     )
     location_text = forms.CharField(label=_("Location"), max_length=200, required=False)
-    attachments = MultipleFileField(label=_("Attachments (images or PDF, up to 5)"))
+    attachments = attachments_field(label=_("Attachments (images or PDF, up to 5)"))
     # Ours are 32 hex characters; the column holds 64 and room is left for a prefix.
     idempotency_key = ExactCharField(widget=forms.HiddenInput, required=False, max_length=40)
 
@@ -165,7 +148,8 @@ class OpinionFields(NormalizedFormMixin, forms.Form):
         return clean_phone(self.cleaned_data["phone"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("is_anonymous") and not (data.get("constituent_name") or data.get("phone")):
             self.add_error(
                 "constituent_name",
@@ -235,7 +219,8 @@ class PetitionCreateForm(OpinionFields):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         station, deputy = data.get("station"), data.get("deputy")
         if station and deputy and not station_deputies([station.pk]).filter(pk=deputy.pk).exists():
             self.add_error("deputy", _("This deputy is not grouped into the chosen station."))
@@ -245,8 +230,51 @@ class PetitionCreateForm(OpinionFields):
 # ---- action forms: each posts the version the page showed ------------------------------------
 
 
+# Every free-text field of a loop action says who will read it (tests/petitions/
+# test_public_privacy.py checks that internal text never reaches a public page).
+INTERNAL, CONSTITUENT = "internal", "constituent"
+
+
+def internal_note(label=None, *, rows: int = 0) -> forms.CharField:
+    """Free text staff keep for themselves: never shown to the constituent."""
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    field = forms.CharField(
+        label=label or _("Internal note"),
+        required=False,
+        widget=widget,
+        help_text=_("Internal: not shown to the constituent."),
+    )
+    field.audience = INTERNAL
+    return field
+
+
+def public_message(label=None) -> forms.Field:
+    """Free text addressed to the constituent, shown on their tracking page."""
+    return shown_to_constituent(
+        forms.CharField(
+            label=label or _("Message to the constituent"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+    )
+
+
+def shown_to_constituent(field: forms.Field) -> forms.Field:
+    field.help_text = _("Shown to the constituent on the tracking page.")
+    field.audience = CONSTITUENT
+    return field
+
+
+def audience(field: forms.Field) -> str:
+    """Who reads what is typed in a free-text field of an action: internal unless declared."""
+    return getattr(field, "audience", INTERNAL)
+
+
 class ActionForm(NormalizedFormMixin, forms.Form):
+    """The form of one loop action; its fields are named like the service's arguments."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
+    done = _("Done.")
 
     def __init__(self, *args, petition: Petition, actor=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -255,17 +283,33 @@ class ActionForm(NormalizedFormMixin, forms.Form):
             self.initial["version"] = petition.version
         self.helper = _helper()
 
+    def service_kwargs(self) -> dict:
+        """The keyword arguments of the action's service, with the version the form showed (so
+        a case changed meanwhile is refused)."""
+        data = dict(self.cleaned_data)
+        data["expected_version"] = data.pop("version")
+        return data
+
+    def done_message(self, result) -> str:
+        return str(self.done)
+
 
 class AcceptForm(ActionForm):
-    note = forms.CharField(label=_("Note"), required=False)
+    note = internal_note()
+    public_note = public_message()
+    done = _("Accepted.")
 
 
 class DeclineForm(ActionForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = shown_to_constituent(
+        forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    )
+    done = _("Declined.")
 
 
 class MergeForm(ActionForm):
     into = ExactCharField(label=_("Tracking code of the original case"), max_length=24)
+    note = internal_note()
 
     def clean_into(self) -> Petition:
         from core.codes import normalize_code
@@ -281,12 +325,16 @@ class MergeForm(ActionForm):
             raise ValidationError(_("No other case of this station has that tracking code."))
         return original
 
+    def done_message(self, result) -> str:
+        return _("Merged into %(code)s.") % {"code": self.cleaned_data["into"].display_code}
+
 
 class TriageForm(ActionForm):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
-    note = forms.CharField(label=_("Note"), required=False)
+    note = internal_note()
+    done = _("Triaged.")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -300,9 +348,10 @@ class TriageForm(ActionForm):
 
 
 class ResolveForm(ActionForm):
-    resolution = forms.CharField(
-        label=_("How it was settled"), widget=forms.Textarea(attrs={"rows": 3})
+    resolution = shown_to_constituent(
+        forms.CharField(label=_("How it was settled"), widget=forms.Textarea(attrs={"rows": 3}))
     )
+    done = _("Recorded as settled on the spot.")
 
 
 class AssignForm(ActionForm):
@@ -317,7 +366,8 @@ class AssignForm(ActionForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    note = forms.CharField(label=_("Note"), required=False)
+    note = internal_note()
+    public_note = public_message()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -330,7 +380,8 @@ class AssignForm(ActionForm):
         return check_deadline(value) if value else value
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         lead, assisting = data.get("lead_department"), data.get("assisting_departments")
         if lead and assisting and lead in assisting:
             self.add_error(
@@ -353,23 +404,41 @@ def check_deadline(value):
         raise ValidationError(_("The deadline can be at most one year from today."))
     return value
 
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data["assisting_departments"] = list(data["assisting_departments"])
+        return data
+
+    def done_message(self, result) -> str:
+        return _("Assigned to %(dept)s, reply due by %(date)s.") % {
+            "dept": result.lead_department,
+            "date": result.deadline,
+        }
+
 
 class ReceiveForm(ActionForm):
-    pass
+    done = _("Signed for: the case is now being handled.")
 
 
 class ReturnForm(ActionForm):
-    reason = forms.CharField(
-        label=_("Why the case does not belong to your department"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = internal_note(_("Why the case does not belong to your department"), rows=2)
+    done = _("Returned to the station.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
 
 
 class ExtensionRequestForm(ActionForm):
     requested_deadline = forms.DateField(
         label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = internal_note(_("Reason"), rows=2)
+    done = _("Extension requested.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
 
     def clean_requested_deadline(self):
         return check_deadline(self.cleaned_data["requested_deadline"])
@@ -382,33 +451,57 @@ class ExtensionDecideForm(ActionForm):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note"), required=False)
+    note = internal_note()
+
+    def done_message(self, result) -> str:
+        approved = self.cleaned_data["approve"]
+        return str(_("Extension approved.") if approved else _("Extension refused."))
 
 
 class ReplyForm(ActionForm):
-    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
-    attachments = MultipleFileField(label=_("Attachments (images or PDF, up to 5)"))
+    body = shown_to_constituent(
+        forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    )
+    attachments = attachments_field(label=_("Attachments (images or PDF, up to 5)"))
+    done = _("Reply sent.")
 
 
 class OpinionForm(ActionForm):
-    body = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 3}))
-    attachments = MultipleFileField(label=_("Attachments (images or PDF, up to 5)"))
+    body = internal_note(_("Opinion"), rows=3)
+    attachments = attachments_field(label=_("Attachments (images or PDF, up to 5)"))
+    done = _("Opinion added.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].required = True
 
 
 class FeedbackForm(ActionForm):
     method = forms.ChoiceField(
         label=_("How the constituent was told"), choices=FeedbackMethod.choices
     )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = internal_note(rows=2)
+    public_note = public_message()
+    done = _("Feedback recorded.")
 
 
 class RateDeputyForm(ActionForm):
     satisfaction = forms.ChoiceField(
         label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
-    comment = forms.CharField(label=_("Comment"), required=False)
+    comment = internal_note(_("Comment"))
+    done = _("Your rating was recorded.")
+
+
+class RecordRatingForm(ActionForm):
+    """A rating the constituent gave by phone or at a visit, written down by staff."""
+
+    satisfaction = forms.ChoiceField(
+        label=_("The constituent's rating"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    method = forms.ChoiceField(label=_("How they were asked"), choices=FeedbackMethod.choices)
+    comment = internal_note(_("What they said"))
+    done = _("The constituent's rating was recorded.")
 
 
 class PetitionFilterForm(NormalizedFormMixin, forms.Form):
@@ -478,18 +571,19 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
         self.helper.disable_csrf = True
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for low, high in (("submitted_from", "submitted_to"), ("assigned_from", "assigned_to")):
             if data.get(low) and data.get(high) and data[low] > data[high]:
                 self.add_error(high, _("The end date is before the start date."))
         return data
 
-    def chips(self) -> list[tuple[str, str]]:
+    def chips(self) -> list[tuple[str | Promise, str]]:
         """The hidden filters in force: (label, the query string without that filter)."""
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return []
         d = self.cleaned_data
-        out: list[tuple[str, list[str]]] = []
+        out: list[tuple[str | Promise, list[str]]] = []
         if d.get("station"):
             out.append((_("Station: %(s)s") % {"s": d["station"].name}, ["station"]))
         if d.get("region"):
@@ -513,7 +607,7 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
         out += [(str(label), [name]) for name, label in flags.items() if d.get(name)]
         chips = []
         for label, names in out:
-            query = self.data.copy()
+            query = cast(QueryDict, self.data).copy()
             for name in [*names, "page"]:
                 query.pop(name, None)
             chips.append((label, query.urlencode()))

@@ -264,8 +264,12 @@ class PetitionEvent(models.Model):
     actor_label = models.CharField(max_length=32, blank=True)
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    # Internal: staff, deputies and departments only. Never shown on a public page.
     note = models.TextField(blank=True)
-    # Public notes appear on the constituent's tracking page; internal ones do not.
+    # What the constituent reads about this step on the tracking page (the decline reason, a
+    # message staff wrote *to* them, their own rating); empty for most steps.
+    public_note = models.TextField(blank=True)
+    # Whether the step itself appears on the constituent's timeline.
     is_public = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -333,6 +337,13 @@ class Rating(models.Model):
     satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices)
     comment = models.TextField(_("comment"), blank=True)
     round = models.PositiveSmallIntegerField(default=0)
+    # A constituent's rating taken by staff on the phone or at a visit: who asked, and how.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(
+        _("how it was asked"), max_length=12, choices=FeedbackMethod.choices, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -345,6 +356,32 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.rater}: {self.satisfaction}"
+
+    @property
+    def recorded_by_staff(self) -> bool:
+        return self.recorded_by_id is not None
+
+
+class RatingCode(models.Model):
+    """A one-time code sent by SMS to the case's registered phone, needed to rate online.
+
+    The tracking code is printed on the receipt and sent by SMS, so holding it proves nothing;
+    the rating code reaches only the phone's owner and is stored hashed.
+    """
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="rating_codes")
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    failures = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["petition", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"rating code for {self.petition_id}"
 
 
 class ExtensionRequest(models.Model):

@@ -15,38 +15,21 @@ from core.input import ExactCharField, NormalizedFormMixin, clean_mobile
 from core.pii import normalize_id_number, validate_id_number
 
 from . import captcha
-from .attachments import MAX_BYTES, MAX_FILES, validate_uploads
+from .attachments import MAX_BYTES, MAX_FILES, attachments_field
 from .choices import Satisfaction
 from .models import TRACKING_CODE_LENGTH, Category
+from .submission import SubmissionFormMixin
 
 
 def new_idempotency_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file input that takes several files; cleans to a list."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None) -> list:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
 def _large(widget_attrs: dict | None = None) -> dict:
     return {"class": "form-control-lg", **(widget_attrs or {})}
 
 
-class SubmitForm(NormalizedFormMixin, forms.Form):
+class SubmitForm(NormalizedFormMixin, SubmissionFormMixin, forms.Form):
     """The QR-code submission form. The captcha is checked against the session."""
 
     title = forms.CharField(
@@ -72,7 +55,7 @@ class SubmitForm(NormalizedFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs=_large({"placeholder": _("e.g. gate of building 3")})),
     )
-    attachments = MultipleFileField(
+    attachments = attachments_field(
         label=_("Photos or PDF"),
         required=False,
         help_text=_("Up to %(n)d files, JPEG, PNG, WebP or PDF, at most %(mb)d MB each.")
@@ -176,9 +159,6 @@ class SubmitForm(NormalizedFormMixin, forms.Form):
             validate_id_number(value)
         return value
 
-    def clean_attachments(self) -> list:
-        return validate_uploads(self.cleaned_data.get("attachments") or [])
-
     def clean_captcha(self) -> str:
         value = self.cleaned_data.get("captcha", "")
         if self.request is not None and captcha.too_many_failures(self.request):
@@ -196,7 +176,8 @@ class SubmitForm(NormalizedFormMixin, forms.Form):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("is_anonymous"):
             if not data.get("constituent_name") and "constituent_name" not in self.errors:
                 self.add_error(
@@ -257,16 +238,18 @@ class TrackForm(NormalizedFormMixin, forms.Form):
 
 
 class RateForm(NormalizedFormMixin, forms.Form):
-    """The constituent's satisfaction rating, confirmed with the phone's last four digits."""
+    """The constituent's satisfaction rating, confirmed with the one-time code sent by SMS."""
 
-    phone_last4 = ExactCharField(
-        label=_("Last 4 digits of your phone"),
-        min_length=4,
-        max_length=4,
+    rating_code = ExactCharField(
+        label=_("Rating code from the SMS"),
+        min_length=6,
+        max_length=6,
         widget=forms.TextInput(
-            attrs=_large({"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"})
+            attrs=_large(
+                {"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+            )
         ),
-        help_text=_("The phone number you gave when you submitted."),
+        help_text=_("We send it to the phone number you gave when you submitted."),
     )
     satisfaction = forms.ChoiceField(
         label=_("Are you satisfied with how your case was handled?"),
@@ -290,14 +273,15 @@ class RateForm(NormalizedFormMixin, forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
-    def clean_phone_last4(self) -> str:
-        value = self.cleaned_data.get("phone_last4", "").strip()
+    def clean_rating_code(self) -> str:
+        value = self.cleaned_data.get("rating_code", "").strip()
         if not (value.isascii() and value.isdigit()):
-            raise ValidationError(_("Enter four digits."))
+            raise ValidationError(_("Enter the six digits of the code."))
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("satisfaction") == Satisfaction.UNSATISFIED and not data.get("comment"):
             self.add_error(
                 "comment", _("Please tell us what is still wrong, so the case can be reopened.")

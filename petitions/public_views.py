@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,20 +27,20 @@ from deputies.models import Deputy
 from deputies.selectors import primary_station
 from stations.models import Station
 
-from . import captcha, ratelimit
+from . import captcha, ratelimit, services
 from .choices import UNDER_DEADLINE, Channel, RaterKind, Satisfaction, Status
+from .errors import PetitionError, RatingRefused
+from .loop import LOOP, constituent_not_rated
 from .models import Petition, PetitionEvent, Rating
-from .public_forms import RateForm, SubmitForm, TrackForm, new_idempotency_key
-from .services import PetitionError, allowed_from, petition_rate, petition_submit
+from .public_forms import RateForm, SubmitForm, TrackForm
 
 SUBMITTED_KEY = "public_submitted_codes"
 HOUR, MINUTE = 3600, 60
 # Lookups of codes that do not exist, per IP and minute: a person mistypes a few times, a
 # script guessing codes would need billions.
 LOOKUP_MISSES_PER_MINUTE = 30
-# Wrong "last four digits" per IP and hour, and per case and day (10,000 possibilities).
+# Wrong rating codes per IP and hour (each code also dies after five wrong tries).
 RATE_FAILURES_PER_HOUR = 10
-RATE_FAILURES_PER_CASE_PER_DAY = 10
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,8 +75,8 @@ def _submit(request: HttpRequest, *, station: Station, deputy: Deputy | None, ch
         # A double click or a retry after a lost response: the first request already made
         # the petition, so show its receipt (the captcha was used up by that request).
         key = _idempotency_key(request.POST.get("idempotency_key", ""))
-        existing = Petition.objects.filter(idempotency_key=key).first() if key else None
-        if existing is not None and existing.station_id == station.pk:
+        existing = services.petition_with_key(station, key) if key else None
+        if existing is not None:
             return _submitted(request, existing)
         if ratelimit.exceeded("submit", ip, limit=settings.PUBLIC_SUBMIT_RATE, window=HOUR):
             # Not validated, so the typed text comes back without error marks.
@@ -83,31 +84,17 @@ def _submit(request: HttpRequest, *, station: Station, deputy: Deputy | None, ch
             status, limited = 429, True
         else:
             form = SubmitForm(request.POST, request.FILES, request=request, station=station)
-            if existing is not None:
-                # A key copied from another station's form: never hand out that case.
-                form.add_error(None, _("This form has expired; please send it again."))
-                form.data = form.data.copy()
-                form.data["idempotency_key"] = new_idempotency_key()
-            elif form.is_valid():
+            if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    petition = petition_submit(
+                    petition = services.petition_submit(
                         actor=None,
-                        station=station,
-                        deputy=deputy,
-                        channel=channel,
-                        title=data["title"],
-                        content=data["content"],
-                        constituent_name=data["constituent_name"],
-                        phone=data["phone"],
-                        address=data["address"],
-                        id_number=data["id_number"],
-                        is_anonymous=data["is_anonymous"],
-                        category=data["category"],
-                        location_text=data["location_text"],
-                        consent=data["consent"],
-                        idempotency_key=_idempotency_key(data["idempotency_key"]),
-                        attachments=data["attachments"],
+                        submission=form.submission(
+                            station=station,
+                            deputy=deputy,
+                            channel=channel,
+                            idempotency_key=_idempotency_key(data["idempotency_key"]),
+                        ),
                     )
                 except ValidationError as exc:
                     _add_service_errors(form, exc)
@@ -265,7 +252,7 @@ STEPS = (
     ((Status.CLOSED,), gettext_lazy("Closed")),
 )
 
-PLAIN_STATUS = {
+PLAIN_STATUS: dict[str, Promise] = {
     Status.SUBMITTED: gettext_lazy(
         "We have received your opinion. The station will look at it shortly."
     ),
@@ -337,8 +324,8 @@ def _timeline(petition: Petition) -> list[dict]:
                 "what": event.get_to_status_display() if event.to_status else "",
                 "kind": event.get_kind_display(),
                 "is_transition": bool(event.to_status),
-                # A merge's note is the original case's code: another constituent's credential.
-                "note": "" if event.to_status == Status.MERGED else event.note,
+                # Only text meant for the constituent; staff notes stay internal.
+                "note": event.public_note,
             }
         )
     return rows
@@ -369,20 +356,24 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def can_rate(petition: Petition) -> bool:
     """The constituent rates once per round, after the result was told to them."""
-    return allowed_from("rate", petition.status) and not _already_rated(petition)
+    return LOOP["rate"].starts_from(petition.status) and constituent_not_rated(petition)
 
 
 def _already_rated(petition: Petition) -> bool:
-    return Rating.objects.filter(
-        petition=petition, rater=RaterKind.CONSTITUENT, round=petition.reopen_count
-    ).exists()
+    return not constituent_not_rated(petition)
 
 
 @require_http_methods(["GET", "POST"])
 @_public_page
 def rate(request: HttpRequest, code: str) -> HttpResponse:
+    """Rate with a one-time code sent by SMS to the registered phone (the receipt shows the
+    tracking code and the phone's last digits, so neither can be the credential)."""
     petition = _petition_or_refuse(request, code)
-    context: dict = {"petition": petition, "station": petition.station}
+    context: dict = {
+        "petition": petition,
+        "station": petition.station,
+        "masked_phone": mask_phone(petition.phone),
+    }
     if not can_rate(petition):
         context["reason"] = "rated" if _already_rated(petition) else "not_yet"
         return render(request, "petitions/public/rate_closed.html", context)
@@ -391,43 +382,40 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "petitions/public/rate_closed.html", context)
 
     ip = ratelimit.client_ip(request)
-    case_key = f"case{petition.pk}"
     status = 200
-    if request.method == "POST":
+    form = RateForm()
+    if request.method == "POST" and ratelimit.exceeded(
+        "rate-fail", ip, limit=RATE_FAILURES_PER_HOUR, window=HOUR
+    ):
+        return _too_many(
+            request, _("Too many wrong attempts. Please try again later or call the station.")
+        )
+    if request.method == "POST" and "send_code" in request.POST:
+        try:
+            services.rating_code_issue(petition=petition)
+        except RatingRefused as exc:
+            context["error"] = str(exc)
+            status = 429
+        else:
+            context["code_sent"] = True
+    elif request.method == "POST":
         form = RateForm(request.POST)
-        if ratelimit.exceeded(
-            "rate-fail", ip, limit=RATE_FAILURES_PER_HOUR, window=HOUR
-        ) or ratelimit.exceeded(
-            "rate-fail", case_key, limit=RATE_FAILURES_PER_CASE_PER_DAY, window=24 * HOUR
-        ):
-            return _too_many(
-                request,
-                _("Too many wrong attempts. Please try again later or call the station."),
-            )
         if form.is_valid():
-            if form.cleaned_data["phone_last4"] != petition.phone[-4:]:
-                ratelimit.hit("rate-fail", ip, window=HOUR)
-                ratelimit.hit("rate-fail", case_key, window=24 * HOUR)
-                form.add_error(
-                    "phone_last4",
-                    _("These are not the last four digits of the phone number on this case."),
+            try:
+                services.petition_rate_by_constituent(
+                    tracking_code=petition.tracking_code,
+                    rating_code=form.cleaned_data["rating_code"],
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    comment=form.cleaned_data["comment"],
                 )
+            except RatingRefused as exc:
+                ratelimit.hit("rate-fail", ip, window=HOUR)
+                form.add_error("rating_code", str(exc))
+            except PetitionError as exc:
+                context["error"] = str(exc)
+                status = 409
             else:
-                try:
-                    petition_rate(
-                        actor=None,
-                        petition=petition,
-                        rater=RaterKind.CONSTITUENT,
-                        satisfaction=form.cleaned_data["satisfaction"],
-                        comment=form.cleaned_data["comment"],
-                    )
-                except PetitionError as exc:
-                    context["error"] = str(exc)
-                    status = 409
-                else:
-                    return redirect("public:rated", petition.tracking_code)
-    else:
-        form = RateForm()
+                return redirect("public:rated", petition.tracking_code)
     context["form"] = form
     return render(request, "petitions/public/rate.html", context, status=status)
 

@@ -2,39 +2,35 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
 
 from core.roles import roles_of
+from stations.paths import region_paths_q
+from stations.scope import managed_q
+
+from .choices import OPEN_STATUSES, UNDER_DEADLINE
+
+if TYPE_CHECKING:
+    # The row type of each queryset (only for the type checker: models import this module).
+    from .models import Petition, Reception  # noqa: F401
 
 
-def _station_scope_q(roles, prefix: str) -> Q:
-    """What a clerk or station staff member may see, expressed on ``<prefix>station``."""
-    q = Q(pk__in=[])
-    if roles.is_clerk:
-        q |= reduce(
-            or_,
-            (
-                Q(**{f"{prefix}station__region__path__startswith": p})
-                for p in roles.clerk_region_paths
-            ),
-        )
-    if roles.staff_station_ids:
-        ids = roles.staff_station_ids
-        q |= Q(**{f"{prefix}station_id__in": ids}) | Q(**{f"{prefix}station__parent_id__in": ids})
-    return q
+def _station_scope_q(user) -> Q:
+    """What a clerk or station staff member may see, expressed on ``station``."""
+    roles = roles_of(user)
+    return region_paths_q(roles.clerk_region_paths, "station__region__path") | managed_q(user)
 
 
-class ReceptionQuerySet(models.QuerySet):
+class ReceptionQuerySet(models.QuerySet["Reception"]):
     def visible_to(self, user) -> ReceptionQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
             return self.all()
-        q = _station_scope_q(roles, "")
-        if roles.is_deputy:
+        q = _station_scope_q(user)
+        if roles.deputy_id is not None:
             q |= Q(
                 pk__in=self.model.deputies.through.objects.filter(deputy_id=roles.deputy_id).values(
                     "reception_id"
@@ -43,12 +39,12 @@ class ReceptionQuerySet(models.QuerySet):
         return self.filter(q)
 
 
-class PetitionQuerySet(models.QuerySet):
+class PetitionQuerySet(models.QuerySet["Petition"]):
     def visible_to(self, user) -> PetitionQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
             return self.all()
-        q = _station_scope_q(roles, "")
+        q = _station_scope_q(user)
         if roles.is_deputy:
             q |= Q(deputy_id=roles.deputy_id)
         if roles.is_handler:
@@ -61,11 +57,8 @@ class PetitionQuerySet(models.QuerySet):
         return self.filter(q)
 
     def open(self) -> PetitionQuerySet:
-        from .choices import OPEN_STATUSES
-
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today) -> PetitionQuerySet:
-        from .choices import UNDER_DEADLINE
-
+        """Open cases under a deadline (assigned, handling) whose deadline is before ``today``."""
         return self.filter(status__in=UNDER_DEADLINE, deadline__lt=today)

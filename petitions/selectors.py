@@ -103,6 +103,9 @@ def petition_list(user, filters: dict | None = None, *, today: dt.date) -> Query
 def deputy_petitions(user) -> QuerySet[Petition]:
     """Cases a deputy received (their own) — submitted ones first."""
     roles = roles_of(user)
+    if roles.deputy_id is None:
+        # filter(deputy_id=None) would list the cases that have no deputy.
+        return Petition.objects.none()
     return (
         Petition.objects.filter(deputy_id=roles.deputy_id)
         .select_related(*LIST_RELATED)

@@ -26,7 +26,9 @@ from django.utils.translation import ngettext
 
 from core.notify import notify_bulk, user_messages
 from core.workdays import Calendar
-from stations.models import ClerkScope, DepartmentHandler, Region, StaffPost, Station
+from stations.models import ClerkScope, DepartmentHandler, Region, Station
+from stations.paths import path_prefixes
+from stations.scope import station_staff_ids
 
 from .choices import UNDER_DEADLINE, Escalation, EventKind, Status
 from .models import Petition, PetitionEvent
@@ -57,11 +59,6 @@ def latest_deadline_for(calendar: Calendar, today: dt.date, late_days: int) -> d
     return day
 
 
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 @dataclass(frozen=True)
 class Case:
     """What a digest needs of one case (read in the same statement that changed it)."""
@@ -85,13 +82,13 @@ def _recipients(cases: list[Case], *, staff_and_clerks: bool = True) -> dict[int
     out: dict[int, set[int]] = defaultdict(set)
     by_department: dict[int, list[int]] = defaultdict(list)
     by_station: dict[int, list[int]] = defaultdict(list)
+    heads: dict[int, int | None] = {}
     by_path: dict[str, list[int]] = defaultdict(list)
     for c in cases:
         if c.department_id:
             by_department[c.department_id].append(c.pk)
         by_station[c.station_id].append(c.pk)
-        if c.parent_id:
-            by_station[c.parent_id].append(c.pk)
+        heads[c.station_id] = c.parent_id
         by_path[c.path].append(c.pk)
     if by_department:
         for user_id, department_id in DepartmentHandler.objects.filter(
@@ -100,13 +97,12 @@ def _recipients(cases: list[Case], *, staff_and_clerks: bool = True) -> dict[int
             out[user_id].update(by_department[department_id])
     if not staff_and_clerks:
         return out
-    for user_id, station_id in StaffPost.objects.filter(
-        station_id__in=list(by_station), user__is_active=True
-    ).values_list("user_id", "station_id"):
-        out[user_id].update(by_station[station_id])
+    for station_id, user_ids in station_staff_ids(heads).items():
+        for user_id in user_ids:
+            out[user_id].update(by_station[station_id])
     under: dict[str, list[int]] = defaultdict(list)  # region prefix -> cases in its subtree
     for path, ids in by_path.items():
-        for prefix in _prefixes(path):
+        for prefix in path_prefixes(path):
             under[prefix].extend(ids)
     for user_id, path in ClerkScope.objects.filter(
         region__path__in=list(under), user__is_active=True
@@ -205,7 +201,7 @@ def _escalate_rows(level: int, cutoff: dt.date, note: str) -> list[Case]:
         status__in=UNDER_DEADLINE, deadline__lte=cutoff, escalation__lt=level
     )
     rows = [
-        Case(*r)
+        Case(*r)  # type: ignore[arg-type]  # a case under a deadline has one
         for r in due.values_list(
             "pk",
             "title",
@@ -273,7 +269,7 @@ def _remind(today: dt.date, calendar: Calendar) -> int:
     """Tell each department handler once about their cases due within the reminder window."""
     horizon = calendar.add_working_days(today, settings.REMIND_DAYS_BEFORE)
     cases = [
-        Case(*r)
+        Case(*r)  # type: ignore[arg-type]  # a case under a deadline has one
         for r in Petition.objects.filter(
             status__in=UNDER_DEADLINE,
             deadline__gte=today,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,16 +10,21 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import DomainError
+from core.machine import Action
 from core.roles import roles_of
+from stations.scope import manages_station
 
 from . import forms as f
-from . import selectors, services
-from .choices import UNDER_DEADLINE, Channel, RaterKind
+from . import rights, selectors, services
+from .choices import UNDER_DEADLINE, Channel
+from .errors import StaleCase
+from .loop import LOOP
 from .models import Attachment, Petition, Reception
-from .services import IllegalTransition, PetitionError, StaleCase
 
 PAGE_SIZE = 25
 
@@ -40,14 +43,7 @@ def _visible(request, pk: int) -> Petition:
 
 def sees_contact(user, petition: Petition) -> bool:
     """Station staff and the handlers of the departments on the case see the full phone."""
-    if services.is_station_staff(user, petition):
-        return True
-    ids = roles_of(user).handler_department_ids
-    if not ids:
-        return False
-    if petition.lead_department_id in ids:
-        return True
-    return any(d.pk in ids for d in petition.assisting_departments.all())
+    return rights.is_station_staff(user, petition) or rights.handles_case(user, petition)
 
 
 # ---- receptions ------------------------------------------------------------------------------
@@ -75,7 +71,7 @@ def reception_create(request: HttpRequest) -> HttpResponse:
     form = f.ReceptionForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         reception = form.save(commit=False)
-        _require(services.can_manage_station(roles, reception.station))
+        _require(manages_station(roles, reception.station))
         reception.created_by = request.user
         reception.save()
         form.save_m2m()
@@ -88,7 +84,7 @@ def _opinion_context(request, reception: Reception, form=None) -> dict:
     return {
         "reception": reception,
         "form": form or f.ReceptionOpinionForm(reception=reception),
-        "can_record": services.can_manage_station(roles_of(request.user), reception.station),
+        "can_record": manages_station(roles_of(request.user), reception.station),
     }
 
 
@@ -112,30 +108,20 @@ def reception_add_petition(request: HttpRequest, pk: int) -> HttpResponse:
     reception = get_object_or_404(
         Reception.objects.visible_to(request.user).select_related("station"), pk=pk
     )
-    _require(services.can_manage_station(roles_of(request.user), reception.station))
+    _require(manages_station(roles_of(request.user), reception.station))
     form = f.ReceptionOpinionForm(request.POST, request.FILES, reception=reception)
     petition = None
     if form.is_valid():
-        d = form.cleaned_data
         try:
             petition = services.petition_submit(
                 actor=request.user,
-                station=reception.station,
-                channel=Channel.RECEPTION,
-                reception=reception,
-                deputy=d["deputy"],
-                title=d["title"],
-                content=d["content"],
-                constituent_name=d["constituent_name"],
-                phone=d["phone"],
-                address=d["address"],
-                id_number=d["id_number"],
-                is_anonymous=False,
-                category=d["category"],
-                location_text=d["location_text"],
-                consent=True,
-                idempotency_key=d["idempotency_key"] or None,
-                attachments=d["attachments"],
+                submission=form.submission(
+                    station=reception.station,
+                    channel=Channel.RECEPTION,
+                    reception=reception,
+                    is_anonymous=False,
+                    consent=True,
+                ),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -163,25 +149,9 @@ def petition_create(request: HttpRequest) -> HttpResponse:
     _require(roles.is_admin or roles.is_staff_member)
     form = f.PetitionCreateForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
             petition = services.petition_submit(
-                actor=request.user,
-                station=d["station"],
-                channel=d["channel"],
-                deputy=d["deputy"],
-                title=d["title"],
-                content=d["content"],
-                constituent_name=d["constituent_name"],
-                phone=d["phone"],
-                address=d["address"],
-                id_number=d["id_number"],
-                is_anonymous=d["is_anonymous"],
-                category=d["category"],
-                location_text=d["location_text"],
-                consent=True,
-                idempotency_key=d["idempotency_key"] or None,
-                attachments=d["attachments"],
+                actor=request.user, submission=form.submission(consent=True)
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -248,28 +218,6 @@ def department_cases(request: HttpRequest) -> HttpResponse:
     )
 
 
-ACTION_FORMS: dict[str, type[f.ActionForm]] = {
-    "accept": f.AcceptForm,
-    "decline": f.DeclineForm,
-    "merge": f.MergeForm,
-    "triage": f.TriageForm,
-    "resolve_on_spot": f.ResolveForm,
-    "assign": f.AssignForm,
-    "receive": f.ReceiveForm,
-    "return": f.ReturnForm,
-    "extension_request": f.ExtensionRequestForm,
-    "extension_decide": f.ExtensionDecideForm,
-    "reply": f.ReplyForm,
-    "opinion": f.OpinionForm,
-    "feedback": f.FeedbackForm,
-    "rate_deputy": f.RateDeputyForm,
-}
-ACTION_URLS = {
-    "resolve_on_spot": "petitions:resolve",
-    "opinion": "petitions:opinion",
-}
-
-
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -279,45 +227,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, petition)
 
 
-# The step that moves the case forward opens first; turning it back or away comes last.
-ACTION_ORDER = [
-    "accept",
-    "triage",
-    "assign",
-    "receive",
-    "reply",
-    "resolve_on_spot",
-    "feedback",
-    "rate_deputy",
-    "opinion",
-    "extension_decide",
-    "extension_request",
-    "merge",
-    "decline",
-    "return",
-]
-
-
-def _action_order(name: str) -> int:
-    return ACTION_ORDER.index(name) if name in ACTION_ORDER else len(ACTION_ORDER)
+def _form_class(action: Action) -> type[f.ActionForm]:
+    return import_string(action.form)
 
 
 def _render_detail(request, petition: Petition, invalid: tuple[str, object] | None = None):
     """The case page; ``invalid`` = (action, bound form) re-shows a rejected form with its errors
     and everything the user typed, opened at that action."""
-    actions = []
-    for name in sorted(services.available_actions(request.user, petition), key=_action_order):
-        if invalid and invalid[0] == name:
+    actions: list[dict] = []
+    for row in LOOP.available(request.user, petition):
+        if invalid and invalid[0] == row.name:
             form = invalid[1]
         else:
-            form = ACTION_FORMS[name](petition=petition, actor=request.user)
+            form = _form_class(row)(petition=petition, actor=request.user)
         actions.append(
             {
-                "name": name,
-                "label": services.ACTION_LABELS[name],
-                "url": reverse(ACTION_URLS.get(name, f"petitions:{name}"), args=[petition.pk]),
+                "name": row.name,
+                "label": row.label,
+                "url": reverse(row.url_name, args=[petition.pk]),
                 "form": form,
-                "open": (invalid[0] == name) if invalid else not actions,
+                "open": (invalid[0] == row.name) if invalid else not actions,
             }
         )
     return render(
@@ -331,40 +260,37 @@ def _render_detail(request, petition: Petition, invalid: tuple[str, object] | No
             "overdue": petition.status in UNDER_DEADLINE
             and petition.deadline is not None
             and petition.deadline < timezone.localdate(),
-            "can_print": services.is_station_staff(request.user, petition)
-            or services.is_lead_handler(request.user, petition)
-            or roles_of(request.user).is_clerk,
+            "can_print": rights.may_print_slips(request.user, petition),
         },
         status=400 if invalid else 200,
     )
 
 
-def _action_view(action: str, run: Callable[[HttpRequest, Petition, dict], str | None]):
-    """One POST view per action: check rights (403), validate, call the service, redirect back."""
+def action_view(name: str):
+    """The POST view of one loop action: right (403), form, the row's service, redirect back."""
+    row = LOOP[name]
+    service = import_string(row.service)
 
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         petition = _visible(request, pk)
-        _require(services.may(request.user, action, petition))
-        form = ACTION_FORMS[action](
-            request.POST, request.FILES, petition=petition, actor=request.user
-        )
+        _require(row.allowed_for(request.user, petition))
+        form = _form_class(row)(request.POST, request.FILES, petition=petition, actor=request.user)
         back = redirect(
-            request.POST.get("next") if _safe_next(request) else petition.get_absolute_url()
+            request.POST["next"] if _safe_next(request) else petition.get_absolute_url()
         )
         if not form.is_valid():
             messages.error(request, _("Nothing was changed: please correct the form below."))
             fresh = get_object_or_404(
                 selectors.petition_detail(Petition.objects.visible_to(request.user)), pk=pk
             )
-            return _render_detail(request, fresh, invalid=(action, form))
-        data = form.cleaned_data
+            return _render_detail(request, fresh, invalid=(name, form))
         try:
-            done = run(request, petition, data)
+            result = service(actor=request.user, petition=petition, **form.service_kwargs())
         except StaleCase as exc:
             messages.warning(request, str(exc))
-        except (IllegalTransition, PetitionError) as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
             messages.error(
@@ -373,10 +299,10 @@ def _action_view(action: str, run: Callable[[HttpRequest, Petition, dict], str |
         except PermissionDenied:
             messages.error(request, _("You may not do this on this case."))
         else:
-            messages.success(request, done or _("Done."))
+            messages.success(request, form.done_message(result))
         return back
 
-    view.__name__ = f"petition_{action}"
+    view.__name__ = f"petition_{name}"
     return view
 
 
@@ -387,164 +313,12 @@ def _safe_next(request) -> bool:
     return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
 
 
-def action(name: str):
-    """Turn ``def accept(request, petition, data) -> message`` into the POST view for ``name``."""
-    return lambda run: _action_view(name, run)
-
-
-def _v(data: dict) -> dict:
-    """The version the form showed, so a case changed meanwhile is refused (StaleCase)."""
-    return {"expected_version": data["version"]}
-
-
-@action("accept")
-def accept(request, petition, data) -> str:
-    services.petition_accept(actor=request.user, petition=petition, note=data["note"], **_v(data))
-    return _("Accepted.")
-
-
-@action("decline")
-def decline(request, petition, data) -> str:
-    services.petition_decline(
-        actor=request.user, petition=petition, reason=data["reason"], **_v(data)
-    )
-    return _("Declined.")
-
-
-@action("merge")
-def merge(request, petition, data) -> str:
-    services.petition_merge(actor=request.user, petition=petition, into=data["into"], **_v(data))
-    return _("Merged into %(code)s.") % {"code": data["into"].display_code}
-
-
-@action("triage")
-def triage(request, petition, data) -> str:
-    services.petition_triage(
-        actor=request.user,
-        petition=petition,
-        category=data["category"],
-        urgency=data["urgency"],
-        tier=data["tier"],
-        note=data["note"],
-        **_v(data),
-    )
-    return _("Triaged.")
-
-
-@action("resolve_on_spot")
-def resolve(request, petition, data) -> str:
-    services.petition_resolve_on_spot(
-        actor=request.user, petition=petition, resolution=data["resolution"], **_v(data)
-    )
-    return _("Recorded as settled on the spot.")
-
-
-@action("assign")
-def assign(request, petition, data) -> str:
-    done = services.petition_assign(
-        actor=request.user,
-        petition=petition,
-        lead_department=data["lead_department"],
-        assisting_departments=list(data["assisting_departments"]),
-        deadline=data["deadline"],
-        note=data["note"],
-        **_v(data),
-    )
-    return _("Assigned to %(dept)s, reply due by %(date)s.") % {
-        "dept": done.lead_department,
-        "date": done.deadline,
-    }
-
-
-@action("receive")
-def receive(request, petition, data) -> str:
-    services.petition_receive(actor=request.user, petition=petition, **_v(data))
-    return _("Signed for: the case is now being handled.")
-
-
-@action("return")
-def return_case(request, petition, data) -> str:
-    services.petition_return(
-        actor=request.user, petition=petition, reason=data["reason"], **_v(data)
-    )
-    return _("Returned to the station.")
-
-
-@action("extension_request")
-def extension_request(request, petition, data) -> str:
-    services.extension_request(
-        actor=request.user,
-        petition=petition,
-        requested_deadline=data["requested_deadline"],
-        reason=data["reason"],
-        **_v(data),
-    )
-    return _("Extension requested.")
-
-
-@action("extension_decide")
-def extension_decide(request, petition, data) -> str:
-    services.extension_decide(
-        actor=request.user,
-        petition=petition,
-        approve=data["approve"],
-        note=data["note"],
-        **_v(data),
-    )
-    return _("Extension approved.") if data["approve"] else _("Extension refused.")
-
-
-@action("reply")
-def reply(request, petition, data) -> str:
-    services.petition_reply(
-        actor=request.user,
-        petition=petition,
-        body=data["body"],
-        attachments=data["attachments"],
-        **_v(data),
-    )
-    return _("Reply sent.")
-
-
-@action("opinion")
-def opinion(request, petition, data) -> str:
-    services.reply_add_opinion(
-        actor=request.user,
-        petition=petition,
-        body=data["body"],
-        attachments=data["attachments"],
-        **_v(data),
-    )
-    return _("Opinion added.")
-
-
-@action("feedback")
-def feedback(request, petition, data) -> str:
-    services.petition_give_feedback(
-        actor=request.user, petition=petition, method=data["method"], note=data["note"], **_v(data)
-    )
-    return _("Feedback recorded.")
-
-
-@action("rate_deputy")
-def rate_deputy(request, petition, data) -> str:
-    services.petition_rate(
-        actor=request.user,
-        petition=petition,
-        rater=RaterKind.DEPUTY,
-        satisfaction=data["satisfaction"],
-        comment=data["comment"],
-        **_v(data),
-    )
-    return _("Your rating was recorded.")
-
-
 # ---- attachments and printable slips ---------------------------------------------------------
 
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a file only to users who may see its petition (never a public media URL)."""
     item = get_object_or_404(
         Attachment.objects.filter(petition__in=Petition.objects.visible_to(request.user)), pk=pk
@@ -575,12 +349,7 @@ def _slip_petition(request, pk: int) -> Petition:
     petition = get_object_or_404(
         selectors.petition_detail(Petition.objects.visible_to(request.user)), pk=pk
     )
-    roles = roles_of(request.user)
-    _require(
-        services.is_station_staff(request.user, petition)
-        or services.is_lead_handler(request.user, petition)
-        or roles.is_clerk
-    )
+    _require(rights.may_print_slips(request.user, petition))
     return petition
 
 

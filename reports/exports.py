@@ -16,13 +16,12 @@ from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.pii import mask_name, mask_phone
-from core.roles import roles_of
 from deputies.models import Deputy, StationAssignment
 from petitions.choices import (
     Channel,
@@ -35,15 +34,17 @@ from petitions.choices import (
 )
 from petitions.models import Category, Petition, Reception
 from stations.models import Department, Region, Station
+from stations.paths import region_paths_q
+from stations.scope import managed_station_ids, with_rooms_q
 
-from .ledger_choices import LedgerKind
+from .ledgers.choices import LedgerKind
 
 CHUNK = 2000
 
 
 def sync_max_rows() -> int:
     """Exports up to this many rows download at once; larger ones run as a Celery task."""
-    return int(getattr(settings, "LEDGER_SYNC_MAX_ROWS", 2000))
+    return settings.LEDGER_SYNC_MAX_ROWS
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -95,12 +96,9 @@ def _station_filter(qs: QuerySet, filters: LedgerFilters, field: str = "station"
     if filters.region_id:
         path = Region.objects.filter(pk=filters.region_id).values_list("path", flat=True).first()
         # An unknown region id narrows to nothing rather than widening to everything.
-        qs = qs.filter(**{f"{field}__region__path__startswith": path}) if path else qs.none()
+        qs = qs.filter(region_paths_q([path], f"{field}__region__path")) if path else qs.none()
     if filters.station_id:
-        qs = qs.filter(
-            Q(**{f"{field}_id": filters.station_id})
-            | Q(**{f"{field}__parent_id": filters.station_id})
-        )
+        qs = qs.filter(with_rooms_q([filters.station_id], field))
     return qs
 
 
@@ -157,17 +155,13 @@ def _category_names() -> dict[int, str]:
     return {c.pk: str(c) for c in Category.objects.all()}
 
 
-def _pii_station_ids(user) -> frozenset[int] | None:
+def _pii_station_ids(user) -> frozenset[int]:
     """Stations whose constituents' names and phones this user may see in full.
 
     Only staff of the owning station (a head also looks after the rooms below it). Clerks and
     administrators get masked values: a ledger travels further than a screen.
     """
-    ids = roles_of(user).staff_station_ids
-    if not ids:
-        return frozenset()
-    children = Station.objects.filter(parent_id__in=ids).values_list("pk", flat=True)
-    return frozenset(ids) | frozenset(children)
+    return managed_station_ids(user)
 
 
 # --- The ledgers --------------------------------------------------------------------------------

@@ -75,7 +75,8 @@ class PeriodForm(forms.Form):
         self.helper.add_input(Submit("", _("Show"), css_class="btn-sm"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("period") or DEFAULT_PERIOD
         today = timezone.localdate()
         if kind == "custom":
@@ -109,7 +110,8 @@ class OutlineForm(forms.Form):
         self.helper.add_input(Submit("save", _("Upload outline")))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload, text = data.get("file"), (data.get("text") or "").strip()
         if upload:
             if upload.size > 20 * 1024 * 1024:

@@ -251,4 +251,4 @@ class MonthlyReport(models.Model):
         return f"{self.region} {self.year}-{self.month:02d}"
 
 
-from .ledger_models import DeputyActivity, ExportJob, ProgressNotice  # noqa: E402,F401
+from .ledgers.models import DeputyActivity, ExportJob, ProgressNotice  # noqa: E402,F401

@@ -20,7 +20,7 @@ from petitions.choices import Status
 from petitions.models import Category, Petition
 from stations.models import Station
 
-from .ledger_models import ProgressNotice
+from .ledgers.models import ProgressNotice
 
 # Declined and merged opinions were never accepted as cases of their own.
 EXCLUDED = (Status.DECLINED, Status.MERGED)
@@ -28,7 +28,7 @@ REPLY_CHARS = 300
 
 
 def period_months() -> int:
-    return max(1, min(12, int(getattr(settings, "NOTICE_PERIOD_MONTHS", 2))))
+    return settings.NOTICE_PERIOD_MONTHS
 
 
 def period_of(day: dt.date) -> tuple[dt.date, dt.date]:

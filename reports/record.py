@@ -23,7 +23,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
@@ -31,27 +30,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deputies.models import Deputy, StationAssignment
+from deputies.roster.choices import DutyStatus, SwapStatus
+from deputies.roster.models import Duty, SwapRequest
+from deputies.roster.selectors import annual_quota
 from petitions.choices import Satisfaction, Status
 from petitions.models import Petition, Reception
 
-from .ledger_choices import REPORT_BACK_KINDS, ActivityKind
-from .ledger_models import DeputyActivity
-
-try:  # The roster is built by another part of the project; the record works without it.
-    from deputies.roster_choices import DutyStatus, SwapStatus
-    from deputies.roster_models import Duty, SwapRequest
-
-    ROSTER_AVAILABLE = True
-except ImportError:  # pragma: no cover - depends on the build stage
-    ROSTER_AVAILABLE = False
+from .ledgers.choices import REPORT_BACK_KINDS, ActivityKind
+from .ledgers.models import DeputyActivity
 
 TERM_YEARS = 5
 BATCH = 2000
-
-
-def annual_activity_quota() -> int:
-    """Station activities each deputy should reach in a year (same setting as the roster)."""
-    return int(getattr(settings, "DEPUTY_ANNUAL_DUTY_QUOTA", 4))
 
 
 @dataclass
@@ -101,36 +90,35 @@ def compute(deputy_ids: Iterable[int], year: int) -> dict[int, Figures]:
     if not ids:
         return figures
 
-    if ROSTER_AVAILABLE:
-        duties = Duty.objects.filter(deputy_id__in=ids, day__date__year=year)
-        for deputy_id, status, n in (
-            duties.values("deputy_id", "status")
-            .annotate(n=Count("pk"))
-            .values_list("deputy_id", "status", "n")
-        ):
-            f = figures[deputy_id]
-            f.duties += n
-            if status in (DutyStatus.PRESENT, DutyStatus.LATE):
-                f.attended += n
-            if status == DutyStatus.LATE:
-                f.late += n
-            elif status == DutyStatus.ABSENT:
-                f.missed += n
-            elif status == DutyStatus.REPLACED:
-                f.replaced += n
-        for deputy_id, day in duties.filter(
-            status__in=(DutyStatus.PRESENT, DutyStatus.LATE)
-        ).values_list("deputy_id", "day__date"):
-            figures[deputy_id].activity_dates.add(day)
-        swaps = SwapRequest.objects.filter(
-            Q(requester_id__in=ids) | Q(counterpart_id__in=ids),
-            status=SwapStatus.CONFIRMED,
-            decided_at__year=year,
-        ).values_list("requester_id", "counterpart_id")
-        for requester_id, counterpart_id in swaps:
-            for pk in (requester_id, counterpart_id):
-                if pk in figures:
-                    figures[pk].swaps += 1
+    duties = Duty.objects.filter(deputy_id__in=ids, day__date__year=year)
+    for deputy_id, status, n in (
+        duties.values("deputy_id", "status")
+        .annotate(n=Count("pk"))
+        .values_list("deputy_id", "status", "n")
+    ):
+        f = figures[deputy_id]
+        f.duties += n
+        if status in (DutyStatus.PRESENT, DutyStatus.LATE):
+            f.attended += n
+        if status == DutyStatus.LATE:
+            f.late += n
+        elif status == DutyStatus.ABSENT:
+            f.missed += n
+        elif status == DutyStatus.REPLACED:
+            f.replaced += n
+    for deputy_id, day in duties.filter(
+        status__in=(DutyStatus.PRESENT, DutyStatus.LATE)
+    ).values_list("deputy_id", "day__date"):
+        figures[deputy_id].activity_dates.add(day)
+    swaps = SwapRequest.objects.filter(
+        Q(requester_id__in=ids) | Q(counterpart_id__in=ids),
+        status=SwapStatus.CONFIRMED,
+        decided_at__year=year,
+    ).values_list("requester_id", "counterpart_id")
+    for requester_id, counterpart_id in swaps:
+        for pk in (requester_id, counterpart_id):
+            if pk in figures:
+                figures[pk].swaps += 1
 
     through = Reception.deputies.through
     for deputy_id, held_at, count in through.objects.filter(
@@ -155,7 +143,7 @@ def compute(deputy_ids: Iterable[int], year: int) -> dict[int, Figures]:
         figures[deputy_id].opinion_months.add(month)
 
     good = (Satisfaction.SATISFIED, Satisfaction.BASIC)
-    for row in (
+    for closed in (
         Petition.objects.filter(deputy_id__in=ids, status=Status.CLOSED, closed_at__year=year)
         .values("deputy_id")
         .annotate(
@@ -164,8 +152,8 @@ def compute(deputy_ids: Iterable[int], year: int) -> dict[int, Figures]:
             satisfied=Count("pk", filter=Q(satisfaction__in=good)),
         )
     ):
-        f = figures[row["deputy_id"]]
-        f.closed, f.rated, f.satisfied = row["n"], row["rated"], row["satisfied"]
+        f = figures[closed["deputy_id"]]
+        f.closed, f.rated, f.satisfied = closed["n"], closed["rated"], closed["satisfied"]
 
     for deputy_id, kind, n in (
         DeputyActivity.objects.filter(deputy_id__in=ids, date__year=year)
@@ -174,7 +162,7 @@ def compute(deputy_ids: Iterable[int], year: int) -> dict[int, Figures]:
         .values_list("deputy_id", "kind", "n")
     ):
         figures[deputy_id].activities[kind] = n
-    for row in (
+    for backs in (
         DeputyActivity.objects.filter(
             deputy_id__in=ids,
             kind__in=REPORT_BACK_KINDS,
@@ -184,7 +172,7 @@ def compute(deputy_ids: Iterable[int], year: int) -> dict[int, Figures]:
         .values("deputy_id")
         .annotate(n=Count("pk"))
     ):
-        figures[row["deputy_id"]].report_backs_in_term = row["n"]
+        figures[backs["deputy_id"]].report_backs_in_term = backs["n"]
     return figures
 
 
@@ -292,7 +280,7 @@ def months_due(year: int, today: dt.date) -> int:
 def quotas(figures: Figures, year: int, today: dt.date | None = None) -> Quotas:
     today = today or timezone.localdate()
     due = months_due(year, today)
-    target = annual_activity_quota()
+    target = annual_quota()
     cells = []
     for month in range(1, 13):
         if month <= due:
@@ -328,7 +316,6 @@ class DeputyRecord:
     quotas: Quotas
     activities: list[DeputyActivity]
     stations: list[str]
-    roster_available: bool = ROSTER_AVAILABLE
 
 
 def _station_names(deputy_ids: list[int]) -> dict[int, list[str]]:

@@ -24,7 +24,9 @@ station, category and tier, so a period's figures are a sum of rows:
 * average days to reply    = mean of (reply time − assignment time) over replied cases.
 * receptions / constituents — receptions held in the period and constituents received there.
 * overdue now — open cases under a deadline (assigned, handling) whose deadline is before
-  today, whatever the period (read from petitions, not from rollups).
+  today, whatever the period: for a region, the open cases of ``StationOpenRollup`` (kept with
+  the daily rows) minus the open cases not yet due, read through the partial deadline index;
+  for one station or the overdue list, from the petitions themselves.
 
 Maintenance
 -----------
@@ -53,6 +55,7 @@ from django.utils import timezone
 from petitions.choices import UNDER_DEADLINE, Satisfaction, Status
 from petitions.models import Petition, PetitionEvent, Reception
 from stations.models import Station
+from stations.paths import path_prefixes
 
 from .models import (
     PetitionDailyRollup,
@@ -219,11 +222,6 @@ def month_end(month: dt.date) -> dt.date:
     return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
-def _prefixes(area: str) -> list[str]:
-    parts = [p for p in area.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 def _monthly_rows(daily, wanted: set[tuple[str, dt.date]] | None) -> list[PetitionMonthlyRollup]:
     """Sum daily rows per (month, area, category, tier), for ``wanted`` (area, month) keys only,
     plus the whole-subtree rows of every ancestor area of those keys."""
@@ -269,7 +267,7 @@ def _whole_rows(pairs: set[tuple[str, dt.date]]) -> list[PetitionMonthlyRollup]:
             .values("area_path", "category_id", "tier", *COUNTERS)
             .iterator(chunk_size=5000)
         ):
-            for prefix in _prefixes(r["area_path"]):
+            for prefix in path_prefixes(r["area_path"]):
                 if prefix in areas:
                     _merge(out, (month, prefix, r["category_id"], r["tier"]), r)
     return [
@@ -279,7 +277,7 @@ def _whole_rows(pairs: set[tuple[str, dt.date]]) -> list[PetitionMonthlyRollup]:
 
 
 def _refresh_whole(pairs: set[tuple[str, dt.date]]) -> None:
-    up = {(prefix, month) for area, month in pairs for prefix in _prefixes(area)}
+    up = {(prefix, month) for area, month in pairs for prefix in path_prefixes(area)}
     gone = Q(pk__in=[])
     by_month: dict[dt.date, set[str]] = defaultdict(set)
     for area, month in up:
@@ -321,7 +319,7 @@ def rebuild_months(start: dt.date, end: dt.date) -> int:
     whole: dict[tuple, dict] = {}
     for r in rows:
         counts = {k: getattr(r, k) for k in COUNTERS}
-        for prefix in _prefixes(r.area_path):
+        for prefix in path_prefixes(r.area_path):
             _merge(whole, (r.month, prefix, r.category_id, r.tier), counts)
     rows += [
         PetitionMonthlyRollup(month=m, area_path=a, category_id=c, tier=t, whole=True, **counts)

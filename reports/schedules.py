@@ -13,8 +13,3 @@ SCHEDULES = [
         day_of_month="1",
     ),
 ]
-
-# Ledger and notice schedules are declared in their own module.
-from .ledger_schedules import SCHEDULES as _LEDGER_SCHEDULES  # noqa: E402
-
-SCHEDULES += _LEDGER_SCHEDULES

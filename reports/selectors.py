@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import add
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
@@ -18,6 +20,8 @@ from core.roles import roles_of
 from petitions.choices import UNDER_DEADLINE, Satisfaction, Status, Tier
 from petitions.models import Category, Petition
 from stations.models import Department, Region, Station
+from stations.paths import region_paths_q
+from stations.scope import managed_q
 
 from .models import (
     PetitionDailyRollup,
@@ -49,10 +53,7 @@ def dashboard_regions(user):
         return Region.objects.all()
     if not roles.is_clerk:
         return Region.objects.none()
-    q = Q(pk__in=[])
-    for p in roles.clerk_region_paths:
-        q |= Q(path__startswith=p)
-    return Region.objects.filter(q)
+    return Region.objects.filter(region_paths_q(roles.clerk_region_paths))
 
 
 def figure_stations(user):
@@ -60,11 +61,7 @@ def figure_stations(user):
     roles = roles_of(user)
     if roles.is_admin:
         return Station.objects.all()
-    q = Q(pk__in=[])
-    for p in roles.clerk_region_paths:
-        q |= Q(region__path__startswith=p)
-    if roles.staff_station_ids:
-        q |= Q(pk__in=roles.staff_station_ids) | Q(parent_id__in=roles.staff_station_ids)
+    q = region_paths_q(roles.clerk_region_paths, "region__path") | managed_q(user, "pk")
     return Station.objects.filter(q)
 
 
@@ -91,7 +88,7 @@ class Figures:
     constituents: int = 0
     overdue_now: int | None = None
 
-    def add(self, row: dict) -> None:
+    def add(self, row: Mapping[str, Any]) -> None:
         for k in COUNTERS:
             self.counts[k] += row.get(k) or 0
 
@@ -149,16 +146,8 @@ class Figures:
 SUMS = {k: Sum(k) for k in COUNTERS}
 
 
-def _scope_filter(*, region: Region | None = None, station: Station | None = None) -> Q:
-    if station is not None:
-        return Q(station_id=station.pk)
-    if region is not None:
-        return Q(region_path__startswith=region.path)
-    return Q()
-
-
 def overdue_qs(today: dt.date, *, region: Region | None = None, station: Station | None = None):
-    qs = Petition.objects.filter(status__in=list(UNDER_DEADLINE), deadline__lt=today)
+    qs = Petition.objects.overdue(today)
     if station is not None:
         return qs.filter(station_id=station.pk)
     if region is not None:
@@ -255,7 +244,8 @@ def petition_sums(
             table = PetitionMonthlyRollup._meta.db_table
             run(_sum_sql(table, "month", "area_path", sql_group, where), [*paths, True, *months])
     if days:
-        where, params = [], []
+        where = []
+        params: list[Any] = []
         if station is not None:
             where.append("station_id = %s")
             params.append(station.pk)
@@ -310,7 +300,8 @@ def reception_sums(
     by_path: bool = True,
 ) -> list[tuple]:
     """(region path or None, receptions, constituents) over start..end (plain SQL, as above)."""
-    where, params = ["day BETWEEN %s AND %s"], [start, end]
+    where = ["day BETWEEN %s AND %s"]
+    params: list[Any] = [start, end]
     if station is not None:
         where.append("station_id = %s")
         params.append(station.pk)
@@ -349,11 +340,12 @@ def dashboard(
     for r in rows:
         vals = [int(r[k] or 0) for k in COUNTERS]
         acc_total = list(map(add, acc_total, vals))
-        for acc, key in (
+        accs: tuple[tuple[dict[Any, list], Any], ...] = (
             (acc_months, (r["y"], r["m"])),
             (acc_categories, r["category_id"]),
             (acc_tiers, r["tier"]),
-        ):
+        )
+        for acc, key in accs:
             acc[key] = list(map(add, acc.get(key, zero), vals))
 
     def figures(values: list) -> Figures:
@@ -512,7 +504,9 @@ def station_ranking(region: Region, start: dt.date, end: dt.date, limit: int = 1
     return out
 
 
-def deputy_ranking(region: Region, start: dt.date, end: dt.date, limit: int = 50) -> list[dict]:
+def deputy_ranking(
+    region: Region, start: dt.date, end: dt.date, limit: int = 50
+) -> list[Mapping[str, Any]]:
     """Deputies ranked by opinions collected in the period and how many of them are closed."""
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone())
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=lo.tzinfo)
@@ -542,7 +536,7 @@ def department_table(user, region: Region, start: dt.date, end: dt.date) -> list
     ids = [d.pk for d in departments]
     today = timezone.localdate()
     replied = Q(replied_at__isnull=False)
-    stats = {
+    stats: dict[int, Mapping[str, Any]] = {
         r["lead_department_id"]: r
         for r in Petition.objects.filter(
             lead_department_id__in=ids, assigned_at__gte=lo, assigned_at__lt=hi

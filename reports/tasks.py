@@ -30,8 +30,3 @@ def prepare_monthly_reports(today: str | None = None) -> int:
     from .monthly import prepare_monthly_reports as prepare
 
     return prepare(dt.date.fromisoformat(today) if today else timezone.localdate())
-
-
-# Ledger exports and progress notices live in their own module; importing it here is what makes
-# the worker (which autodiscovers only reports.tasks) register them.
-from .ledger_tasks import publish_due_notices, run_export  # noqa: E402,F401

@@ -9,7 +9,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.roles import roles_of
+from core.views_helpers import paginate, require
 from core.workdays import Calendar
 
 from . import selectors
 from .forms import OutlineForm, PeriodForm
 from .models import RegionOutline, as_feature_collection
+from .rights import can_see_region_dashboards
 
 
 @login_required
@@ -43,13 +44,6 @@ def home(request):
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _require_clerk(request) -> None:
-    """Region dashboards are for administrators and clerks; anyone else has no business here."""
-    roles = roles_of(request.user)
-    if not (roles.is_admin or roles.is_clerk):
-        raise PermissionDenied
 
 
 def _period(request, *, with_region: bool = True):
@@ -156,11 +150,11 @@ def _scope_context(request, *, region=None, station=None, start, end, overdue=No
 # Pages
 
 
-@require_GET
 @login_required
+@require_GET
 def overview(request):
     """The clerk's dashboard for one region and period."""
-    _require_clerk(request)
+    require(can_see_region_dashboards(roles_of(request.user)))
     form, region, start, end = _period(request)
     if region is None:
         return render(request, "reports/no_region.html", {"form": form})
@@ -181,8 +175,8 @@ def overview(request):
     )
 
 
-@require_GET
 @login_required
+@require_GET
 def region(request, pk: int):
     """One region's figures and the same figures per child region (or station)."""
     region = selectors.region_or_404(request.user, pk)
@@ -203,8 +197,8 @@ def region(request, pk: int):
     )
 
 
-@require_GET
 @login_required
+@require_GET
 def station(request, pk: int):
     """One station's figures (clerks of its area, administrators, and the station's staff)."""
     station = get_object_or_404(
@@ -220,11 +214,11 @@ def station(request, pk: int):
     )
 
 
-@require_GET
 @login_required
+@require_GET
 def departments(request):
     """Department league table for the chosen region and period."""
-    _require_clerk(request)
+    require(can_see_region_dashboards(roles_of(request.user)))
     form, region, start, end = _period(request)
     rows = selectors.department_table(request.user, region, start, end) if region else []
     for r in rows:
@@ -251,11 +245,11 @@ def departments(request):
     )
 
 
-@require_GET
 @login_required
+@require_GET
 def stations_ranking(request):
     """Stations of the region ranked by opinions collected."""
-    _require_clerk(request)
+    require(can_see_region_dashboards(roles_of(request.user)))
     form, region, start, end = _period(request)
     rows = _with_links(selectors.station_ranking(region, start, end), start, end) if region else []
     return render(
@@ -272,15 +266,15 @@ def stations_ranking(request):
     )
 
 
-@require_GET
 @login_required
+@require_GET
 def overdue(request):
     """Open cases past their deadline, most days late first."""
-    _require_clerk(request)
+    require(can_see_region_dashboards(roles_of(request.user)))
     form, region, _start, _end = _period(request)
     page = None
     if region is not None:
-        page = Paginator(selectors.overdue_list(region), 50).get_page(request.GET.get("page"))
+        page = paginate(request, selectors.overdue_list(region), 50)
         cal = Calendar()
         today = timezone.localdate()
         for p in page.object_list:
@@ -288,11 +282,11 @@ def overdue(request):
     return render(request, "reports/overdue.html", {"form": form, "region": region, "page": page})
 
 
-@require_GET
 @login_required
+@require_GET
 def station_map(request):
     """Stations as points coloured by activity, over the region outline when one is uploaded."""
-    _require_clerk(request)
+    require(can_see_region_dashboards(roles_of(request.user)))
     form, region, start, end = _period(request)
     points, outline = [], None
     if region is not None:
@@ -325,8 +319,8 @@ def station_map(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @login_required
+@require_http_methods(["GET", "POST"])
 def map_upload(request):
     """The administrator uploads a region outline (GeoJSON) for the offline map."""
     if not roles_of(request.user).is_admin:
@@ -341,8 +335,8 @@ def map_upload(request):
     return render(request, "reports/map_upload.html", {"form": form})
 
 
-@require_GET
 @login_required
+@require_GET
 def monthly(request, pk: int, year: int, month: int):
     """A printable A4 monthly report for one region."""
     region = selectors.region_or_404(request.user, pk)

@@ -36,8 +36,8 @@ def import_divisions(province: str | None = None) -> tuple[int, int]:
     created = updated = 0
     by_level: dict[str, list[tuple[str, str, str | None]]] = {}
     for code in sorted(data):
-        level, parent = _level_and_parent(code, known)
-        by_level.setdefault(level, []).append((code, level, parent))
+        level, parent_code = _level_and_parent(code, known)
+        by_level.setdefault(level, []).append((code, level, parent_code))
     for level in (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT):
         new: list[Region] = []
         changed: list[Region] = []

@@ -31,7 +31,7 @@ class _Base(django_filters.FilterSet):
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
-        queryset=_visible_regions,
+        queryset=_visible_regions,  # type: ignore[arg-type]  # called with the request
         method="in_region",
         empty_label=_("All regions"),
     )

@@ -100,7 +100,8 @@ class StationForm(NormalizedFormMixin, forms.ModelForm):
         return value
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         region, parent = data.get("region"), data.get("parent")
         if region is not None:
             try:

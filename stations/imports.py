@@ -24,6 +24,7 @@ from core.roles import roles_of
 
 from .choices import StationKind
 from .models import Region, Station
+from .paths import in_region_paths
 from .rights import can_import_stations
 
 # (key, header msgid); the header row is translated into the user's language.
@@ -76,7 +77,7 @@ def export_rows(stations: Iterable[Station]) -> Iterator[list]:
             s.name,
             s.get_kind_display(),
             s.region.code,
-            s.parent.name if s.parent_id else "",
+            s.parent.name if s.parent else "",
             s.address,
             float(s.latitude) if s.latitude is not None else "",
             float(s.longitude) if s.longitude is not None else "",
@@ -138,10 +139,10 @@ def parse_stations(upload: IO[bytes], *, actor) -> ImportReport:
     taken = set(Station.objects.filter(region_id__in=region_ids).values_list("region_id", "name"))
     parent_names = {values["parent"] for _n, values in rows if values["parent"]}
     existing_parents: dict[str, list[Station]] = {}
-    for parent in (
+    for existing_parent in (
         Station.objects.editable_by(actor).filter(name__in=parent_names).select_related("region")
     ):
-        existing_parents.setdefault(parent.name, []).append(parent)
+        existing_parents.setdefault(existing_parent.name, []).append(existing_parent)
     names_in_file: dict[str, int] = {}
     seen: dict[tuple[int, str], int] = {}
 
@@ -163,9 +164,7 @@ def parse_stations(upload: IO[bytes], *, actor) -> ImportReport:
             problems.append(_("the region code is missing"))
         elif region is None:
             problems.append(_("unknown region code %(code)s") % {"code": values["region_code"]})
-        elif not roles.is_admin and not any(
-            region.path.startswith(p) for p in roles.clerk_region_paths
-        ):
+        elif not roles.is_admin and not in_region_paths(region.path, roles.clerk_region_paths):
             problems.append(
                 _("region %(code)s is outside your area") % {"code": values["region_code"]}
             )
@@ -204,7 +203,7 @@ def parse_stations(upload: IO[bytes], *, actor) -> ImportReport:
                     _("“%(name)s” appears twice in %(region)s (first on row %(row)s)")
                     % {"name": name, "region": region.name, "row": seen[(region.pk, name)]}
                 )
-        parent = None
+        parent: Station | None = None
         parent_in_file = ""
         parent_name = values["parent"]
         if parent_name:
@@ -233,6 +232,7 @@ def parse_stations(upload: IO[bytes], *, actor) -> ImportReport:
         if problems:
             report.errors.append(RowError(row=number, message="; ".join(problems)))
             continue
+        assert region is not None and kind is not None  # else a problem was reported above
         seen[(region.pk, name)] = number
         names_in_file.setdefault(name, number)
         report.valid.append(

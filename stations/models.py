@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -131,7 +132,7 @@ class Station(models.Model):
         return settings.PUBLIC_BASE_URL + reverse("stations:public", args=[self.public_code])
 
     @property
-    def six_haves(self) -> list[tuple[str, bool]]:
+    def six_haves(self) -> list[tuple[str | Promise, bool]]:
         return [(label, getattr(self, field)) for field, label in SIX_HAVES]
 
     @property

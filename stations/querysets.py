@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
 
 from core.roles import roles_of
 
+from .paths import path_prefixes, region_paths_q
+from .scope import managed_q
 
-def _paths_q(field: str, paths: tuple[str, ...]) -> Q:
-    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+if TYPE_CHECKING:
+    # The row type of each queryset (only for the type checker: models import this module).
+    from .models import Department, Region, Station  # noqa: F401
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(models.QuerySet["Region"]):
     def visible_to(self, user) -> RegionQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
             return self.all()
         q = Q(pk__in=[])
         if roles.is_clerk:
-            q |= _paths_q("path", roles.clerk_region_paths)
+            q |= region_paths_q(roles.clerk_region_paths)
         if roles.staff_station_ids:
             q |= Q(stations__in=roles.staff_station_ids)
         return self.filter(q).distinct() if roles.staff_station_ids else self.filter(q)
@@ -37,30 +39,23 @@ class RegionQuerySet(models.QuerySet):
             return self.all()
         paths = set(roles.clerk_region_paths)
         if roles.staff_station_ids:
-            from .models import Station
-
-            paths |= set(
-                Station.objects.filter(pk__in=roles.staff_station_ids).values_list(
-                    "region__path", flat=True
-                )
-            )
+            staff_regions = self.filter(stations__in=roles.staff_station_ids)
+            paths |= set(staff_regions.values_list("path", flat=True))
         if not paths:
             return self.none()
-        return self.filter(_paths_q("path", tuple(paths)))
+        return self.filter(region_paths_q(paths))
 
 
-class StationQuerySet(models.QuerySet):
+class StationQuerySet(models.QuerySet["Station"]):
     def visible_to(self, user) -> StationQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
             return self.all()
         q = Q(pk__in=[])
         if roles.is_clerk:
-            q |= _paths_q("region__path", roles.clerk_region_paths)
+            q |= region_paths_q(roles.clerk_region_paths, "region__path")
         if roles.staff_station_ids:
-            # A head of a township station also looks after the rooms and points below it.
-            ids = roles.staff_station_ids
-            q |= Q(pk__in=ids) | Q(parent_id__in=ids)
+            q |= managed_q(user, "pk")
         if roles.is_deputy:
             q |= Q(assignments__deputy_id=roles.deputy_id, assignments__end_date__isnull=True)
         result = self.filter(q)
@@ -76,31 +71,30 @@ class StationQuerySet(models.QuerySet):
             return self.all()
         q = Q(pk__in=[])
         if roles.is_clerk:
-            q |= _paths_q("region__path", roles.clerk_region_paths)
+            q |= region_paths_q(roles.clerk_region_paths, "region__path")
         if roles.staff_station_ids:
-            q |= Q(pk__in=roles.staff_station_ids) | Q(parent_id__in=roles.staff_station_ids)
+            q |= managed_q(user, "pk")
         return self.filter(q)
 
 
-class DepartmentQuerySet(models.QuerySet):
+class DepartmentQuerySet(models.QuerySet["Department"]):
     def visible_to(self, user) -> DepartmentQuerySet:
         roles = roles_of(user)
         if roles.is_admin:
             return self.all()
         q = Q(pk__in=[])
         if roles.is_clerk:
-            q |= _paths_q("region__path", roles.clerk_region_paths)
+            q |= region_paths_q(roles.clerk_region_paths, "region__path")
         if roles.is_handler:
             q |= Q(pk__in=roles.handler_department_ids)
         if roles.staff_station_ids:
             # Staff assign cases to departments of their station's region and the regions above
             # it (a street station hands work to district bureaus).
-            from .models import Station
-
-            paths = Station.objects.filter(pk__in=roles.staff_station_ids).values_list(
-                "region__path", flat=True
+            region_model: Any = self.model._meta.get_field("region").related_model
+            paths = region_model.objects.filter(stations__in=roles.staff_station_ids).values_list(
+                "path", flat=True
             )
-            ancestors = {prefix for path in paths for prefix in _prefixes(path)}
+            ancestors = {prefix for path in paths for prefix in path_prefixes(path)}
             q |= Q(region__path__in=ancestors)
         return self.filter(q)
 
@@ -111,13 +105,7 @@ class DepartmentQuerySet(models.QuerySet):
             return self.all()
         if not roles.is_clerk:
             return self.none()
-        return self.filter(_paths_q("region__path", roles.clerk_region_paths))
+        return self.filter(region_paths_q(roles.clerk_region_paths, "region__path"))
 
     def active(self) -> DepartmentQuerySet:
         return self.filter(is_active=True)
-
-
-def _prefixes(path: str) -> list[str]:
-    """'/33/3304/330402/' -> ['/33/', '/33/3304/', '/33/3304/330402/']"""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]

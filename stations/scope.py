@@ -4,13 +4,19 @@ A township or street station (the head) has liaison rooms and points as children
 (``Station.parent``); its staff manage those too, while a room's own staff manage only the room.
 Every place that asks "may this user run this station?" or "which stations does this user run?"
 calls these functions — the rule was once written out by hand in a dozen places and two copies
-disagreed.
+disagreed (the roster forgot the head station's staff when it announced a swap).
+
+The clerk's rule sits beside it: a clerk sees everything in the region subtrees of their scopes
+(``stations.paths``).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
@@ -19,11 +25,20 @@ from core.roles import Roles, roles_of
 _CACHE_ATTR = "_managed_station_ids_cache"
 
 
+def with_rooms_q(station_ids: Iterable[int], field: str = "station") -> Q:
+    """``field`` (a station foreign key, or ``pk`` for stations) is one of ``station_ids`` or a
+    room or point below one of them."""
+    ids = sorted(set(station_ids))
+    if field == "pk":
+        return Q(pk__in=ids) | Q(parent_id__in=ids)
+    return Q(**{f"{field}_id__in": ids}) | Q(**{f"{field}__parent_id__in": ids})
+
+
 def managed_station_ids(user: Any) -> frozenset[int]:
     """The ids of the stations a user runs as staff: their own posts and the children of those.
 
-    Computed with one query and cached on the user object for the request, so list pages filter
-    with a plain ``station_id IN (…)`` instead of a join over every station.
+    Computed with one query and cached on the user object for the request, for checks made in
+    Python (which rows of an export show full names).
     """
     roles = roles_of(user)
     if not roles.staff_station_ids:
@@ -31,10 +46,9 @@ def managed_station_ids(user: Any) -> frozenset[int]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from .models import Station
-
+    station_model = apps.get_model("stations", "Station")
     own = roles.staff_station_ids
-    children = Station.objects.filter(parent_id__in=own).values_list("pk", flat=True)
+    children = station_model.objects.filter(parent_id__in=own).values_list("pk", flat=True)
     ids = frozenset(own) | frozenset(children)
     setattr(user, _CACHE_ATTR, ids)
     return ids
@@ -55,9 +69,9 @@ def user_manages_station(user: Any, station: Any) -> bool:
 
 
 def managed_q(user: Any, field: str = "station") -> Q:
-    """A filter on ``field`` (a station foreign key, or ``pk`` for stations themselves)."""
-    lookup = "pk__in" if field == "pk" else f"{field}_id__in"
-    return Q(**{lookup: sorted(managed_station_ids(user))})
+    """A filter on ``field`` (a station foreign key, or ``pk`` for stations themselves): the
+    stations the user runs as staff, with the rooms below them. Matches nothing for non-staff."""
+    return with_rooms_q(roles_of(user).staff_station_ids, field)
 
 
 def station_staff(station: Any) -> QuerySet:
@@ -66,3 +80,21 @@ def station_staff(station: Any) -> QuerySet:
     return (
         get_user_model().objects.filter(staff_posts__station_id__in=ids, is_active=True).distinct()
     )
+
+
+def station_staff_ids(heads: Mapping[int, int | None]) -> dict[int, set[int]]:
+    """``station_staff`` for many stations in one query: station id -> active user ids.
+
+    ``heads`` maps each station id to its head station's id (``Station.parent_id``, or None).
+    """
+    wanted = set(heads) | {h for h in heads.values() if h is not None}
+    staff_model = apps.get_model("stations", "StaffPost")
+    by_post: dict[int, set[int]] = defaultdict(set)
+    for user_id, station_id in staff_model.objects.filter(
+        station_id__in=sorted(wanted), user__is_active=True
+    ).values_list("user_id", "station_id"):
+        by_post[station_id].add(user_id)
+    return {
+        station_id: by_post[station_id] | (by_post[head] if head is not None else set())
+        for station_id, head in heads.items()
+    }

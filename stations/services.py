@@ -12,6 +12,7 @@ from core.roles import roles_of
 
 from .choices import RegionLevel, StationKind
 from .models import Department, Region, Station
+from .paths import in_region_paths
 
 PLACEMENT_FIELDS = ("region", "parent", "kind")
 LEVEL_ORDER = [value for value, _label in RegionLevel.choices]
@@ -54,7 +55,7 @@ def can_place_station(actor, *, region: Region, parent: Station | None, kind: st
         return True
     editable = Station.objects.editable_by(actor)
     parent_ok = parent is None or editable.filter(pk=parent.pk).exists()
-    if any(region.path.startswith(p) for p in roles.clerk_region_paths) and parent_ok:
+    if in_region_paths(region.path, roles.clerk_region_paths) and parent_ok:
         return True
     # Station staff may add rooms and points under their own station, inside its region.
     return (
@@ -125,7 +126,7 @@ def _check_department_region(actor, region: Region) -> None:
     roles = roles_of(actor)
     if roles.is_admin:
         return
-    if not any(region.path.startswith(p) for p in roles.clerk_region_paths):
+    if not in_region_paths(region.path, roles.clerk_region_paths):
         raise PermissionDenied(_("You may only manage departments in your own area."))
 
 

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -21,6 +20,7 @@ from core.codes import random_code
 from core.excel import XLSX_CONTENT_TYPE, BadWorkbook, xlsx_bytes
 from core.qr import qr_png, qr_svg
 from core.roles import roles_of
+from core.views_helpers import add_service_error, paginate, require
 
 from . import rights, selectors, services
 from .filters import DepartmentFilter, RegionFilter, StationFilter
@@ -33,15 +33,6 @@ IMPORT_SALT = "stations.import"
 IMPORT_MAX_AGE = 2 * 3600  # seconds between the preview and the confirmation
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _apply_form_errors(form, exc: ValidationError) -> None:
-    form.add_error(None, exc)
-
-
 # --- Stations -------------------------------------------------------------------------------
 
 
@@ -49,9 +40,9 @@ def _apply_form_errors(form, exc: ValidationError) -> None:
 @require_GET
 def station_list(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
-    _require(rights.can_list_stations(roles))
+    require(rights.can_list_stations(roles))
     stations = StationFilter(request.GET, selectors.station_list(request.user), request=request)
-    page = Paginator(stations.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, stations.qs, PAGE_SIZE)
     return render(
         request,
         "stations/station_list.html",
@@ -84,7 +75,7 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def station_create(request: HttpRequest) -> HttpResponse:
-    _require(rights.can_create_station(roles_of(request.user)))
+    require(rights.can_create_station(roles_of(request.user)))
     initial = {}
     parent_pk = request.GET.get("parent", "")
     if parent_pk.isdigit():
@@ -96,9 +87,9 @@ def station_create(request: HttpRequest) -> HttpResponse:
         try:
             station = services.station_create(actor=request.user, fields=form.cleaned_data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_error(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not create a station there."))
+            add_service_error(form, exc, _("You may not create a station there."))
         else:
             messages.success(request, _("Station “%(name)s” created.") % {"name": station.name})
             return redirect(station)
@@ -117,9 +108,9 @@ def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, station=station, fields=form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_error(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not move this station there."))
+            add_service_error(form, exc, _("You may not move this station there."))
         else:
             messages.success(request, _("Station “%(name)s” saved.") % {"name": station.name})
             return redirect(station)
@@ -174,9 +165,9 @@ def station_poster(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def region_list(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
-    _require(rights.can_see_regions(roles))
+    require(rights.can_see_regions(roles))
     regions = RegionFilter(request.GET, Region.objects.visible_to(request.user).order_by("path"))
-    page = Paginator(regions.qs, 200).get_page(request.GET.get("page"))
+    page = paginate(request, regions.qs, 200)
     rows = selectors.region_rows(request.user, list(page.object_list))
     return render(
         request,
@@ -193,7 +184,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def region_create(request: HttpRequest) -> HttpResponse:
-    _require(rights.can_create_region(roles_of(request.user)))
+    require(rights.can_create_region(roles_of(request.user)))
     initial = {}
     parent_pk = request.GET.get("parent", "")
     if parent_pk.isdigit():
@@ -203,7 +194,7 @@ def region_create(request: HttpRequest) -> HttpResponse:
         try:
             region = services.region_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Region “%(name)s” added.") % {"name": region.name})
             return redirect("stations:region_list")
@@ -217,11 +208,11 @@ def region_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def department_list(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
-    _require(rights.can_see_departments(roles))
+    require(rights.can_see_departments(roles))
     departments = DepartmentFilter(
         request.GET, selectors.department_list(request.user), request=request
     )
-    page = Paginator(departments.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, departments.qs, PAGE_SIZE)
     return render(
         request,
         "stations/department_list.html",
@@ -253,13 +244,13 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def department_create(request: HttpRequest) -> HttpResponse:
-    _require(rights.can_manage_departments(roles_of(request.user)))
+    require(rights.can_manage_departments(roles_of(request.user)))
     form = DepartmentForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             department = services.department_create(actor=request.user, fields=form.cleaned_data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("Department “%(name)s” created.") % {"name": department.name}
@@ -279,7 +270,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, department=department, fields=form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Department “%(name)s” saved.") % {"name": department.name})
             return redirect(department)
@@ -300,7 +291,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def station_export(request: HttpRequest) -> HttpResponse:
-    _require(rights.can_export_stations(roles_of(request.user)))
+    require(rights.can_export_stations(roles_of(request.user)))
     # The export follows the list's filters, so "what I see" is "what I download".
     stations = StationFilter(request.GET, selectors.station_list(request.user), request=request)
     content = xlsx_bytes(
@@ -315,7 +306,7 @@ def station_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def station_import_template(request: HttpRequest) -> HttpResponse:
-    _require(rights.can_import_stations(roles_of(request.user)))
+    require(rights.can_import_stations(roles_of(request.user)))
     return _xlsx_response(
         xlsx_bytes(headers(), [], sheet_name="stations", widths=WIDTHS), "stations-template.xlsx"
     )
@@ -336,7 +327,7 @@ def _saved_upload(token: str, user) -> str | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def station_import(request: HttpRequest) -> HttpResponse:
-    _require(rights.can_import_stations(roles_of(request.user)))
+    require(rights.can_import_stations(roles_of(request.user)))
     if request.method == "POST" and "token" in request.POST:
         return _import_confirm(request)
     form = ImportForm(request.POST or None, request.FILES or None)

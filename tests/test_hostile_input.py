@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from petitions.choices import Status
 from tests.images import HTML_WITH_PNG_HEADER, bomb_png
 from tests.petitions.factories import make_petition, make_reception
-from tests.petitions.public_support import BAD_ID_NUMBER, CAPTCHA
+from tests.petitions.public_support import BAD_ID_NUMBER, CAPTCHA, known_captcha
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "15"))
 BIG_UPLOAD_MB = 50 if os.environ.get("HOSTILE_BIG") == "1" else 11
@@ -148,8 +148,8 @@ TARGETS = [
 
 
 @pytest.fixture
-def hostile(settings):
-    settings.CAPTCHA_TEST_ANSWER = CAPTCHA
+def hostile(settings, monkeypatch):
+    known_captcha(monkeypatch)
     settings.PUBLIC_SUBMIT_RATE = 10_000
     settings.PUBLIC_SUBMIT_STATION_RATE = 10_000
     settings.PUBLIC_CAPTCHA_FAILURES = 10_000

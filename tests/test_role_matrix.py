@@ -6,7 +6,9 @@ import importlib
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -62,14 +64,41 @@ def _status(response) -> int | str:
     return response.status_code
 
 
+# Logging in writes a session row and django-axes logs access: not the product's data.
+_BOOKKEEPING = {"sessions", "axes"}
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows per table of the product: a cheap way to see that something was written."""
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.app_label not in _BOOKKEEPING and not m._meta.proxy
+    }
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    """The named world, built once for the module inside a transaction that is rolled back at
+    the end, with its row counts. Each entry runs inside its own savepoint (the ``db`` fixture
+    nests in this transaction), so whatever one entry writes is undone before the next starts."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world(), _row_counts()
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize("entry", all_entries(), ids=lambda e: f"{e.name}:{e.method}")
-def test_role_matrix(db, entry: Entry):
-    world = build_world()
+def test_role_matrix(matrix_world, db, entry: Entry):
+    world, built = matrix_world
+    assert _row_counts() == built, "an earlier entry's writes leaked into this one"
     url = reverse(entry.name, args=entry.args(world)) + (f"?{entry.query}" if entry.query else "")
     # Refused roles first: they must change nothing, so allowed roles see the original state.
-    ordered = ["anon"] + sorted(ROLES, key=lambda r: entry.expected(r) == entry.ok)
+    everyone = ["anon", *ROLES]
+    refused = [r for r in everyone if entry.expected(r) != entry.ok]
+    allowed = [r for r in everyone if entry.expected(r) == entry.ok]
     problems = []
-    for role in ordered:
+
+    def check(role: str) -> None:
         client = Client()
         if role != "anon":
             client.force_login(world.user(role))
@@ -79,4 +108,12 @@ def test_role_matrix(db, entry: Entry):
         wanted = want if isinstance(want, tuple) else (want,)
         if got not in wanted:
             problems.append(f"{role}: got {got}, expected {want}")
+
+    before = _row_counts()
+    for role in refused:
+        check(role)
+    if _row_counts() != before:
+        problems.append("a refused role wrote rows")
+    for role in allowed:
+        check(role)
     assert not problems, f"{entry.name} {url}: " + "; ".join(problems)

@@ -1,15 +1,17 @@
 """The named test world: one user per role, plus outsiders of another station and district.
 
-    嘉兴市 (city)
-    ├── 南湖区 X (district) ── 新兴街道 S1 ── station A  (staff: alice, deputy: dave)
-    │                       │                └─ room A-1 (child of A)
-    │                       └─ 建设街道 S2 ── station A2 (staff: olivia)
-    │   departments: 南湖区住建局 D (handler: erin)
-    └── 秀洲区 Y (district) ── 新城街道 S3 ── station B  (staff: oscar, deputy: peggy)
-        departments: 秀洲区交通局 D2 (handler: trent)
+Users are named after their role (``world.user("staff")``):
 
-Clerks: bob (district X), carol (the city), mallory (district Y). root is the administrator;
-nobody has an account and no role.
+    浙江省 (province) ── 嘉兴市 (city)
+    ├── 南湖区 X (district) ── 新兴街道 S1 ── station A  (staff, deputy: 戴伟 = "deputy")
+    │                       │                └─ room A-1 (child of A; run by A's staff)
+    │                       └─ 建设街道 S2 ── station A2 (other_staff)
+    │   departments: 南湖区住建局 (handler)
+    └── 秀洲区 Y (district) ── 新城街道 S3 ── station B  (far_staff, deputy: 裴佳 = "other_deputy")
+        departments: 秀洲区交通局 (other_handler)
+
+Clerks: clerk (district X), city_clerk (the city), other_clerk (district Y). admin is the
+administrator; nobody has an account and no role.
 """
 
 from __future__ import annotations

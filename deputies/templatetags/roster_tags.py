@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..roster_selectors import upcoming_days
+from ..roster.selectors import upcoming_days
 
 register = template.Library()
 

@@ -7,8 +7,6 @@ from django.utils.translation import get_language
 
 from petitions.choices import Satisfaction, Status
 
-from ..ledger_choices import ActivityKind
-
 register = template.Library()
 
 
@@ -27,11 +25,6 @@ def petition_status(value: str) -> str:
 @register.filter
 def satisfaction_label(value: str) -> str:
     return _label(Satisfaction, value) if value else ""
-
-
-@register.filter
-def activity_kind(value: str) -> str:
-    return _label(ActivityKind, value)
 
 
 @register.filter

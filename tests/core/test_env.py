@@ -18,6 +18,14 @@ def test_it_rejects_a_non_integer(monkeypatch):
         env_int("X_NUM", 3)
 
 
+def test_it_rejects_an_integer_out_of_range(monkeypatch):
+    monkeypatch.setenv("NOTICE_PERIOD_MONTHS", "13")
+    with pytest.raises(ImproperlyConfigured, match="outside 1..12"):
+        env_int("NOTICE_PERIOD_MONTHS", 2, minimum=1, maximum=12)
+    monkeypatch.setenv("NOTICE_PERIOD_MONTHS", "12")
+    assert env_int("NOTICE_PERIOD_MONTHS", 2, minimum=1, maximum=12) == 12
+
+
 def test_it_rejects_an_unknown_environment_name(monkeypatch):
     monkeypatch.setenv("X_ENV", "prod")
     with pytest.raises(ImproperlyConfigured, match="must be one of"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from deputies.models import Deputy, StationAssignment
-from deputies.roster_models import Duty, ReceptionDay, ReceptionRule, SwapRequest
+from deputies.roster.models import Duty, ReceptionDay, ReceptionRule, SwapRequest
 from deputies.rules import PRESETS
 
 from .. import factories as f

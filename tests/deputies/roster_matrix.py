@@ -4,8 +4,8 @@ Station pages are for admins, the station's staff and clerks of its area: clerks
 not change (403), everyone else gets 404. Deputy pages answer 403 to users who are not deputies.
 """
 
-from deputies.roster_models import DayDepartment, Duty, Unavailability
-from deputies.roster_services import calendar_token_for
+from deputies.roster.models import DayDepartment, Duty, Unavailability
+from deputies.roster.services import calendar_token_for
 
 from ..matrix import ALL_ROLES, Entry
 from .roster_factories import day, future, rule, swap_for_dave

@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from deputies.roster_models import Duty, Unavailability
-from deputies.roster_selectors import autofill_plan
+from deputies.roster.models import Duty, Unavailability
+from deputies.roster.selectors import autofill_plan
 
 from .roster_factories import day, deputy_at
 

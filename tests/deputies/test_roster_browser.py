@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from deputies.roster_models import Duty
+from deputies.roster.models import Duty
 
 from .roster_factories import day, deputy_at, future
 

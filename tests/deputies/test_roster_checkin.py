@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from deputies.roster_choices import DutyStatus
-from deputies.roster_models import Duty
-from deputies.roster_services import RosterError, duty_checkin
+from deputies.roster.choices import DutyStatus
+from deputies.roster.models import Duty
+from deputies.roster.services import RosterError, duty_checkin
 
 from .roster_factories import day
 

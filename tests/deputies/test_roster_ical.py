@@ -5,8 +5,8 @@ import datetime as dt
 from django.urls import reverse
 from icalendar import Calendar
 
-from deputies.roster_models import DeputyCalendarToken, Duty
-from deputies.roster_services import calendar_token_for
+from deputies.roster.models import DeputyCalendarToken, Duty
+from deputies.roster.services import calendar_token_for
 
 from .roster_factories import day, future
 

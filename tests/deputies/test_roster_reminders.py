@@ -4,9 +4,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from core.models import Channel, OutboxMessage
-from deputies import tasks
-from deputies.roster_models import Duty
-from deputies.roster_services import duty_reminders_send
+from deputies.roster import tasks
+from deputies.roster.models import Duty
+from deputies.roster.services import duty_reminders_send
 
 from .roster_factories import day
 

@@ -5,9 +5,9 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from deputies.roster_choices import DayStatus
-from deputies.roster_models import DayDepartment
-from deputies.roster_selectors import rotation_plan
+from deputies.roster.choices import DayStatus
+from deputies.roster.models import DayDepartment
+from deputies.roster.selectors import rotation_plan
 
 from .. import factories as f
 from .roster_factories import day

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from deputies.roster_forms import ReceptionRuleForm
-from deputies.roster_models import ReceptionRule
+from deputies.roster.forms import ReceptionRuleForm
+from deputies.roster.models import ReceptionRule
 from deputies.rules import PRESETS, rule_dates
 
 from .roster_factories import rule

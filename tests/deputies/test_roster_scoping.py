@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from deputies.roster_models import Duty
+from deputies.roster.models import Duty
 
 from .roster_factories import day, future
 

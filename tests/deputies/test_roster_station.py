@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from deputies.roster_choices import DayStatus, DutyStatus
-from deputies.roster_models import Duty, ReceptionDay, ReceptionRule
-from deputies.roster_services import days_generate, rule_save
+from deputies.roster.choices import DayStatus, DutyStatus
+from deputies.roster.models import Duty, ReceptionDay, ReceptionRule
+from deputies.roster.services import days_generate, rule_save
 
 from .roster_factories import day, future, rule
 
@@ -219,7 +219,7 @@ def _queries(client, url, params=None) -> int:
 
 
 def _fill(world, months):
-    from deputies.roster_models import DayDepartment
+    from deputies.roster.models import DayDepartment
 
     for m in months:
         d = day(world.station_a, dt.date(2030, m, 20))

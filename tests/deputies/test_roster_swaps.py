@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from core.models import OutboxMessage
-from deputies.roster_choices import SwapStatus
-from deputies.roster_models import Duty, SwapRequest
-from deputies.roster_services import RosterError, swap_request, swap_respond
+from deputies.roster.choices import SwapStatus
+from deputies.roster.models import Duty, SwapRequest
+from deputies.roster.services import RosterError, swap_request, swap_respond
 
 from .. import factories as f
 from .roster_factories import day, deputy_at, future
@@ -82,9 +82,30 @@ def test_it_refuses_a_swap_across_stations(world, duties):
 
 
 def test_it_does_not_let_staff_confirm_a_pending_swap(world, duties):
-    from deputies.roster_services import swap_decide
+    from deputies.roster.services import swap_decide
 
     qian, mine, daves = duties
     swap = swap_request(actor=qian.user, from_duty=mine, to_duty=daves)
     with pytest.raises(RosterError):
         swap_decide(actor=world.user("staff"), swap=swap, confirm=True)
+
+
+def test_it_tells_the_head_stations_staff_a_rooms_swap_waits(world):
+    """Staff of the head station may confirm a room's swap, so they are told; a deactivated
+    staff member of the room is not."""
+    room = world.room_a1
+    gone = f.UserFactory(username="gone", is_active=False)
+    f.StaffPostFactory(user=gone, station=room)
+    qian = deputy_at(room, "钱多", user=f.UserFactory(username="qian"))
+    sun = deputy_at(room, "孙红", user=f.UserFactory(username="sun"))
+    mine = Duty.objects.create(day=day(room, future(10)), deputy=qian)
+    theirs = Duty.objects.create(day=day(room, future(20)), deputy=sun)
+    swap = swap_request(actor=qian.user, from_duty=mine, to_duty=theirs)
+    swap_respond(actor=sun.user, swap=swap, accept=True)
+
+    told = set(
+        OutboxMessage.objects.filter(
+            dedupe_key__startswith=f"swap:{swap.pk}:to-confirm"
+        ).values_list("user__username", flat=True)
+    )
+    assert told == {world.user("staff").username}

@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from deputies import tasks
-from deputies.roster_models import ReceptionDay
-from deputies.schedules import SCHEDULES
+from deputies.roster import tasks
+from deputies.roster.models import ReceptionDay
+from deputies.roster.schedules import SCHEDULES
 
 from .roster_factories import rule
 
@@ -19,4 +19,7 @@ def test_it_keeps_the_next_twelve_months_generated(world):
 
 def test_it_declares_its_schedules():
     names = {s.task for s in SCHEDULES}
-    assert names == {"deputies.tasks.extend_reception_days", "deputies.tasks.send_duty_reminders"}
+    assert names == {
+        "deputies.roster.tasks.extend_reception_days",
+        "deputies.roster.tasks.send_duty_reminders",
+    }

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from deputies import roster_services as svc
-from deputies.roster_models import Unavailability
+from deputies.roster import services as svc
+from deputies.roster.models import Unavailability
 
 from .roster_factories import future
 

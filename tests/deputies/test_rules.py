@@ -7,9 +7,9 @@ from django.utils import translation
 
 from core.models import Holiday
 from core.workdays import Calendar
-from deputies.roster_choices import HolidayPolicy
-from deputies.roster_models import ReceptionDay
-from deputies.roster_services import days_generate
+from deputies.roster.choices import HolidayPolicy
+from deputies.roster.models import ReceptionDay
+from deputies.roster.services import days_generate
 from deputies.rules import describe, rule_dates
 
 from .roster_factories import rule

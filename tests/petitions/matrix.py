@@ -96,6 +96,7 @@ ENTRIES = [
     # Nobody in the world assists on the case: the lead handler and the admin are refused too.
     _action("opinion", Status.HANDLING, set()),
     _action("feedback", Status.REPLIED, {"admin", "staff", "deputy"}),
+    _action("record_rating", Status.FEEDBACK_GIVEN, {"admin", "staff"}),
     _action("rate_deputy", Status.FEEDBACK_GIVEN, {"deputy"}),
     Entry(
         "petitions:assignment_slip",

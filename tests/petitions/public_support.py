@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from petitions import services
+from petitions import captcha, services
 from petitions.choices import Channel, FeedbackMethod, Tier, Urgency
 from petitions.models import Category, Petition
+from petitions.submission import Submission
 
-CAPTCHA = "K7M3P"  # settings.CAPTCHA_TEST_ANSWER in these tests
+CAPTCHA = "K7M3P"  # the captcha answer in these tests (see known_captcha)
 NAME, PHONE, ADDRESS = "张三丰", "13812348000", "新兴街道幸福里小区3幢501室"
 ID_NUMBER = "11010519491231002X"  # a valid check digit
 BAD_ID_NUMBER = "110105194912310021"
+
+
+def known_captcha(monkeypatch) -> None:
+    """Make every captcha this test draws have the answer ``CAPTCHA``."""
+    monkeypatch.setattr(captcha, "new_answer", lambda: CAPTCHA)
 
 
 def submit(world, **overrides) -> Petition:
@@ -27,7 +33,7 @@ def submit(world, **overrides) -> Petition:
         "consent": True,
     }
     data.update(overrides)
-    return services.petition_submit(**data)
+    return services.petition_submit(actor=data.pop("actor"), submission=Submission(**data))
 
 
 def to_feedback_given(world, petition: Petition) -> Petition:

@@ -15,13 +15,13 @@ from petitions import captcha
 from petitions.models import Petition
 from tests.conftest import skip_or_fail
 
-from .public_support import CAPTCHA
+from .public_support import CAPTCHA, known_captcha
 from .test_public_submit import _form_data, _station_url
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings):
-    settings.CAPTCHA_TEST_ANSWER = CAPTCHA
+def _setup(monkeypatch):
+    known_captcha(monkeypatch)
 
 
 def _request_on(session_key: str):
@@ -104,7 +104,6 @@ def test_twenty_parallel_posts_of_one_solved_answer_save_one_case(settings):
         skip_or_fail("parallel requests need PostgreSQL (set DATABASE_URL)")
     from tests.world import build_world
 
-    settings.CAPTCHA_TEST_ANSWER = CAPTCHA
     settings.PUBLIC_SUBMIT_RATE = 100
     world = build_world()
     url = _station_url(world)

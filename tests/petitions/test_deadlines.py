@@ -8,12 +8,11 @@ from django.utils import timezone
 
 from core.models import Notification, OutboxMessage
 from core.workdays import Calendar
-from petitions import services
 from petitions.choices import Channel, Escalation, Status, Tier
 from petitions.models import Petition, PetitionEvent
 from petitions.tasks import auto_close_unrated, run_sweep, sweep_deadlines
 
-from .factories import make_petition
+from .factories import make_petition, rate_as_constituent
 
 D = dt.date.fromisoformat
 
@@ -151,7 +150,5 @@ def test_it_auto_closes_cases_left_unrated(world, settings):
 def test_it_resets_escalation_when_a_case_is_reopened(world):
     p = make_petition(world, Status.FEEDBACK_GIVEN)
     Petition.objects.filter(pk=p.pk).update(escalation=Escalation.LISTED)
-    p = services.petition_rate(
-        actor=None, petition=p, rater="constituent", satisfaction="unsatisfied"
-    )
+    p = rate_as_constituent(p, "unsatisfied")
     assert p.escalation == Escalation.NONE

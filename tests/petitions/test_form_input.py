@@ -96,11 +96,11 @@ def test_assign_refuses_the_lead_department_as_an_assisting_one(as_role, world):
     assert p.status == Status.TRIAGED
 
 
-def test_the_public_form_accepts_a_full_width_id_number_and_phone(client, world, settings):
-    from .public_support import CAPTCHA
+def test_the_public_form_accepts_a_full_width_id_number_and_phone(client, world, monkeypatch):
+    from .public_support import known_captcha
     from .test_public_submit import _form_data, _station_url
 
-    settings.CAPTCHA_TEST_ANSWER = CAPTCHA
+    known_captcha(monkeypatch)
     url = _station_url(world)
     data = _form_data(client, url, id_number=FULL_WIDTH_ID, phone="１３８１２３４８０００")
     assert client.post(url, data).status_code == 302

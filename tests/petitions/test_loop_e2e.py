@@ -19,18 +19,18 @@ from petitions.choices import (
     Escalation,
     EventKind,
     FeedbackMethod,
-    RaterKind,
     Satisfaction,
     Status,
     Tier,
     Urgency,
 )
 from petitions.models import Petition
+from petitions.submission import Submission
 from petitions.tasks import sweep_deadlines
 from tests.conftest import wait_for
 from tests.world import build_world
 
-from .factories import category, make_reception
+from .factories import category, make_reception, rate_as_constituent
 
 pytestmark = [pytest.mark.services, pytest.mark.xdist_group("services")]
 
@@ -75,20 +75,20 @@ def test_it_takes_a_reception_opinion_to_closed_with_the_worker_delivering(world
     reception = make_reception(world)
     p = services.petition_submit(
         actor=staff,
-        station=world.station_a,
-        reception=reception,
-        channel=Channel.RECEPTION,
-        deputy=world.deputy_dave,
-        title="幸福里路灯不亮",
-        content="小区3幢门口路灯坏了两周。",
-        constituent_name="王芳",
-        phone="13812345678",
-        consent=True,
+        submission=Submission(
+            station=world.station_a,
+            reception=reception,
+            channel=Channel.RECEPTION,
+            deputy=world.deputy_dave,
+            title="幸福里路灯不亮",
+            content="小区3幢门口路灯坏了两周。",
+            constituent_name="王芳",
+            phone="13812345678",
+            consent=True,
+        ),
     )
     p = _walk_to_feedback(world, p)
-    p = services.petition_rate(
-        actor=None, petition=p, rater=RaterKind.CONSTITUENT, satisfaction=Satisfaction.SATISFIED
-    )
+    p = rate_as_constituent(p, Satisfaction.SATISFIED)
     assert p.status == Status.CLOSED and p.closed_at
     steps = list(p.events.filter(kind=EventKind.TRANSITION).values_list("to_status", flat=True))
     assert steps == [
@@ -113,24 +113,20 @@ def test_it_takes_a_reception_opinion_to_closed_with_the_worker_delivering(world
 def test_it_reopens_a_qr_case_after_an_unsatisfied_rating(world):
     p = services.petition_submit(
         actor=None,
-        station=world.station_a,
-        channel=Channel.STATION_QR,
-        title="河道有异味",
-        content="南湖边河道夏天有异味。",
-        constituent_name="李雷",
-        phone="13900002222",
-        consent=True,
+        submission=Submission(
+            station=world.station_a,
+            channel=Channel.STATION_QR,
+            title="河道有异味",
+            content="南湖边河道夏天有异味。",
+            constituent_name="李雷",
+            phone="13900002222",
+            consent=True,
+        ),
     )
     p = _walk_to_feedback(world, p)
     assert p.status == Status.FEEDBACK_GIVEN
     first_deadline = p.deadline
-    p = services.petition_rate(
-        actor=None,
-        petition=p,
-        rater=RaterKind.CONSTITUENT,
-        satisfaction=Satisfaction.UNSATISFIED,
-        comment="还是有味道",
-    )
+    p = rate_as_constituent(p, Satisfaction.UNSATISFIED, comment="还是有味道")
     p.refresh_from_db()
     assert p.status == Status.HANDLING and p.reopen_count == 1
     assert p.deadline >= timezone.localdate() and p.deadline >= first_deadline
@@ -145,12 +141,14 @@ def test_the_sweep_escalates_through_the_worker_and_sends_nothing_twice(world):
     staff = world.user("staff")
     p = services.petition_submit(
         actor=staff,
-        station=world.station_a,
-        channel=Channel.PHONE,
-        title="井盖缺失",
-        content="路口井盖缺失。",
-        constituent_name="韩梅",
-        phone="13700003333",
+        submission=Submission(
+            station=world.station_a,
+            channel=Channel.PHONE,
+            title="井盖缺失",
+            content="路口井盖缺失。",
+            constituent_name="韩梅",
+            phone="13700003333",
+        ),
     )
     p = services.petition_accept(actor=staff, petition=p)
     p = services.petition_triage(

@@ -11,12 +11,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from petitions import services
 from petitions.choices import UNDER_DEADLINE, FeedbackMethod, Status, Tier, Urgency
+from petitions.loop import LOOP
 from petitions.models import Petition
 from petitions.services import PetitionError
 from stations.models import Department
 from tests import factories as f
 
-from .factories import category, make_petition
+from .factories import category, make_petition, rate_as_constituent
 
 # "helper" handles the assisting department (协办) that "assign" may add next to the lead.
 ROLES = ["staff", "far_staff", "deputy", "handler", "other_handler", "clerk", "admin", "helper"]
@@ -38,8 +39,8 @@ OWNER = {
 }  # fmt: skip
 # Declining and merging end the case; the owners' steps leave them to the random roles.
 FORWARD = [a for a in ACTIONS if a not in ("decline", "merge")]
-# Test action -> the TRANSITIONS entry that says from which statuses it may start.
-TABLE_NAME = {"resolve": "resolve_on_spot", "rate_ok": "rate", "rate_bad": "reopen"}
+# Test action -> the registry row that says from which statuses it may start.
+ROW_NAME = {"resolve": "resolve_on_spot", "rate_ok": "rate", "rate_bad": "record_rating"}
 
 
 def _do(action, actor, p, world, tier, extra):
@@ -83,11 +84,15 @@ def _do(action, actor, p, world, tier, extra):
         s.extension_decide(actor=actor, petition=p, approve=True)
     elif action == "feedback":
         s.petition_give_feedback(actor=actor, petition=p, method=FeedbackMethod.SMS)
-    elif action in ("rate_ok", "rate_bad"):
-        sat = "satisfied" if action == "rate_ok" else "unsatisfied"
-        s.petition_rate(actor=None, petition=p, rater="constituent", satisfaction=sat)
+    elif action == "rate_ok":
+        # Online, with the SMS code: no account involved whoever "acts".
+        rate_as_constituent(p, "satisfied")
+    elif action == "rate_bad":
+        s.petition_record_rating(
+            actor=actor, petition=p, satisfaction="unsatisfied", method=FeedbackMethod.PHONE
+        )
     elif action == "rate_deputy":
-        s.petition_rate(actor=actor, petition=p, rater="deputy", satisfaction="basic")
+        s.petition_rate_deputy(actor=actor, petition=p, satisfaction="basic")
     elif action == "auto_close":
         s.petition_auto_close(petition=p)
 
@@ -118,9 +123,7 @@ def test_it_never_reaches_an_illegal_state(world):
         def advance(self, pick, tier):
             """An action possible from the current status, by the role that holds its right."""
             status = Petition.objects.values_list("status", flat=True).get(pk=self.p.pk)
-            possible = [
-                a for a in FORWARD if status in services.TRANSITIONS[TABLE_NAME.get(a, a)][0]
-            ]
+            possible = [a for a in FORWARD if LOOP[ROW_NAME.get(a, a)].starts_from(status)]
             if possible:
                 action = possible[pick % len(possible)]
                 self._act(action, OWNER[action], tier)
@@ -151,8 +154,14 @@ def test_it_never_reaches_an_illegal_state(world):
                 assert p.merged_into_id == original.pk
             # The original's code is another constituent's credential: never public here.
             for event in p.events.filter(is_public=True):
-                assert original.tracking_code not in event.note
-                assert original.display_code not in event.note
+                assert original.tracking_code not in event.public_note
+                assert original.display_code not in event.public_note
+            # No step skips a state: each move is one the registry declares.
+            for event in events[1:]:
+                assert any(
+                    row.starts_from(event.from_status) and event.to_status in row.targets
+                    for row in LOOP
+                ), (event.from_status, event.to_status)
             # Assisting opinions: one internal event each, only from an assisting department.
             opinions = p.replies.filter(is_lead=False)
             assert opinions.count() == p.events.filter(kind="opinion").count()

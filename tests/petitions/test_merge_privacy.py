@@ -30,8 +30,8 @@ def test_it_tells_the_duplicate_only_that_it_joined_an_existing_case(world, merg
     assert duplicate.status == Status.MERGED and duplicate.merged_into == original
     public = duplicate.events.filter(is_public=True)
     for event in public:
-        assert not any(code in event.note for code in _codes(original))
-    assert "existing case at the station" in public.get(to_status=Status.MERGED).note
+        assert not any(code in event.public_note for code in _codes(original))
+    assert "existing case at the station" in public.get(to_status=Status.MERGED).public_note
     sms = OutboxMessage.objects.get(dedupe_key=f"petition:{duplicate.pk}:merged:sms")
     assert sms.address == "13812345678"
     assert "existing case" in sms.subject
@@ -42,8 +42,8 @@ def test_it_tells_the_duplicate_only_that_it_joined_an_existing_case(world, merg
 
 def test_it_keeps_the_original_code_for_staff(as_role, world, merged):
     original, duplicate = merged
-    internal = duplicate.events.get(kind=EventKind.NOTE, is_public=False)
-    assert original.display_code in internal.note
+    # The step's internal note (staff only) names the original.
+    assert original.display_code in duplicate.events.get(to_status=Status.MERGED).note
     page = as_role("staff").get(duplicate.get_absolute_url()).content.decode()
     assert original.display_code in page
     # The original's timeline names the duplicate, internally.

@@ -1,13 +1,16 @@
 """Real Chromium on a phone-sized screen: scan → submit → receipt → track → rate."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from core.codes import normalize_code
+from core.models import OutboxMessage
 from petitions.choices import Status
 from petitions.models import Petition
 
-from .public_support import CAPTCHA, PHONE, to_feedback_given
+from .public_support import CAPTCHA, PHONE, known_captcha, to_feedback_given
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,8 +19,8 @@ def _fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_it_walks_a_constituent_from_qr_code_to_rating(browser, live_server, world, settings):
-    settings.CAPTCHA_TEST_ANSWER = CAPTCHA
+def test_it_walks_a_constituent_from_qr_code_to_rating(browser, live_server, world, monkeypatch):
+    known_captcha(monkeypatch)
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
@@ -80,10 +83,13 @@ def test_it_walks_a_constituent_from_qr_code_to_rating(browser, live_server, wor
     page.reload()
     assert "路灯已于本周更换完毕。" in page.inner_text("main")
     page.click(f"a[href='{reverse('public:rate', args=[petition.tracking_code])}']")
-    page.fill("#id_phone_last4", PHONE[-4:])
+    page.click("button[name=send_code]")
+    page.wait_for_selector("text=The code is on its way")
+    sms = OutboxMessage.objects.filter(dedupe_key__contains=":rating-code:").latest("pk")
+    page.fill("#id_rating_code", re.search(r"\b(\d{6})\b", sms.subject).group(1))
     page.check("input[name=satisfaction][value=satisfied]")
     page.fill("#id_comment", "谢谢")
-    page.click("main form [type=submit]")
+    page.click("main form:has(#id_rating_code) [type=submit]")
     page.wait_for_url("**/rated/")
     assert page.locator("#rated-message").is_visible()
     petition.refresh_from_db()

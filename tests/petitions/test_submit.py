@@ -9,6 +9,7 @@ from core.models import OutboxMessage
 from petitions.choices import Channel, Status
 from petitions.models import Petition, PetitionEvent
 from petitions.services import petition_submit
+from petitions.submission import Submission
 
 VALID_ID = "11010519491231002X"
 
@@ -25,7 +26,7 @@ def _submit(world, **kw):
         consent=True,
     )
     data.update(kw)
-    return petition_submit(**data)
+    return petition_submit(actor=data.pop("actor"), submission=Submission(**data))
 
 
 def test_it_records_a_constituent_petition_with_first_event(

@@ -1,18 +1,25 @@
-"""The TRANSITIONS table: every allowed and every forbidden move, events and on-commit work."""
+"""The loop registry: every allowed and every forbidden move and right, events, on-commit work."""
 
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from core.models import OutboxMessage
 from petitions import services
-from petitions.choices import EventKind, FeedbackMethod, Status, Tier, Urgency
+from petitions.choices import FeedbackMethod, Status, Tier, Urgency
+from petitions.loop import LOOP
 from petitions.models import Petition, PetitionEvent
-from petitions.services import TRANSITIONS, IllegalTransition, StaleCase
+from petitions.services import IllegalTransition, StaleCase
+from tests import factories as f
+from tests.world import ROLES
 
-from .factories import category, make_petition
+from .factories import category, make_petition, rate_as_constituent
 
 REACHABLE = [
     Status.SUBMITTED,
@@ -28,95 +35,105 @@ REACHABLE = [
 ]
 
 
-def run(action: str, world, p: Petition):
-    """Perform ``action`` on ``p`` as a user who holds the right for it."""
-    staff, handler, deputy = world.user("staff"), world.user("handler"), world.user("deputy")
-    v = {"petition": p}
-    if action == "accept":
-        return services.petition_accept(actor=staff, **v)
-    if action == "decline":
-        return services.petition_decline(actor=staff, reason="重复", **v)
-    if action == "merge":
-        other = make_petition(world, Status.ACCEPTED, title="原件")
-        return services.petition_merge(actor=staff, into=other, **v)
-    if action == "triage":
-        return services.petition_triage(
-            actor=staff, category=category(), urgency=Urgency.NORMAL, tier=Tier.COMMUNITY, **v
-        )
-    if action == "resolve_on_spot":
-        if p.tier != Tier.COMMUNITY:
-            Petition.objects.filter(pk=p.pk).update(tier=Tier.COMMUNITY)
-        return services.petition_resolve_on_spot(actor=staff, resolution="现场解决", **v)
-    if action == "assign":
-        return services.petition_assign(actor=staff, lead_department=world.department, **v)
-    if action == "receive":
-        return services.petition_receive(actor=handler, **v)
-    if action == "return":
-        return services.petition_return(actor=handler, reason="不属本单位职责", **v)
-    if action == "extension_request":
-        return services.extension_request(
-            actor=handler,
-            requested_deadline=(p.deadline or timezone.localdate()) + dt.timedelta(days=30),
-            reason="需要协调",
-            **v,
-        )
-    if action == "extension_decide":
-        return services.extension_decide(actor=staff, approve=True, **v)
-    if action == "reply":
-        return services.petition_reply(actor=handler, body="已答复", **v)
-    if action == "opinion":
-        return services.reply_add_opinion(
-            actor=handler, body="协办意见", department=world.department, **v
-        )
-    if action == "feedback":
-        return services.petition_give_feedback(actor=staff, method=FeedbackMethod.PHONE, **v)
-    if action == "rate":
-        return services.petition_rate(
-            actor=None, rater="constituent", satisfaction="satisfied", **v
-        )
-    if action == "reopen":
-        return services.petition_rate(
-            actor=None, rater="constituent", satisfaction="unsatisfied", **v
-        )
-    if action == "rate_deputy":
-        return services.petition_rate(actor=deputy, rater="deputy", satisfaction="basic", **v)
-    if action == "auto_close":
-        return services.petition_auto_close(**v)
-    raise AssertionError(action)
+# Valid input for each action's service beyond (actor, petition); the rows' sources, targets
+# and rights come from the registry itself.
+SAMPLE_INPUT = {
+    "decline": lambda w, p: {"reason": "重复"},
+    "merge": lambda w, p: {"into": make_petition(w, Status.ACCEPTED, title="原件")},
+    "triage": lambda w, p: {
+        "category": category(),
+        "urgency": Urgency.NORMAL,
+        "tier": Tier.COMMUNITY,
+    },
+    "resolve_on_spot": lambda w, p: {"resolution": "现场解决"},
+    "assign": lambda w, p: {"lead_department": w.department},
+    "return": lambda w, p: {"reason": "不属本单位职责"},
+    "extension_request": lambda w, p: {
+        "requested_deadline": (p.deadline or timezone.localdate()) + dt.timedelta(days=30),
+        "reason": "需要协调",
+    },
+    "extension_decide": lambda w, p: {"approve": True},
+    "reply": lambda w, p: {"body": "已答复"},
+    "opinion": lambda w, p: {"body": "协办意见"},
+    "feedback": lambda w, p: {"method": FeedbackMethod.PHONE},
+    "record_rating": lambda w, p: {"satisfaction": "satisfied", "method": FeedbackMethod.PHONE},
+    "rate_deputy": lambda w, p: {"satisfaction": "basic"},
+}
+# The user who holds each right in the test world (tests/world.py).
+HOLDER = {
+    "is_staff_or_deputy": "staff",
+    "is_station_staff": "staff",
+    "is_lead_handler": "handler",
+    "is_assisting_handler": "helper",
+    "is_petition_deputy": "deputy",
+}
 
 
-CASES = [(a, s) for a in TRANSITIONS for s in REACHABLE]
+def _helper_department(world, p):
+    """A second handler post for "helper": the assisting department (协办) of the case."""
+    from stations.models import Department
+
+    dept, _ = Department.objects.get_or_create(name="协办局", region=world.district_x)
+    helper = User.objects.filter(username="helper").first() or f.UserFactory(username="helper")
+    helper.handler_posts.get_or_create(department=dept)
+    p.assisting_departments.add(dept)
+    return helper
+
+
+def prepare(world, row, p: Petition) -> dict:
+    """Make the case ready for ``row`` beyond its status; the users by role name."""
+    users = {name: world.user(name) for name in ("staff", "handler", "deputy")}
+    users["helper"] = _helper_department(world, p)
+    if row.name == "resolve_on_spot":
+        Petition.objects.filter(pk=p.pk).update(tier=Tier.COMMUNITY)
+    if row.name == "extension_decide" and row.starts_from(p.status):
+        services.extension_request(
+            actor=users["handler"], petition=p, **SAMPLE_INPUT["extension_request"](world, p)
+        )
+    return users
+
+
+def run(world, row, p: Petition, actor):
+    """Perform the action through the service its row names."""
+    if row.name == "rate":
+        return rate_as_constituent(p, "satisfied")
+    service = import_string(row.service)
+    kwargs = SAMPLE_INPUT.get(row.name, lambda w, p: {})(world, p)
+    if row.name == "auto_close":
+        return service(petition=p)
+    return service(actor=actor, petition=p, **kwargs)
+
+
+def _actor(users, row):
+    return users[HOLDER[row.may.__name__]] if row.may is not None else None
+
+
+User = get_user_model()
+CASES = [(row.name, s) for row in LOOP for s in REACHABLE]
+
+
+def test_every_action_of_the_registry_has_a_service_and_the_staff_ones_a_form_and_url():
+    for row in LOOP:
+        assert callable(import_string(row.service)), row.name
+        if row.may is not None:
+            assert import_string(row.form) and reverse(row.url_name, args=[1]), row.name
+    assert set(SAMPLE_INPUT) <= set(LOOP.names())
 
 
 @pytest.mark.parametrize(("action", "status"), CASES, ids=[f"{a}-from-{s}" for a, s in CASES])
-def test_it_allows_exactly_the_moves_in_the_table(world, action, status):
+def test_it_allows_exactly_the_moves_in_the_registry(world, action, status):
+    row = LOOP[action]
     p = make_petition(world, status)
-    if action == "opinion":
-        # The lead department's handler also assists here, so the opinion right exists.
-        from stations.models import Department
-
-        helper_dept = Department.objects.create(name="协办局", region=world.district_x)
-        world.user("handler").handler_posts.create(department=helper_dept)
-        world.user("handler")._roles_cache = None
-        del world.user("handler")._roles_cache
-        if p.status in TRANSITIONS["opinion"][0]:
-            p.assisting_departments.add(helper_dept)
-        world.department = helper_dept
-    if action == "extension_decide" and p.status in TRANSITIONS[action][0]:
-        run("extension_request", world, p)
+    users = prepare(world, row, p)
     p.refresh_from_db()
-    # A merge also writes an internal note (the original's code, for staff only).
-    timeline = PetitionEvent.objects.filter(petition=p).exclude(kind=EventKind.NOTE)
+    # A merge also writes a note on the original case, not on this one.
+    timeline = PetitionEvent.objects.filter(petition=p)
     before_events = timeline.count()
     before = (p.status, p.version)
-    allowed_from, to = TRANSITIONS[action]
-    if status in allowed_from:
-        run(action, world, Petition.objects.get(pk=p.pk))
+    if row.starts_from(status):
+        run(world, row, Petition.objects.get(pk=p.pk), _actor(users, row))
         p.refresh_from_db()
-        if action == "auto_close":
-            assert p.status == Status.CLOSED
-        else:
-            assert p.status == (to or status)
+        assert p.status in (row.targets or {status}), (p.status, row.targets)
         assert p.version == before[1] + 1
         event = timeline.last()
         assert timeline.count() == before_events + 1
@@ -127,10 +144,49 @@ def test_it_allows_exactly_the_moves_in_the_table(world, action, status):
             assert services.petition_auto_close(petition=p) is None
         else:
             with pytest.raises(IllegalTransition):
-                run(action, world, Petition.objects.get(pk=p.pk))
+                run(world, row, Petition.objects.get(pk=p.pk), _actor(users, row))
         p.refresh_from_db()
         assert (p.status, p.version) == before
         assert timeline.count() == before_events
+
+
+STAFF_ROWS = [row.name for row in LOOP if row.may is not None]
+
+
+@pytest.mark.parametrize("action", STAFF_ROWS)
+def test_each_role_may_act_exactly_where_the_registry_says_and_is_offered_exactly_that(
+    world, action
+):
+    """For every state an action starts from and every role: the service lets the role act iff
+    the row's right holds, and the case page offers the action to exactly those roles."""
+    row = LOOP[action]
+    for status in sorted(row.sources):
+        p = make_petition(world, status)
+        prepare(world, row, p)
+        Petition.objects.filter(pk=p.pk).update(tier=Tier.COMMUNITY)
+        allowed_roles = []
+        for role in ROLES:
+            p = Petition.objects.get(pk=p.pk)
+            user = world.user(role)
+            user.__dict__.pop("_roles_cache", None)
+            allowed = row.allowed_for(user, p)
+            offered = action in [a.name for a in LOOP.available(user, p)]
+            assert offered == (allowed and (row.offer_if is None or row.offer_if(p))), role
+            client = Client()
+            client.force_login(user)
+            page = client.get(reverse("petitions:detail", args=[p.pk]))
+            if page.status_code == 200:
+                shown = reverse(row.url_name, args=[p.pk]) in page.content.decode()
+                assert shown == offered, (role, status)
+            if allowed:
+                allowed_roles.append(user)
+                continue
+            before = p.version
+            with pytest.raises((PermissionDenied, IllegalTransition)):
+                run(world, row, p, user)
+            assert Petition.objects.get(pk=p.pk).version == before, role
+        for user in allowed_roles[:1]:
+            run(world, row, Petition.objects.get(pk=p.pk), user)
 
 
 def test_it_refuses_a_stale_version_and_changes_nothing(world):
@@ -204,9 +260,7 @@ def test_it_refuses_a_department_the_staff_cannot_assign_to(world):
 def test_it_reopens_after_an_unsatisfied_constituent_rating(world):
     p = make_petition(world, Status.FEEDBACK_GIVEN)
     Petition.objects.filter(pk=p.pk).update(escalation=2)
-    p = services.petition_rate(
-        actor=None, petition=p, rater="constituent", satisfaction="unsatisfied", comment="没解决"
-    )
+    p = rate_as_constituent(p, "unsatisfied", comment="没解决")
     assert p.status == Status.HANDLING
     assert p.reopen_count == 1 and p.escalation == 0
     assert p.deadline >= timezone.localdate()
@@ -215,9 +269,7 @@ def test_it_reopens_after_an_unsatisfied_constituent_rating(world):
 
 def test_it_records_the_deputy_rating_without_moving_the_case(world):
     p = make_petition(world, Status.FEEDBACK_GIVEN)
-    services.petition_rate(
-        actor=world.user("deputy"), petition=p, rater="deputy", satisfaction="satisfied"
-    )
+    services.petition_rate_deputy(actor=world.user("deputy"), petition=p, satisfaction="satisfied")
     p.refresh_from_db()
     assert p.status == Status.FEEDBACK_GIVEN
     assert p.ratings.get().rater == "deputy"
@@ -247,9 +299,7 @@ def test_it_sends_a_case_settled_on_the_spot_back_to_triage_when_unsatisfied(wor
     p = make_petition(world, Status.TRIAGED, tier=Tier.COMMUNITY)
     p = services.petition_resolve_on_spot(actor=staff, petition=p, resolution="现场解决")
     p = services.petition_give_feedback(actor=staff, petition=p, method=FeedbackMethod.PHONE)
-    p = services.petition_rate(
-        actor=None, petition=p, rater="constituent", satisfaction="unsatisfied"
-    )
+    p = rate_as_constituent(p, "unsatisfied")
     # No department ever had it, so nobody could "handle" it again: the station decides anew.
     assert p.status == Status.TRIAGED and p.reopen_count == 1
     assert p.deadline is None and p.lead_department_id is None

@@ -11,8 +11,8 @@ import os
 
 from django.conf import settings
 
-from reports.ledger_choices import JobStatus, LedgerKind
-from reports.ledger_models import ExportJob, ProgressNotice
+from reports.ledgers.choices import JobStatus, LedgerKind
+from reports.ledgers.models import ExportJob, ProgressNotice
 
 from ..matrix import Entry
 

@@ -9,8 +9,10 @@ from unittest import mock
 from django.utils import timezone
 
 from petitions import services
-from petitions.choices import Channel, FeedbackMethod, RaterKind, Satisfaction, Tier, Urgency
+from petitions.choices import Channel, FeedbackMethod, Satisfaction, Tier, Urgency
 from petitions.models import Category, Petition, Reception
+from petitions.submission import Submission
+from tests.petitions.factories import rate_as_constituent
 
 TZ = timezone.get_fixed_timezone(8 * 60)
 
@@ -37,12 +39,14 @@ class Loop:
     def submit(self, title: str = "路灯坏了") -> Petition:
         return services.petition_submit(
             actor=self.staff,
-            station=self.station,
-            channel=Channel.RECEPTION,
-            title=title,
-            content="内容",
-            constituent_name="张三",
-            phone="13812348000",
+            submission=Submission(
+                station=self.station,
+                channel=Channel.RECEPTION,
+                title=title,
+                content="内容",
+                constituent_name="张三",
+                phone="13812348000",
+            ),
         )
 
     def accept(self, p):
@@ -76,9 +80,7 @@ class Loop:
         )
 
     def rate(self, p, satisfaction):
-        return services.petition_rate(
-            actor=None, petition=p, rater=RaterKind.CONSTITUENT, satisfaction=satisfaction
-        )
+        return rate_as_constituent(p, satisfaction)
 
     def auto_close(self, p):
         return services.petition_auto_close(petition=p)

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports import ledger_tasks
-from reports.ledger_choices import JobStatus, LedgerKind
-from reports.ledger_models import ExportJob
+from reports.ledgers import tasks as ledger_tasks
+from reports.ledgers.choices import JobStatus, LedgerKind
+from reports.ledgers.models import ExportJob
 
 from .ledger_support import petition
 

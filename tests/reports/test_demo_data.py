@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from deputies.models import Deputy
 from petitions.models import Petition
-from reports.ledger_models import DeputyActivity, ProgressNotice
+from reports.ledgers.models import DeputyActivity, ProgressNotice
 from stations.choices import StationKind
 from stations.models import Station
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from petitions.choices import Status
 from reports.exports import PETITION_HEADERS
-from reports.ledger_choices import LedgerKind
+from reports.ledgers.choices import LedgerKind
 
 from .ledger_support import at, cells, petition, reception, sheet
 

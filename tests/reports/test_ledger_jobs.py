@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reports.ledger_choices import JobStatus, LedgerKind
-from reports.ledger_models import ExportJob
+from reports.ledgers.choices import JobStatus, LedgerKind
+from reports.ledgers.models import ExportJob
 
 from .ledger_support import petition, sheet
 
@@ -84,7 +84,8 @@ def test_it_refuses_the_download_to_another_user(
 
 
 def test_it_records_a_failure(world, as_role, small_threshold, monkeypatch):
-    from reports import exports, ledger_tasks
+    from reports import exports
+    from reports.ledgers import tasks as ledger_tasks
 
     def broken(user, filters, qs):
         raise RuntimeError("disk full")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from deputies.models import StationAssignment
-from reports.ledger_models import ProgressNotice
+from reports.ledgers.models import ProgressNotice
 
 from .. import factories as f
 

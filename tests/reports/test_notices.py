@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from petitions.choices import Status
 from reports import notices
-from reports.ledger_models import ProgressNotice
+from reports.ledgers.models import ProgressNotice
 
 from .ledger_support import at, petition
 

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from deputies.roster_choices import DutyStatus, SwapStatus
-from deputies.roster_models import Duty, ReceptionDay, SwapRequest
+from deputies.roster.choices import DutyStatus, SwapStatus
+from deputies.roster.models import Duty, ReceptionDay, SwapRequest
 from petitions.choices import Satisfaction, Status
 from reports import record
-from reports.ledger_choices import ActivityKind
-from reports.ledger_models import DeputyActivity
+from reports.ledgers.choices import ActivityKind
+from reports.ledgers.models import DeputyActivity
 
 from .ledger_support import at, petition, reception, sheet
 

@@ -73,6 +73,6 @@ class Command(BaseCommand):
         while True:
             for child in children:
                 if child.poll() is not None:
-                    self.stderr.write(f"A child process exited ({child.args[2]}); stopping.")
+                    self.stderr.write(f"A child process exited ({child.args!r}); stopping.")
                     stop()
             time.sleep(1)

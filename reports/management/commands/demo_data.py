@@ -1,7 +1,6 @@
 """Load the demo city: registry, deputies, roster, petitions, then ledgers and notices.
 
-Each layer's loader is optional (``ImportError`` → skipped), so the command works at any stage
-of the build; every loader is idempotent, so running the command twice is safe.
+Every loader is idempotent, so running the command twice is safe.
 """
 
 from __future__ import annotations
@@ -9,16 +8,20 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from reports import rollups
+
+# (module, label), loaded in this order; each module has ``load(stdout=…)``.
 LOADERS = (
     ("stations.demo", "registry: regions, stations, departments, logins"),
     ("deputies.demo", "deputies"),
-    ("deputies.roster_demo", "reception rules, days, duty roster, attendance"),
+    ("deputies.roster.demo", "reception rules, days, duty roster, attendance"),
     ("petitions.demo", "receptions and petitions"),
 )
 
@@ -29,16 +32,6 @@ DEMO_ACTIVITIES = (
     (75, "research", "社区养老服务设施调研"),
     (120, "report_written", "向选民书面述职"),
 )
-
-
-def _optional(module_name: str):
-    try:
-        return importlib.import_module(module_name)
-    except ImportError as exc:
-        # Only a missing loader module is skipped; a broken import inside one is a real error.
-        if exc.name == module_name:
-            return None
-        raise
 
 
 class Command(BaseCommand):
@@ -66,45 +59,29 @@ class Command(BaseCommand):
                 "demo12345 and is refused. Use --allow-production only on a throw-away copy."
             )
         summary: list[str] = []
-        results: dict[str, object] = {}
+        results: dict[str, Any] = {}
         for module_name, label in LOADERS:
-            module = _optional(module_name)
-            if module is None or not hasattr(module, "load"):
-                summary.append(f"  - {label}: skipped (not available yet)")
-                continue
+            module = importlib.import_module(module_name)
             started = time.monotonic()
-            if module_name == "deputies.demo" and isinstance(results.get("stations.demo"), dict):
+            if module_name == "deputies.demo":
+                registry = results["stations.demo"]
                 results[module_name] = module.load(
-                    stations=results["stations.demo"].get("stations"), stdout=self.stdout
+                    stations=registry["stations"], stdout=self.stdout
                 )
             else:
                 results[module_name] = module.load(stdout=self.stdout)
             summary.append(f"  ✓ {label} ({time.monotonic() - started:.1f} s)")
 
         summary.append(f"  ✓ ledgers: {self._ledgers()}")
-
-        rollups = _optional("reports.rollups")
-        if rollups is not None and hasattr(rollups, "rebuild_all"):
-            rollups.rebuild_all()
-            summary.append("  ✓ dashboard rollups rebuilt")
-        elif rollups is not None and hasattr(rollups, "reconcile"):
-            today = timezone.localdate()
-            rollups.reconcile(dt.date(today.year - 2, 1, 1), today)
-            summary.append("  ✓ dashboard rollups reconciled")
+        rollups.rebuild_all()
+        summary.append("  ✓ dashboard rollups rebuilt")
 
         if scale:
-            for module_name, fn, count in (
-                ("stations.demo", "scale", stations),
-                ("deputies.demo", "scale", deputies),
-            ):
-                module = _optional(module_name)
-                if module is None or not hasattr(module, fn):
-                    summary.append(f"  - {module_name}.{fn}: not available")
-                    continue
+            for module_name, count in (("stations.demo", stations), ("deputies.demo", deputies)):
                 started = time.monotonic()
-                getattr(module, fn)(count, stdout=self.stdout)
+                importlib.import_module(module_name).scale(count, stdout=self.stdout)
                 summary.append(
-                    f"  ✓ {module_name}.{fn}({count}) ({time.monotonic() - started:.1f} s)"
+                    f"  ✓ {module_name}.scale({count}) ({time.monotonic() - started:.1f} s)"
                 )
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded:"))
@@ -115,7 +92,7 @@ class Command(BaseCommand):
         """A few hand-recorded activities and one published progress notice per demo station."""
         from deputies.models import Deputy
         from reports import notices
-        from reports.ledger_models import DeputyActivity
+        from reports.ledgers.models import DeputyActivity
         from stations.choices import StationKind
         from stations.models import Station
 

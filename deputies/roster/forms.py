@@ -11,12 +11,13 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deputy
-from .roster_choices import DayKind, DutyStatus, Frequency
-from .roster_models import ReceptionDay, ReceptionRule
-from .rules import PRESETS, build_rrule
+from ..models import Deputy
+from ..rules import PRESETS, build_rrule
+from .choices import DayKind, DutyStatus, Frequency
+from .models import ReceptionDay, ReceptionRule
 
 WEEKDAY_CHOICES = [(str(i), WEEKDAYS[i]) for i in range(7)]
 MONTH_CHOICES = [(str(i), MONTHS[i]) for i in range(1, 13)]
@@ -31,7 +32,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def _helper(submit: str | None, method: str = "post") -> FormHelper:
+def _helper(submit: str | Promise | None, method: str = "post") -> FormHelper:
     helper = FormHelper()
     helper.form_method = method
     if submit:
@@ -156,7 +157,8 @@ class ReceptionRuleForm(forms.ModelForm):
         return ",".join(str(d) for d in days)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         freq = data.get("freq")
         monthdays, weekdays = data.get("monthdays"), data.get("weekdays") or []
         if freq == Frequency.WEEKLY and not weekdays:
@@ -214,7 +216,8 @@ class ReceptionDayForm(forms.ModelForm):
         self.helper = _helper(_("Add reception day"))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("start_time")
             and data.get("end_time")
@@ -267,7 +270,9 @@ class AssignForm(forms.Form):
 
 
 class DepartmentForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Department"), queryset=None
+    )
 
     def __init__(self, *args, departments=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -295,7 +300,8 @@ class AttendanceForm(forms.Form):
         self.helper.form_tag = False
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == DutyStatus.ABSENT and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for the absence."))
         if data.get("status") == DutyStatus.REPLACED and not data.get("replaced_by"):
@@ -318,14 +324,17 @@ class UnavailabilityForm(forms.Form):
         self.helper = _helper(submit or _("Mark unavailable"))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date must not be before the start date."))
         return data
 
 
 class SwapForm(forms.Form):
-    to_duty = forms.ModelChoiceField(label=_("Their duty you would take"), queryset=None)
+    to_duty: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Their duty you would take"), queryset=None
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, candidates=None, **kwargs) -> None:

@@ -1,6 +1,7 @@
 """Reception rules and days, the duty roster, swaps, unavailability and calendar tokens.
 
-Kept apart from ``models.py`` (the registry) and re-exported from it, so Django sees one app.
+They belong to the deputies app (label ``deputies``); ``deputies/models.py`` imports this module
+so Django registers them with the rest of the app.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stations.models import Department, Station
 
-from .roster_choices import (
+from .choices import (
     ATTENDANCE_RECORDED,
     DayKind,
     DayStatus,
@@ -24,28 +25,14 @@ from .roster_choices import (
     HolidayPolicy,
     SwapStatus,
 )
-from .roster_querysets import (
+from .querysets import (
     DutyQuerySet,
     ReceptionDayQuerySet,
     ReceptionRuleQuerySet,
     SwapRequestQuerySet,
 )
 
-__all__ = [
-    "DayDepartment",
-    "DeputyCalendarToken",
-    "Duty",
-    "ReceptionDay",
-    "ReceptionRule",
-    "SwapRequest",
-    "Unavailability",
-]
-
 int_list = RegexValidator(r"^-?\d+(,-?\d+)*$", _("Enter whole numbers separated by commas."))
-
-
-def parse_ints(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part.strip()] if text else []
 
 
 class ReceptionRule(models.Model):
@@ -124,13 +111,13 @@ class ReceptionRule(models.Model):
 
     @property
     def summary(self) -> str:
-        from .rules import describe
+        from ..rules import describe
 
         return describe(self)
 
     @property
     def rrule_text(self) -> str:
-        from .rules import build_rrule
+        from ..rules import build_rrule
 
         return str(build_rrule(self))
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -17,14 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from core.notify import notify_users
 from core.roles import roles_of
 from core.workdays import Calendar
 from stations.models import Department, Station
+from stations.scope import station_staff
 
-from .models import Deputy, StationAssignment
-from .roster_choices import ATTENDANCE_RECORDED, DayKind, DayStatus, DutyStatus, SwapStatus
-from .roster_models import (
+from ..models import Deputy, StationAssignment
+from ..rules import rule_dates
+from .choices import ATTENDANCE_RECORDED, DayKind, DayStatus, DutyStatus, SwapStatus
+from .models import (
     DayDepartment,
     DeputyCalendarToken,
     Duty,
@@ -33,7 +35,7 @@ from .roster_models import (
     SwapRequest,
     Unavailability,
 )
-from .rules import rule_dates
+from .rights import can_manage_deputy, can_manage_station
 
 # A deputy may check in from half an hour before the start until half an hour after the end,
 # and counts as present up to a few minutes after the start.
@@ -42,20 +44,8 @@ CHECKIN_GRACE = dt.timedelta(minutes=10)
 GENERATE_AHEAD_DAYS = 366
 
 
-class RosterError(Exception):
+class RosterError(DomainError):
     """An action that is not allowed in the current state; the message is shown to the user."""
-
-
-# --- Rights ----------------------------------------------------------------------------------
-
-
-def can_manage_station(user, station: Station) -> bool:
-    """Admins and the station's own staff (a head also runs the rooms below the station)."""
-    roles = roles_of(user)
-    if roles.is_admin:
-        return True
-    ids = roles.staff_station_ids
-    return station.pk in ids or (station.parent_id is not None and station.parent_id in ids)
 
 
 def _require_manage(actor, station: Station) -> None:
@@ -78,10 +68,6 @@ def _is_current_at(deputy_id: int, station: Station) -> bool:
 
 def _local_today() -> dt.date:
     return timezone.localdate()
-
-
-def _staff_users(station: Station):
-    return get_user_model().objects.filter(staff_posts__station=station).distinct()
 
 
 # --- Rules and reception days ----------------------------------------------------------------
@@ -285,7 +271,7 @@ def department_rotation_save(*, actor, station: Station, pairs: list[tuple[int, 
     Each pair is checked again: a coming planned day of this station and an active department of
     the station's area. Returns the number of turns added (pairs already saved are skipped).
     """
-    from .roster_selectors import rotation_departments
+    from .selectors import rotation_departments
 
     _require_manage(actor, station)
     days = set(
@@ -464,7 +450,7 @@ def unavailability_add(
     *, actor, deputy: Deputy, start: dt.date, end: dt.date, reason: str = ""
 ) -> Unavailability:
     """Mark a deputy unavailable: the deputy themself, or staff of one of the deputy's stations."""
-    if roles_of(actor).deputy_id != deputy.pk and not _manages_deputy(actor, deputy):
+    if roles_of(actor).deputy_id != deputy.pk and not can_manage_deputy(actor, deputy):
         raise PermissionDenied(_("You cannot change this deputy's availability."))
     if end < start:
         raise RosterError(_("The end date must not be before the start date."))
@@ -473,21 +459,13 @@ def unavailability_add(
     )
 
 
-def _manages_deputy(actor, deputy: Deputy) -> bool:
-    """Whether the actor runs one of the stations the deputy currently belongs to."""
-    stations = Station.objects.filter(
-        assignments__deputy=deputy, assignments__end_date__isnull=True
-    )
-    return any(can_manage_station(actor, s) for s in stations)
-
-
 @transaction.atomic
 def unavailability_update(
     *, actor, unavailability: Unavailability, start: dt.date, end: dt.date, reason: str = ""
 ) -> Unavailability:
     """Change a deputy's unavailable period: staff of one of the deputy's stations."""
     unavailability = Unavailability.objects.select_for_update().get(pk=unavailability.pk)
-    if not _manages_deputy(actor, unavailability.deputy):
+    if not can_manage_deputy(actor, unavailability.deputy):
         raise PermissionDenied(_("You cannot change this deputy's availability."))
     if end < start:
         raise RosterError(_("The end date must not be before the start date."))
@@ -501,7 +479,7 @@ def unavailability_update(
 def unavailability_delete(*, actor, unavailability: Unavailability) -> None:
     """Remove an unavailable period: the deputy themself, or staff of one of their stations."""
     deputy = unavailability.deputy
-    if roles_of(actor).deputy_id != deputy.pk and not _manages_deputy(actor, deputy):
+    if roles_of(actor).deputy_id != deputy.pk and not can_manage_deputy(actor, deputy):
         raise PermissionDenied(_("You cannot change this deputy's availability."))
     Unavailability.objects.filter(pk=unavailability.pk).delete()
 
@@ -599,7 +577,7 @@ def swap_respond(*, actor, swap: SwapRequest, accept: bool) -> SwapRequest:
         )
     if accept:
         notify_users(
-            _staff_users(swap.from_duty.day.station),
+            station_staff(swap.from_duty.day.station),
             subject=_("A duty swap waits for your confirmation"),
             body=f"{swap.requester} ⇄ {swap.counterpart}",
             url=reverse("roster:station_roster", args=[swap.from_duty.day.station_id]),

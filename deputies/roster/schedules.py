@@ -5,11 +5,14 @@ from core.schedules import Schedule
 SCHEDULES = [
     Schedule(
         "deputies: keep 12 months of reception days",
-        "deputies.tasks.extend_reception_days",
+        "deputies.roster.tasks.extend_reception_days",
         minute="20",
         hour="2",
     ),
     Schedule(
-        "deputies: duty reminders", "deputies.tasks.send_duty_reminders", minute="5", hour="*"
+        "deputies: duty reminders",
+        "deputies.roster.tasks.send_duty_reminders",
+        minute="5",
+        hour="*",
     ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ledger_views as views
+from . import views as views
 
 app_name = "ledgers"
 urlpatterns = [

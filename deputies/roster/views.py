@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.roles import roles_of
+from core.views_helpers import add_service_error, paginate
 from stations.models import Department
 
-from . import roster_selectors as sel
-from . import roster_services as svc
-from .ical import deputy_calendar
-from .models import Deputy
-from .roster_choices import DayStatus, SwapStatus
-from .roster_forms import (
+from ..ical import deputy_calendar
+from ..models import Deputy
+from . import selectors as sel
+from . import services as svc
+from .choices import DayStatus, SwapStatus
+from .forms import (
     AssignForm,
     AttendanceForm,
     AutofillForm,
@@ -35,7 +36,7 @@ from .roster_forms import (
     SwapForm,
     UnavailabilityForm,
 )
-from .roster_models import (
+from .models import (
     DayDepartment,
     DeputyCalendarToken,
     Duty,
@@ -44,6 +45,7 @@ from .roster_models import (
     SwapRequest,
     Unavailability,
 )
+from .rights import can_manage_station
 
 
 def _station(request, pk: int):
@@ -53,7 +55,7 @@ def _station(request, pk: int):
 def _managed_station(request, pk: int):
     """A station the user sees (else 404) and may manage (else 403: clerks only look)."""
     station = _station(request, pk)
-    if not svc.can_manage_station(request.user, station):
+    if not can_manage_station(request.user, station):
         raise PermissionDenied
     return station
 
@@ -100,7 +102,7 @@ def station_roster(request, pk: int):
             "rules": station.reception_rules.all(),
             "deputies": deputies,
             "quota": quota,
-            "can_manage": svc.can_manage_station(request.user, station),
+            "can_manage": can_manage_station(request.user, station),
             "swaps": sel.pending_swaps(station),
             "today": timezone.localdate(),
         },
@@ -328,7 +330,7 @@ def unavailability_edit(request, pk: int, upk: int):
                 actor=request.user, unavailability=unavailability, **form.cleaned_data
             )
         except svc.RosterError as exc:
-            form.add_error(None, str(exc))
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -369,7 +371,7 @@ def day_create(request, pk: int):
         try:
             day = svc.day_create(actor=request.user, station=station, **form.cleaned_data)
         except svc.RosterError as exc:
-            form.add_error(None, str(exc))
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Reception day added."))
             return redirect(day)
@@ -387,7 +389,7 @@ def _day(request, pk: int) -> ReceptionDay:
 def day_detail(request, pk: int):
     day = _day(request, pk)
     station = day.station
-    can_manage = svc.can_manage_station(request.user, station)
+    can_manage = can_manage_station(request.user, station)
     deputies = sel.station_deputies(station)
     duties = list(day.duties.select_related("deputy", "replaced_by"))
     forms = {
@@ -450,7 +452,7 @@ def _departments(request):
 
 def _day_action(request, pk: int, action) -> HttpResponse:
     day = _day(request, pk)
-    if not svc.can_manage_station(request.user, day.station):
+    if not can_manage_station(request.user, day.station):
         raise PermissionDenied
     try:
         text = action(day)
@@ -480,7 +482,7 @@ def duty_remove(request, pk: int):
     # Through the station roster, not Duty.visible_to: a deputy sees their duty but not the roster.
     duties = Duty.objects.filter(day__station__in=sel.roster_stations(request.user))
     duty = get_object_or_404(duties.select_related("day__station"), pk=pk)
-    if not svc.can_manage_station(request.user, duty.day.station):
+    if not can_manage_station(request.user, duty.day.station):
         raise PermissionDenied
     try:
         svc.duty_remove(actor=request.user, duty=duty)
@@ -512,7 +514,7 @@ def department_remove(request, pk: int):
     link = get_object_or_404(
         DayDepartment.objects.filter(day__in=ReceptionDay.objects.visible_to(request.user)), pk=pk
     )
-    if not svc.can_manage_station(request.user, link.day.station):
+    if not can_manage_station(request.user, link.day.station):
         raise PermissionDenied
     svc.day_department_remove(actor=request.user, link=link)
     messages.success(request, _("Department removed from this reception."))
@@ -623,6 +625,8 @@ def checkin(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def swap_create(request, pk: int):
     deputy_id = roles_of(request.user).deputy_id
+    if deputy_id is None:
+        raise Http404
     duty = get_object_or_404(
         Duty.objects.filter(deputy_id=deputy_id).select_related("day__station"), pk=pk
     )
@@ -631,7 +635,7 @@ def swap_create(request, pk: int):
         try:
             svc.swap_request(actor=request.user, from_duty=duty, **form.cleaned_data)
         except svc.RosterError as exc:
-            form.add_error(None, str(exc))
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Swap request sent; the other deputy will answer it."))
             return redirect("roster:my_schedule")
@@ -670,7 +674,7 @@ def swap_decide(request, pk: int):
         pk=pk,
     )
     station = swap.from_duty.day.station
-    if not svc.can_manage_station(request.user, station):
+    if not can_manage_station(request.user, station):
         raise PermissionDenied
     try:
         swap = svc.swap_decide(
@@ -715,10 +719,8 @@ def index(request):
         if roles.is_deputy:
             return redirect("roster:my_schedule")
         raise PermissionDenied
-    from django.core.paginator import Paginator
-
     stations = (
         sel.roster_stations(request.user).select_related("region").order_by("region__code", "name")
     )
-    page = Paginator(stations, 50).get_page(request.GET.get("page"))
+    page = paginate(request, stations, 50)
     return render(request, "deputies/roster/index.html", {"page": page})

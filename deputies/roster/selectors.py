@@ -13,14 +13,14 @@ from django.utils import timezone
 
 from stations.models import Department, Station
 
-from .models import Deputy
-from .roster_choices import DayStatus, DutyStatus, SwapStatus
-from .roster_models import Duty, ReceptionDay, SwapRequest, Unavailability
+from ..models import Deputy
+from .choices import DayStatus, DutyStatus, SwapStatus
+from .models import Duty, ReceptionDay, SwapRequest, Unavailability
 
 
 def annual_quota() -> int:
     """Station activities each deputy should reach in a year (the seeds: at least 4)."""
-    return int(getattr(settings, "DEPUTY_ANNUAL_DUTY_QUOTA", 4))
+    return settings.DEPUTY_ANNUAL_DUTY_QUOTA
 
 
 def roster_stations(user) -> QuerySet[Station]:

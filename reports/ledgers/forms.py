@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from stations.choices import RegionLevel
 from stations.models import Region, Station
 
-from .exports import LedgerFilters
-from .ledger_choices import LedgerKind
-from .ledger_models import DeputyActivity
+from ..exports import LedgerFilters
+from .choices import LedgerKind
+from .models import DeputyActivity
 
 MAX_DAYS = 366 * 5
 
@@ -67,7 +67,8 @@ class LedgerFilterForm(forms.Form):
         self.helper.add_input(Submit("export", _("Export to Excel")))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end:
             if start > end:

@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from stations.models import Department, Station
+from stations.paths import path_prefixes
 
-from . import roster_selectors as sel
-from . import roster_services as svc
-from .roster_choices import DayStatus, DutyStatus, HolidayPolicy
-from .roster_models import DayDepartment, Duty, ReceptionDay, ReceptionRule
-from .rules import PRESETS
+from ..rules import PRESETS
+from . import selectors as sel
+from . import services as svc
+from .choices import DayStatus, DutyStatus, HolidayPolicy
+from .models import DayDepartment, Duty, ReceptionDay, ReceptionRule
 
 # station name -> (preset, title, outdoor location)
 DEMO_RULES = {
@@ -58,7 +59,7 @@ def _rule(station: Station, preset: str, title: str, location: str, year: int) -
 
 def _departments(station: Station, days: list[ReceptionDay]) -> None:
     """Two departments a month take turns joining the first reception of the month."""
-    paths = [p for p in _prefixes(station.region.path)]
+    paths = [p for p in path_prefixes(station.region.path)]
     pool = list(Department.objects.filter(region__path__in=paths, is_active=True).order_by("pk"))
     if not pool:
         return
@@ -74,11 +75,6 @@ def _departments(station: Station, days: list[ReceptionDay]) -> None:
             links.append(DayDepartment(day=day, department=pool[turn % len(pool)]))
             turn += 1
     DayDepartment.objects.bulk_create(links, ignore_conflicts=True)
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def _attendance(station: Station, today: dt.date, rng: random.Random) -> int:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import roster_services
+from . import services
 
 
 @shared_task(acks_late=True)
 def extend_reception_days() -> int:
     """Keep the next 12 months of reception days generated for every station with rules."""
-    return roster_services.extend_all_stations().created
+    return services.extend_all_stations().created
 
 
 @shared_task(acks_late=True)
 def send_duty_reminders() -> int:
     """Day-before and morning-of duty reminders (in-app and SMS), each sent once."""
-    return roster_services.duty_reminders_send()
+    return services.duty_reminders_send()

@@ -14,11 +14,11 @@ from core.roles import roles_of
 from deputies.models import Deputy
 from stations.models import Station
 
-from . import notices
-from .exports import LedgerFilters
-from .ledger_choices import ActivityKind, LedgerKind
-from .ledger_models import DeputyActivity, ExportJob, ProgressNotice
-from .ledger_rights import can_record_activities, can_use_ledgers
+from .. import notices
+from ..exports import LedgerFilters
+from .choices import ActivityKind, LedgerKind
+from .models import DeputyActivity, ExportJob, ProgressNotice
+from .rights import can_record_activities, can_use_ledgers
 
 
 @transaction.atomic
@@ -30,7 +30,7 @@ def export_job_create(*, actor, kind: str, filters: LedgerFilters) -> ExportJob:
     job = ExportJob.objects.create(
         user=actor, kind=kind, filters={**filters.to_json(), "language": get_language()}
     )
-    from .ledger_tasks import run_export
+    from .tasks import run_export
 
     transaction.on_commit(lambda: run_export.delay(job.pk))
     return job

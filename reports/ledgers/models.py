@@ -1,6 +1,7 @@
 """Ledger export jobs, published progress notices and deputies' hand-recorded activities.
 
-Re-exported from ``reports/models.py`` so Django sees one app.
+They belong to the reports app (label ``reports``); ``reports/models.py`` imports them so Django
+registers them with the rest of the app.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from deputies.models import Deputy
 from stations.models import Station
 
-from .ledger_choices import ActivityKind, JobStatus, LedgerKind
+from .choices import ActivityKind, JobStatus, LedgerKind
 
 __all__ = ["DeputyActivity", "ExportJob", "ProgressNotice"]
 

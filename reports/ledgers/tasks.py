@@ -12,10 +12,10 @@ from django.utils import timezone, translation
 from core.codes import random_code
 from core.excel import write_xlsx
 
-from . import notices
-from .exports import LEDGERS, LedgerFilters
-from .ledger_choices import JobStatus
-from .ledger_models import ExportJob
+from .. import notices
+from ..exports import LEDGERS, LedgerFilters
+from .choices import JobStatus
+from .models import ExportJob
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500  # rows between progress updates (one UPDATE each)

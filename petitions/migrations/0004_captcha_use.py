@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0002_seed_categories'),
+        ('petitions', '0003_event_public_note_rating_codes'),
     ]
 
     operations = [

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models
 from django.db.models import Q
 
 from core.roles import roles_of
+from stations.paths import region_paths_q
+from stations.scope import managed_q
+
+if TYPE_CHECKING:
+    # The row type of each queryset (only for the type checker: models import this module).
+    from .models import Duty, ReceptionDay, ReceptionRule, SwapRequest  # noqa: F401
+
+_QS = TypeVar("_QS", bound=models.QuerySet)
 
 
 def station_q(user, field: str) -> Q | None:
@@ -21,18 +28,12 @@ def station_q(user, field: str) -> Q | None:
     roles = roles_of(user)
     if roles.is_admin:
         return None
-    q = Q(pk__in=[])
-    if roles.is_clerk:
-        q |= reduce(
-            or_, (Q(**{f"{field}__region__path__startswith": p}) for p in roles.clerk_region_paths)
-        )
-    if roles.staff_station_ids:
-        ids = roles.staff_station_ids
-        q |= Q(**{f"{field}__in": ids}) | Q(**{f"{field}__parent_id__in": ids})
-    return q
+    return region_paths_q(roles.clerk_region_paths, f"{field}__region__path") | managed_q(
+        user, field
+    )
 
 
-def _scoped(qs: models.QuerySet, user, field: str, own: Q | None = None) -> models.QuerySet:
+def _scoped(qs: _QS, user, field: str, own: Q | None = None) -> _QS:
     q = station_q(user, field)
     if q is None:
         return qs.all()
@@ -41,7 +42,7 @@ def _scoped(qs: models.QuerySet, user, field: str, own: Q | None = None) -> mode
     return qs.filter(q)
 
 
-class ReceptionRuleQuerySet(models.QuerySet):
+class ReceptionRuleQuerySet(models.QuerySet["ReceptionRule"]):
     def visible_to(self, user) -> ReceptionRuleQuerySet:
         return _scoped(self, user, "station")
 
@@ -49,19 +50,19 @@ class ReceptionRuleQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class ReceptionDayQuerySet(models.QuerySet):
+class ReceptionDayQuerySet(models.QuerySet["ReceptionDay"]):
     def visible_to(self, user) -> ReceptionDayQuerySet:
         return _scoped(self, user, "station")
 
 
-class DutyQuerySet(models.QuerySet):
+class DutyQuerySet(models.QuerySet["Duty"]):
     def visible_to(self, user) -> DutyQuerySet:
         deputy_id = roles_of(user).deputy_id
         own = Q(deputy_id=deputy_id) if deputy_id else None
         return _scoped(self, user, "day__station", own)
 
 
-class SwapRequestQuerySet(models.QuerySet):
+class SwapRequestQuerySet(models.QuerySet["SwapRequest"]):
     def visible_to(self, user) -> SwapRequestQuerySet:
         deputy_id = roles_of(user).deputy_id
         own = Q(requester_id=deputy_id) | Q(counterpart_id=deputy_id) if deputy_id else None

@@ -1,4 +1,4 @@
-"""Beat schedules for ledgers and notices (merged into ``reports.schedules``)."""
+"""Beat schedules for ledgers and notices (found by ``core.schedules``)."""
 
 from core.schedules import Schedule
 
@@ -6,7 +6,7 @@ SCHEDULES = [
     # Daily, so a missed run catches up the next night; publishing is idempotent.
     Schedule(
         name="reports: publish progress notices",
-        task="reports.ledger_tasks.publish_due_notices",
+        task="reports.ledgers.tasks.publish_due_notices",
         minute="20",
         hour="2",
     ),

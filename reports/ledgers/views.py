@@ -7,8 +7,6 @@ import os
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,25 +16,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.excel import XLSX_CONTENT_TYPE, xlsx_bytes
 from core.roles import roles_of
+from core.views_helpers import paginate, require
 from deputies.models import Deputy
 from stations.models import Station
 
-from . import ledger_services as services
-from . import notices, record
-from .exports import LEDGERS, LedgerFilters, file_name, sync_max_rows
-from .ledger_choices import LedgerKind
-from .ledger_forms import ActivityForm, LedgerFilterForm
-from .ledger_models import ExportJob, ProgressNotice
-from .ledger_rights import can_record_activities, can_use_ledgers
+from .. import notices, record
+from ..exports import LEDGERS, LedgerFilters, file_name, sync_max_rows
+from . import services
+from .choices import LedgerKind
+from .forms import ActivityForm, LedgerFilterForm
+from .models import ExportJob, ProgressNotice
+from .rights import can_record_activities, can_use_ledgers
 
 PAGE_SIZE = 25
 BEHIND_PAGE_SIZE = 50
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
@@ -54,7 +48,7 @@ def _check_year(year: int) -> None:
 
 
 def _index(request: HttpRequest, form: LedgerFilterForm, status: int = 200) -> HttpResponse:
-    jobs = ExportJob.objects.filter(user=request.user)[:10]
+    jobs = ExportJob.objects.filter(user=request.user)[:10]  # type: ignore[misc]  # logged in
     return render(
         request,
         "reports/ledgers/index.html",
@@ -66,7 +60,7 @@ def _index(request: HttpRequest, form: LedgerFilterForm, status: int = 200) -> H
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _require(can_use_ledgers(roles_of(request.user)))
+    require(can_use_ledgers(roles_of(request.user)))
     initial = {"kind": request.GET.get("kind", LedgerKind.PETITIONS)}
     return _index(request, LedgerFilterForm(user=request.user, initial=initial))
 
@@ -75,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def export(request: HttpRequest) -> HttpResponse:
     """Small exports download at once; larger ones become a job with a progress page."""
-    _require(can_use_ledgers(roles_of(request.user)))
+    require(can_use_ledgers(roles_of(request.user)))
     form = LedgerFilterForm(request.POST, user=request.user)
     if not form.is_valid():
         return _index(request, form, status=400)
@@ -97,7 +91,8 @@ def export(request: HttpRequest) -> HttpResponse:
 
 def _own_job(request: HttpRequest, pk: int) -> ExportJob:
     # Another user's job answers 404, exactly like a job that does not exist.
-    return get_object_or_404(ExportJob.objects.filter(user=request.user), pk=pk)
+    jobs = ExportJob.objects.filter(user=request.user)  # type: ignore[misc]  # logged in
+    return get_object_or_404(jobs, pk=pk)
 
 
 @login_required
@@ -134,14 +129,14 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
-    _require(can_use_ledgers(roles_of(request.user)))
+    require(can_use_ledgers(roles_of(request.user)))
     stations = Station.objects.editable_by(request.user)
     notices_qs = (
         ProgressNotice.objects.filter(station__in=stations)
         .select_related("station")
         .order_by("-period_start", "station__name")
     )
-    page = Paginator(notices_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, notices_qs, PAGE_SIZE)
     start, end = notices.period_of(timezone.localdate())
     # Staff get a shortcut to their own stations' current notice.
     own = Station.objects.filter(pk__in=roles_of(request.user).staff_station_ids).order_by("name")
@@ -266,7 +261,7 @@ def station_records_export(request: HttpRequest, pk: int, year: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     deputy = _visible_deputy(request, pk)
-    _require(can_record_activities(roles_of(request.user)))
+    require(can_record_activities(roles_of(request.user)))
     form = ActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -291,7 +286,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def behind(request: HttpRequest) -> HttpResponse:
     """Deputies in the user's scope who are behind on their quotas this year."""
-    _require(can_use_ledgers(roles_of(request.user)))
+    require(can_use_ledgers(roles_of(request.user)))
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
@@ -306,7 +301,7 @@ def behind(request: HttpRequest) -> HttpResponse:
             assignments__station_id=station_pk, assignments__end_date__isnull=True
         )
     rows = [row for row in record.records(deputies, year, today) if row.quotas.is_behind]
-    page = Paginator(rows, BEHIND_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, BEHIND_PAGE_SIZE)
     return render(
         request,
         "reports/ledgers/behind.html",

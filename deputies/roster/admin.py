@@ -5,7 +5,7 @@ Statuses are read-only here: they change through the roster services only.
 
 from django.contrib import admin
 
-from .roster_models import (
+from .models import (
     DayDepartment,
     DeputyCalendarToken,
     Duty,

@@ -1,0 +1,65 @@
+"""Who may act on a case. The loop registry (petitions/loop.py) names one of these per action;
+services check it again after locking the row, views use it to refuse with 403 and to offer
+actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.roles import roles_of
+from stations.scope import manages_station
+
+from .models import Petition
+
+
+def is_station_staff(user: Any, petition: Petition) -> bool:
+    """Administrators and the staff of the case's station (or of the head station above it)."""
+    return manages_station(roles_of(user), petition.station)
+
+
+def is_petition_deputy(user: Any, petition: Petition) -> bool:
+    roles = roles_of(user)
+    return roles.is_deputy and petition.deputy_id == roles.deputy_id
+
+
+def is_staff_or_deputy(user: Any, petition: Petition) -> bool:
+    return is_station_staff(user, petition) or is_petition_deputy(user, petition)
+
+
+def is_lead_handler(user: Any, petition: Petition) -> bool:
+    roles = roles_of(user)
+    return roles.is_admin or (
+        petition.lead_department_id is not None
+        and petition.lead_department_id in roles.handler_department_ids
+    )
+
+
+def assisting_department_for(user: Any, petition: Petition):
+    """The assisting department this user handles for the case, or None."""
+    roles = roles_of(user)
+    ids = roles.handler_department_ids
+    if not ids:
+        return None
+    return petition.assisting_departments.filter(pk__in=ids).first()
+
+
+def is_assisting_handler(user: Any, petition: Petition) -> bool:
+    return assisting_department_for(user, petition) is not None
+
+
+def handles_case(user: Any, petition: Petition) -> bool:
+    """A handler of the lead or an assisting department of the case."""
+    ids = roles_of(user).handler_department_ids
+    if not ids:
+        return False
+    if petition.lead_department_id in ids:
+        return True
+    return any(d.pk in ids for d in petition.assisting_departments.all())
+
+
+def may_print_slips(user: Any, petition: Petition) -> bool:
+    return (
+        is_station_staff(user, petition)
+        or is_lead_handler(user, petition)
+        or roles_of(user).is_clerk
+    )
