@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -79,6 +80,11 @@ class NormalizedFormMixin:
     as ``ExactCharField``. Every text field without a limit gets ``MAX_TEXT``.
     """
 
+    fields: dict[str, forms.Field]
+    is_bound: bool
+    data: Any
+    prefix: str | None
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -100,6 +106,7 @@ class NormalizedFormMixin:
 
     def _normalized(self, data):
         prefix = f"{self.prefix}-" if self.prefix else ""
+        out: Any
         if isinstance(data, QueryDict):
             out = QueryDict(mutable=True)
             items = data.lists()
