@@ -237,6 +237,9 @@ EMAIL_BACKEND = env_str(
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# Seconds; shorter than an outbox claim (core.tasks.CLAIM_STALE_AFTER), so a hanging SMTP server
+# fails the attempt instead of letting a second worker take the message over.
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@liaison.local")
 # Dotted path of the SMS sender; the default writes a masked line to the log.
 SMS_BACKEND = env_str("SMS_BACKEND", "core.sms.LoggingSmsBackend")

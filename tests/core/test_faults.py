@@ -25,18 +25,22 @@ def cache_down():
 
 @pytest.fixture
 def broker_down():
-    """A broker URL that refuses connections, and tasks really published (not run eagerly)."""
-    conf = celery_app.conf
+    """A broker URL that refuses connections, and tasks really published (not run eagerly).
+
+    The app's connection pools are set aside and put back afterwards, so later tests in this
+    process keep the broker they had.
+    """
+    conf, amqp = celery_app.conf, celery_app.amqp
     saved = (conf.broker_url, conf.task_always_eager, conf.broker_transport_options)
+    pools = (celery_app._pool, amqp._producer_pool)
     conf.broker_url, conf.task_always_eager = "redis://127.0.0.1:1/0", False
     conf.broker_transport_options = {}
-    celery_app.pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    celery_app._pool = amqp._producer_pool = None
     yield
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
     conf.broker_url, conf.task_always_eager, conf.broker_transport_options = saved
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    celery_app._pool, amqp._producer_pool = pools
 
 
 def _public_form(client, world) -> tuple[str, dict]:
