@@ -136,9 +136,16 @@ def test_a_crash_shows_our_500_page_and_a_dead_database_a_503_with_the_typed_tex
 
 def test_the_bad_request_and_forbidden_pages_are_ours(client, db, settings):
     from django.template.loader import render_to_string
+    from django.utils import translation
 
-    for name, text in (("400.html", "Bad request"), ("403.html", "Not allowed")):
-        assert text in render_to_string(name)
+    for name, text, chinese in (
+        ("400.html", "Bad request", "请求有误"),
+        ("403.html", "Not allowed", "无权访问"),
+    ):
+        with translation.override("en"):
+            assert text in render_to_string(name)
+        with translation.override("zh-hans"):
+            assert chinese in render_to_string(name)
 
 
 def test_submitting_through_the_service_needs_no_broker(world, broker_down):
