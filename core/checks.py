@@ -108,7 +108,10 @@ def holiday_calendar_coverage(app_configs=None, **kwargs) -> list:
         Warning(
             f"The holiday calendar has no State Council notice for {gap}, which starts within "
             f"{COVERAGE_DAYS} days: deadlines and reception days in it are provisional.",
-            hint=f"Run `manage.py load_holidays {gap}` (or use Admin → Holiday calendar years).",
+            hint=(
+                f"Run `manage.py load_holidays {gap}` (add `--file notice.csv` when chinese-calendar "
+                "does not know the year yet) or use Admin → Holiday calendar years → Load a year."
+            ),
             id="core.W001",
         )
     ]
