@@ -132,7 +132,7 @@ if REDIS_URL:
     # A task not acknowledged within this time is handed to another worker. It must be longer
     # than the longest task (outbox deliveries are capped at a minute, see core.tasks); a worker
     # killed mid-delivery is covered sooner by the outbox's own claims and the re-send sweep.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)
     }
 else:

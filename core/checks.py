@@ -8,7 +8,7 @@ open door (the outside test logged in as ``admin`` / ``demo12345``).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError
 
 # Passwords printed in the README and the start-up banner; never valid on a real site.
@@ -71,7 +71,7 @@ def check_demo_passwords(app_configs=None, **kwargs) -> list:
 
 @register(Tags.security, deploy=True)
 def check_proxy_settings(app_configs=None, **kwargs) -> list:
-    problems = []
+    problems: list[CheckMessage] = []
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         problems.append(
             Error(

@@ -394,7 +394,7 @@ class AssignForm(ActionForm):
         return check_deadline(value) if value else value
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         lead, assisting = data.get("lead_department"), data.get("assisting_departments")
         if lead and assisting and lead in assisting:
             self.add_error(
