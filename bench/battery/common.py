@@ -35,6 +35,10 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    import logging
+
+    # Thousands of expected 429/404 answers would each log a warning line.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
 
 
 def say(text: str) -> None:
