@@ -332,5 +332,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["pii"], "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Django's own default handlers stay attached to "django" and "django.server" (console
+    # under DEBUG, mail_admins otherwise) and print unmasked: clear them, so those records
+    # reach only the masked root handler.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
