@@ -33,9 +33,7 @@ def _conn_args(db: dict) -> list[str]:
 
 
 def _counts(cursor) -> dict[str, int]:
-    cursor.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-    )
+    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
     tables = [t for (t,) in cursor.fetchall()]
     out = {}
     for table in tables:
@@ -124,9 +122,7 @@ def main() -> None:
             attachments = list(Attachment.objects.order_by("?")[: args.sample])
             files_ok = 0
             for a in attachments:
-                cur.execute(
-                    "SELECT file, size FROM petitions_attachment WHERE id = %s", (a.pk,)
-                )
+                cur.execute("SELECT file, size FROM petitions_attachment WHERE id = %s", (a.pk,))
                 row = cur.fetchone()
                 copy = restored_media / "media" / row[0] if row else None
                 files_ok += bool(
@@ -146,9 +142,7 @@ def main() -> None:
         f"(SHA-256) back; dump {dump.stat().st_size / 1e6:.1f} MB, backup {backed_up:.1f} s, "
         f"restore {restored:.1f} s",
         "0 differ, all samples back",
-        not mismatched
-        and codes_ok == len(sample) > 0
-        and files_ok == len(attachments) > 0,
+        not mismatched and codes_ok == len(sample) > 0 and files_ok == len(attachments) > 0,
     )
     for t in mismatched:
         common.say(f"    {t}: {before[t]} → {after.get(t)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,9 +28,7 @@ CLOSED_PORT = 1
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    need = os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get(
-        "REDIS_URL"
-    )
+    need = os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
     if not need:
         sys.exit("the battery needs DATABASE_URL (PostgreSQL) and REDIS_URL (your own db number)")
     import django
@@ -105,9 +104,11 @@ def start_worker(
     ]
     OUT.mkdir(parents=True, exist_ok=True)
     log = (OUT / "worker.log").open("ab")
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         cmd, cwd=ROOT, env=worker_env(**env), stdout=log, stderr=log, start_new_session=True
     )
+    proc.hostname = f"{name}-{os.getpid()}@{socket.gethostname()}"  # type: ignore[attr-defined]
+    return proc
 
 
 def wait_ready(worker: subprocess.Popen, timeout: float = 60) -> None:
@@ -117,7 +118,7 @@ def wait_ready(worker: subprocess.Popen, timeout: float = 60) -> None:
     while time.monotonic() < deadline:
         if worker.poll() is not None:
             raise RuntimeError("the worker exited at start-up (see var/battery/worker.log)")
-        if app.control.ping(timeout=0.5):
+        if app.control.ping(destination=[worker.hostname], timeout=0.5):  # type: ignore[attr-defined]
             return
     raise RuntimeError("the worker did not answer a ping")
 

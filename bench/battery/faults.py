@@ -117,9 +117,7 @@ def kill_whole_worker(*, rounds: int, per_round: int, delay: float, tag: str) ->
     return {"ids": ids, "tags": tags, "killed_mid": killed_mid}
 
 
-def kill_pool_children(
-    *, worker, rounds: int, per_round: int, delay: float, tag: str
-) -> dict:
+def kill_pool_children(*, worker, rounds: int, per_round: int, delay: float, tag: str) -> dict:
     """Each round: queue ``per_round`` messages to a prefork worker and kill -9 its pool
     children (not the main process, which starts new ones) part-way through."""
     ids: list[int] = []
@@ -310,10 +308,7 @@ def main() -> None:
             f"{run['saved']} saved, {run['errors']} errors; {len(run['ids'])} queued "
             f"notifications all sent {_secs(took)} after the broker returned",
             f"{total} saved, 0 errors, drained ≤ 120 s",
-            run["saved"] == total
-            and run["errors"] == 0
-            and took is not None
-            and took <= 120,
+            run["saved"] == total and run["errors"] == 0 and took is not None and took <= 120,
         )
 
 
