@@ -118,9 +118,9 @@ def main() -> None:
             try:
                 urllib.request.urlopen(f"{host}/accounts/login/", timeout=2)
                 break
-            except OSError:
+            except OSError as exc:
                 if time.monotonic() > deadline or gunicorn.poll() is not None:
-                    raise RuntimeError("gunicorn did not start (var/battery/gunicorn.log)")
+                    raise RuntimeError("gunicorn did not start (var/battery/gunicorn.log)") from exc
                 time.sleep(0.5)
         prefix = common.OUT / "locust"
         users = args.staff + args.public_users
