@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import collections
+import os
+import signal
 import random
 import sys
 import time
@@ -127,13 +129,16 @@ def kill_pool_children(*, worker, rounds: int, per_round: int, delay: float, tag
         batch = queue_messages(f"{tag}-c{r}", per_round)
         ids += batch
         tags += [f"[bench:{tag}-c{r}-{i}]" for i in range(per_round)]
-        for _ in range(2):
-            time.sleep(random.uniform(0.2, 0.5) * per_round * delay / 2)
+        start = sum(sms_counts().values())
+        for at_least in (5, 20):
+            # Only while deliveries are in flight (an idle child dies harmlessly), at a random
+            # point of a gateway call rather than right after one.
+            deadline = time.monotonic() + 60
+            while sum(sms_counts().values()) - start < at_least and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(random.uniform(0, delay))
             for pid in common.children(worker.pid):
                 try:
-                    import os
-                    import signal
-
                     os.kill(pid, signal.SIGKILL)
                     kills += 1
                 except ProcessLookupError:
