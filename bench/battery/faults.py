@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import collections
 import os
-import signal
 import random
+import signal
 import sys
 import time
 from collections.abc import Callable
