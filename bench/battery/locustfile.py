@@ -12,10 +12,16 @@ import itertools
 import os
 import random
 import re
+import sys
 import uuid
+from pathlib import Path
 
 from locust import HttpUser, between, constant, task
 from locust.exception import StopUser
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.battery.common import hidden_fields  # noqa: E402
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "")
 USERS = os.environ.get("BENCH_USERS", "").split(",")
@@ -29,14 +35,18 @@ _submitted = itertools.count()
 _addresses = itertools.count(1)
 
 
-def _hidden(html: str) -> dict[str, str]:
-    out = {}
-    for tag in re.findall(r'<input[^>]*type="hidden"[^>]*>', html):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name:
-            out[name.group(1)] = value.group(1) if value else ""
-    return out
+def _post(user: HttpUser, url: str, data: dict, name: str, headers=None) -> None:
+    """POST a form; anything but the redirect after a successful save is a failure."""
+    with user.client.post(
+        url,
+        data,
+        headers={**(headers or {}), "Referer": f"{user.host}{url}"},
+        allow_redirects=False,
+        name=name,
+        catch_response=True,
+    ) as response:
+        if response.status_code != 302:
+            response.failure(f"answered {response.status_code}")
 
 
 class StaffUser(HttpUser):
@@ -46,16 +56,12 @@ class StaffUser(HttpUser):
     def on_start(self) -> None:
         self.ids: list[str] = []
         page = self.client.get("/accounts/login/", name="staff: login page")
-        with self.client.post(
+        _post(
+            self,
             "/accounts/login/",
-            {"username": next(_names), "password": PASSWORD, **_hidden(page.text)},
-            headers={"Referer": f"{self.host}/accounts/login/"},
-            allow_redirects=False,
-            name="staff: log in",
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"login answered {response.status_code}")
+            {"username": next(_names), "password": PASSWORD, **hidden_fields(page.text)},
+            "staff: log in",
+        )
 
     @task(4)
     def case_list(self) -> None:
@@ -74,10 +80,11 @@ class StaffUser(HttpUser):
     @task(1)
     def record_opinion(self) -> None:
         page = self.client.get("/petitions/new/", name="staff: new case form")
-        with self.client.post(
+        _post(
+            self,
             "/petitions/new/",
             {
-                **_hidden(page.text),
+                **hidden_fields(page.text),
                 "station": STATION,
                 "channel": "phone",
                 "title": "来电反映：井盖缺失",
@@ -86,13 +93,8 @@ class StaffUser(HttpUser):
                 "phone": "13700003333",
                 "idempotency_key": uuid.uuid4().hex,
             },
-            headers={"Referer": f"{self.host}/petitions/new/"},
-            allow_redirects=False,
-            name="staff: record a case",
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"answered {response.status_code}")
+            "staff: record a case",
+        )
 
 
 class PublicUser(HttpUser):
@@ -108,10 +110,11 @@ class PublicUser(HttpUser):
         headers = {"X-Forwarded-For": f"127.{n // 65536 % 250 + 2}.{n // 256 % 256}.{n % 256}"}
         url = f"/p/s/{PUBLIC_CODE}/"
         page = self.client.get(url, headers=headers, name="public: form")
-        with self.client.post(
+        _post(
+            self,
             url,
             {
-                **_hidden(page.text),
+                **hidden_fields(page.text),
                 "title": "小区路灯不亮",
                 "content": "幸福里小区3幢门口的路灯坏了两周。",
                 "constituent_name": "张三丰",
@@ -119,10 +122,6 @@ class PublicUser(HttpUser):
                 "consent": "on",
                 "captcha": CAPTCHA,
             },
-            headers={**headers, "Referer": f"{self.host}{url}"},
-            allow_redirects=False,
-            name="public: submit",
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"answered {response.status_code}")
+            "public: submit",
+            headers,
+        )
