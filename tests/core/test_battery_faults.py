@@ -162,7 +162,8 @@ def test_kill_9_of_the_pool_children_loses_and_repeats_nothing(gateway):
             killed += 1
     assert worker.poll() is None, "the main process must survive its children"
 
-    wait_for(lambda: _sent(gateway) >= N - 2 or _all_sent(), timeout=60)
+    # The rest goes out; a message whose child died mid-send stays claimed for the sweep.
+    wait_for(lambda: _sent(gateway) >= N - killed or _all_sent(), timeout=60)
     _time_passes_and_the_sweep_runs()
     wait_for(_all_sent, timeout=90)
     _none_lost(gateway, tags, killed=killed)
