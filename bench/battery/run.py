@@ -81,7 +81,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", choices=list(SCRIPTS), action="append")
+    parser.add_argument(
+        "--report", action="store_true", help="only print the table of the rows already there"
+    )
     args = parser.parse_args()
+    if args.report:
+        rows = [json.loads(line) for line in common.RESULTS.read_text().splitlines() if line]
+        print(table(rows))
+        return 0
     if not (
         os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
     ):
