@@ -64,6 +64,9 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    # Logins hash the password (PBKDF2, ~0.3 s of CPU each): a wave of them all at once would
+    # measure the hasher, not the pages.
+    parser.add_argument("--spawn-rate", type=float, default=2.0, help="users started per second")
     args = parser.parse_args()
     common.setup_django()
     from axes.models import AccessAttempt
@@ -145,7 +148,7 @@ def main() -> None:
                 "-u",
                 str(users),
                 "-r",
-                str(users),
+                str(args.spawn_rate),
                 "-t",
                 f"{args.seconds}s",
                 "--stop-timeout",

@@ -33,7 +33,7 @@ FULL = {
     "faults": ["--rounds", "5", "--per-round", "50", "--public", "100", "--staff", "100"],
     "brute": ["--guesses", "10000"],
     "pii": ["--submissions", "20"],
-    "load": ["--staff", "40", "--public-users", "20", "--burst", "300", "--seconds", "60"],
+    "load": ["--staff", "20", "--public-users", "10", "--burst", "200", "--seconds", "90"],
     "backup": [],
 }
 QUICK = {
