@@ -141,12 +141,15 @@ def children(pid: int) -> list[int]:
 
 
 def stop(proc: subprocess.Popen) -> None:
+    """Warm shutdown, then SIGKILL to whatever of the group is left (pool children can
+    outlive their main process)."""
     if proc.poll() is None:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            kill_group(proc)
+            pass
+    kill_group(proc)
 
 
 def hidden_fields(html: str) -> dict[str, str]:

@@ -84,10 +84,10 @@ class _Gateway:
         return collections.Counter(line.split("]", 1)[0] + "]" for line in lines)
 
     def close(self) -> None:
+        from bench.battery.common import stop
+
         for worker in self.workers:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-                worker.wait(timeout=30)
+            stop(worker)  # SIGTERM, then SIGKILL to what is left of its process group
         self.conf.task_always_eager, self.conf.task_default_queue = self.saved
 
 
