@@ -165,8 +165,8 @@ WITH up AS (
     RETURNING id, status, title, deadline, lead_department_id, station_id, reopen_count
 ), ev AS (
     INSERT INTO {event} (petition_id, kind, actor_label, from_status, to_status, note,
-                         is_public, created_at)
-    SELECT id, %(kind)s, 'system', status, status, %(note)s, false, %(now)s FROM up
+                         public_note, is_public, created_at)
+    SELECT id, %(kind)s, 'system', status, status, %(note)s, '', false, %(now)s FROM up
 )
 SELECT up.id, up.title, up.deadline, up.lead_department_id, up.station_id, s.parent_id,
        r.path, up.reopen_count

@@ -109,45 +109,9 @@ def celery_worker(transactional_db):
         os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
     ):
         skip_or_fail("needs DATABASE_URL (PostgreSQL) and REDIS_URL for a real Celery worker")
-    from urllib.parse import quote
-
-    settings_dict = connection.settings_dict
-    password = settings_dict.get("PASSWORD") or ""
-    db_url = (
-        f"postgres://{quote(settings_dict['USER'] or '', safe='')}"
-        f"{':' + quote(password, safe='') if password else ''}"
-        f"@{settings_dict['HOST'] or '127.0.0.1'}:"
-        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-    )
     queue = f"test-{os.getpid()}"
     hostname = f"{queue}@{socket.gethostname()}"
-    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_TASK_ALWAYS_EAGER": "false"}
-    # The worker's own default queue must be the test queue too: tasks it queues itself (the
-    # sweep's notices) would otherwise go to "celery", which no worker of this test reads.
-    start = (
-        "import sys; from config.celery import app; "
-        "app.conf.task_default_queue = sys.argv[1]; app.worker_main(sys.argv[2:])"
-    )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            start,
-            queue,
-            "worker",
-            "-Q",
-            queue,
-            "-n",
-            hostname,
-            "--concurrency=1",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env=env,
-    )
+    worker = start_worker_process(queue=queue, hostname=hostname)
     celery_app.conf.task_always_eager = False
     old_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
@@ -166,6 +130,59 @@ def celery_worker(transactional_db):
         celery_app.conf.task_always_eager = True
         worker.terminate()
         worker.wait(timeout=15)
+
+
+def worker_database_url() -> str:
+    """The URL of the test database, for a worker process that must share it."""
+    from urllib.parse import quote
+
+    settings_dict = connection.settings_dict
+    password = settings_dict.get("PASSWORD") or ""
+    return (
+        f"postgres://{quote(settings_dict['USER'] or '', safe='')}"
+        f"{':' + quote(password, safe='') if password else ''}"
+        f"@{settings_dict['HOST'] or '127.0.0.1'}:"
+        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+    )
+
+
+def start_worker_process(
+    *, queue: str, hostname: str, pool: str = "solo", concurrency: int = 1, env=None, **popen
+) -> subprocess.Popen:
+    """A Celery worker process on this test's database and its own queue."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        **(env or {}),
+    }
+    # The worker's own default queue must be the test queue too: tasks it queues itself (the
+    # sweep's notices) would otherwise go to "celery", which no worker of this test reads.
+    start = (
+        "import sys; from config.celery import app; "
+        "app.conf.task_default_queue = sys.argv[1]; app.worker_main(sys.argv[2:])"
+    )
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            start,
+            queue,
+            "worker",
+            "-Q",
+            queue,
+            "-n",
+            hostname,
+            f"--concurrency={concurrency}",
+            f"--pool={pool}",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        **popen,
+    )
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):

@@ -98,3 +98,21 @@ def test_gunicorn_masks_phones_in_the_access_log_request_line():
     out = stream.getvalue()
     assert '"GET /petitions/?q=138****5678' in out
     assert PHONE not in out and ID_NUMBER not in out
+
+
+def test_django_s_own_default_handlers_are_gone_so_nothing_prints_unmasked():
+    """Django's DEFAULT_LOGGING leaves a plain console handler on "django" (under DEBUG) and
+    on "django.server"; the battery's PII scan found the phone of a 404 path in it."""
+    from core.pii import PiiLogFilter
+
+    for name in ("django", "django.request", "django.server", "django.security.DisallowedHost"):
+        logger = logging.getLogger(name)
+        while logger is not None:
+            for handler in logger.handlers:
+                if type(handler).__module__.startswith("_pytest"):  # pytest's capture
+                    continue
+                masked = isinstance(handler.formatter, PiiFormatter) or any(
+                    isinstance(f, PiiLogFilter) for f in handler.filters
+                )
+                assert masked, f"{name}: {handler!r} on {logger.name} prints unmasked"
+            logger = logger.parent if logger.propagate else None

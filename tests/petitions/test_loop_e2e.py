@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from core import notify as notify_mod
 from core.models import Notification, OutboxMessage, OutboxStatus
 from petitions import services
 from petitions.choices import (
@@ -106,7 +107,9 @@ def test_it_takes_a_reception_opinion_to_closed_with_the_worker_delivering(world
     assert _notified(staff, "幸福里路灯不亮") and _notified(deputy, "幸福里路灯不亮")
     assert _notified(handler, "幸福里路灯不亮")  # the assignment
     sms = OutboxMessage.objects.filter(channel="sms", address="13812345678")
-    assert sms.count() == 3  # received (with the code), accepted, answered
+    # received (with the code), accepted, answered, and the one-time rating code.
+    assert sms.count() == 4
+    assert sms.filter(dedupe_key__contains=":rating-code:").count() == 1
     assert sms.filter(subject__contains=p.display_code).exists()
 
 
@@ -177,7 +180,7 @@ def test_the_sweep_escalates_through_the_worker_and_sends_nothing_twice(world):
     # A second run through the worker finds nothing new to do.
     sweep_deadlines.delay()
     # The worker runs one task at a time: once this later delivery is done, so is the sweep.
-    marker = services.notify_mod.notify(
+    marker = notify_mod.notify(
         channel="in_app", user=staff, subject="marker", dedupe_key=f"marker:{p.pk}"
     )
     wait_for(lambda: OutboxMessage.objects.filter(pk=marker.pk, status=OutboxStatus.SENT).exists())

@@ -1,0 +1,172 @@
+"""Shared pieces of the battery: result rows, a Celery worker process, a file SMS gateway.
+
+Every battery script runs against the database and Redis number named by ``DATABASE_URL`` and
+``REDIS_URL`` (your own: never the shared defaults), appends its rows to ``RESULTS`` as JSON
+lines and prints them; ``bench/battery/run.py`` prints the table of one run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = Path(os.environ.get("BATTERY_OUT", ROOT / "var" / "battery"))
+RESULTS = OUT / "results.jsonl"
+# One line per SMS the gateway accepted: "<outbox id> <text>" (see FileSmsBackend).
+SMS_LOG = OUT / "sms.log"
+# A port nothing listens on: the broker "down" phase points there.
+CLOSED_PORT = 1
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    need = os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
+    if not need:
+        sys.exit("the battery needs DATABASE_URL (PostgreSQL) and REDIS_URL (your own db number)")
+    import django
+
+    django.setup()
+    import logging
+
+    # Thousands of expected 429/404 answers would each log a warning line.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def result(test: str, figure: str, goal: str, ok: bool) -> None:
+    """One row of the summary table (test | figure | goal | met)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    row = {"test": test, "figure": figure, "goal": goal, "ok": ok}
+    with RESULTS.open("a") as f:
+        f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    say(f"  {'ok ' if ok else 'NOT'} {test}: {figure} (goal {goal})")
+
+
+class FileSmsBackend:
+    """The SMS gateway of the fault runs: one line per accepted message, appended atomically.
+
+    ``BATTERY_SMS_DELAY`` (seconds) is the gateway's latency before it accepts, so a kill -9
+    lands in the middle of deliveries. The line carries the text, whose subject starts with
+    ``[bench:<n>]``, so duplicates and losses are counted per message."""
+
+    def send(self, phone: str, text: str) -> None:
+        delay = float(os.environ.get("BATTERY_SMS_DELAY", "0"))
+        if delay:
+            time.sleep(delay)
+        line = (text.replace("\n", " ") + "\n").encode()
+        fd = os.open(SMS_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "SMS_BACKEND": "bench.battery.common.FileSmsBackend",
+        "PYTHONPATH": str(ROOT),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        **extra,
+    }
+
+
+def start_worker(
+    *, pool: str = "solo", concurrency: int = 1, name: str = "battery", **env: str
+) -> subprocess.Popen:
+    """A real Celery worker on this run's Redis, in its own process group (for kill -9)."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        f"--pool={pool}",
+        f"--concurrency={concurrency}",
+        "-n",
+        f"{name}-{os.getpid()}@%h",
+        "--loglevel=WARNING",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = (OUT / "worker.log").open("ab")
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=worker_env(**env), stdout=log, stderr=log, start_new_session=True
+    )
+    proc.hostname = f"{name}-{os.getpid()}@{socket.gethostname()}"  # type: ignore[attr-defined]
+    return proc
+
+
+def wait_ready(worker: subprocess.Popen, timeout: float = 60) -> None:
+    from config.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            raise RuntimeError("the worker exited at start-up (see var/battery/worker.log)")
+        if app.control.ping(destination=[worker.hostname], timeout=0.5):  # type: ignore[attr-defined]
+            return
+    raise RuntimeError("the worker did not answer a ping")
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    """kill -9 the worker and every process it started."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=30)
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except FileNotFoundError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Warm shutdown, then SIGKILL to whatever of the group is left (pool children can
+    outlive their main process)."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+    kill_group(proc)
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden inputs of a page's form (captcha token, idempotency key, CSRF token)."""
+    import re
+
+    out = {}
+    for tag in re.findall(r"<input[^>]*type=\"hidden\"[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            out[name.group(1)] = value.group(1) if value else ""
+    return out
+
+
+def purge_queue() -> None:
+    """Empty this run's Redis queue (tasks left by an earlier run)."""
+    from config.celery import app
+
+    app.control.purge()

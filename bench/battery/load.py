@@ -1,0 +1,210 @@
+"""Load: locust, headless and bounded, against gunicorn on 127.0.0.1 with production settings.
+
+    DATABASE_URL=… REDIS_URL=… .venv/bin/python bench/battery/load.py --staff 20 --burst 100
+
+Creates ``--staff`` staff logins (``bench-load-N``, at the demo station of ``staff``), starts
+``gunicorn -c config/gunicorn.conf.py bench.battery.wsgi`` with ``DJANGO_ENV=production``
+(bench.battery.settings: cookies over plain HTTP; bench.battery.wsgi: a known captcha answer)
+and runs locust for ``--seconds``: the staff users work cases while public users submit
+``--burst`` opinions as fast as they can. Every answer but the expected one is a failure.
+Prints total req/s, failures, and p50/p95 per page; rows go to the battery's summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.battery import common  # noqa: E402
+
+PASSWORD = "bench-load-" + "x" * 8
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_users(n: int):
+    from django.contrib.auth import get_user_model
+
+    from stations.choices import StaffPostKind
+    from stations.models import StaffPost, Station
+
+    User = get_user_model()
+    station = Station.objects.filter(staff_posts__user__username="staff").first()
+    names = []
+    for i in range(n):
+        user, _ = User.objects.get_or_create(username=f"bench-load-{i}")
+        user.set_password(PASSWORD)
+        user.is_active = True
+        user.save()
+        StaffPost.objects.get_or_create(
+            user=user, station=station, defaults={"post": StaffPostKind.HEAD}
+        )
+        names.append(user.username)
+    return names, station
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--staff", type=int, default=20)
+    parser.add_argument("--public-users", type=int, default=10)
+    parser.add_argument("--burst", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    # Logins hash the password (PBKDF2, ~0.3 s of CPU each): a wave of them all at once would
+    # measure the hasher, not the pages.
+    parser.add_argument("--spawn-rate", type=float, default=2.0, help="users started per second")
+    args = parser.parse_args()
+    common.setup_django()
+    from axes.models import AccessAttempt
+
+    names, station = prepare_users(args.staff)
+    AccessAttempt.objects.filter(username__startswith="bench-load-").delete()
+    port = _free_port()
+    host = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "bench.battery.settings",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        # A burst at one station is the point here, not the flood alarm it would raise.
+        "PUBLIC_SUBMIT_STATION_RATE": "100000",
+        "PYTHONPATH": str(common.ROOT),
+    }
+    common.OUT.mkdir(parents=True, exist_ok=True)
+    # Production serves hashed static names from the manifest (whitenoise).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=common.ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    access_log = (common.OUT / "gunicorn.log").open("wb")
+    gunicorn = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "config/gunicorn.conf.py",
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "bench.battery.wsgi:application",
+        ],
+        cwd=common.ROOT,
+        env=env,
+        stdout=access_log,
+        stderr=access_log,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{host}/accounts/login/", timeout=2)
+                break
+            except OSError as exc:
+                if time.monotonic() > deadline or gunicorn.poll() is not None:
+                    raise RuntimeError("gunicorn did not start (var/battery/gunicorn.log)") from exc
+                time.sleep(0.5)
+        prefix = common.OUT / "locust"
+        users = args.staff + args.public_users
+        locust_env = {
+            **os.environ,
+            "BENCH_PASSWORD": PASSWORD,
+            "BENCH_USERS": ",".join(names),
+            "BENCH_STATION": str(station.pk),
+            "BENCH_PUBLIC_CODE": station.public_code,
+            "BENCH_BURST": str(args.burst),
+        }
+        started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(Path(__file__).with_name("locustfile.py")),
+                "--headless",
+                "--only-summary",
+                "-u",
+                str(users),
+                "-r",
+                str(args.spawn_rate),
+                "-t",
+                f"{args.seconds}s",
+                "--stop-timeout",
+                "10",
+                "--host",
+                host,
+                "--csv",
+                str(prefix),
+                # StaffUser:PublicUser as asked, whatever the class weights say.
+                "StaffUser",
+                "PublicUser",
+            ],
+            env=locust_env,
+            cwd=common.ROOT,
+            timeout=args.seconds + 120,
+            check=False,
+            stdout=(common.OUT / "locust.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+    finally:
+        common.stop(gunicorn)
+    report(prefix, args, started)
+
+
+def report(prefix: Path, args, started: str) -> None:
+    with open(f"{prefix}_stats.csv") as f:
+        rows = list(csv.DictReader(f))
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    pages = [r for r in rows if r["Name"] != "Aggregated"]
+    failures = int(total["Failure Count"])
+    submitted = next((int(r["Request Count"]) for r in pages if r["Name"] == "public: submit"), 0)
+    cpu = os.cpu_count()
+    common.result(
+        f"load: {args.staff} staff + public burst of {args.burst}, {args.seconds} s, "
+        f"gunicorn -w {args.workers} ({started}, {cpu} shared cores)",
+        f"{int(total['Request Count'])} requests, {float(total['Requests/s']):.1f} req/s, "
+        f"{failures} failures; p95 {total['95%']} ms overall; {submitted} public submissions",
+        "0 errors",
+        failures == 0 and submitted >= args.burst,
+    )
+    for r in sorted(pages, key=lambda r: r["Name"]):
+        common.say(
+            f"    {r['Name']:<24} {int(r['Request Count']):>6} req  {float(r['Requests/s']):6.1f} "
+            f"req/s  p50 {r['50%']:>5} ms  p95 {r['95%']:>5} ms  failures {r['Failure Count']}"
+        )
+    lines = [
+        "| page | requests | req/s | p50 ms | p95 ms | failures |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in sorted(pages, key=lambda r: r["Name"]):
+        lines.append(
+            f"| {r['Name']} | {r['Request Count']} | {float(r['Requests/s']):.1f} | {r['50%']} "
+            f"| {r['95%']} | {r['Failure Count']} |"
+        )
+    (common.OUT / "load.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
