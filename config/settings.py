@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "stations",
     "deputies",
     "petitions",
+    "suggestions",
     "reports",
 ]
 
@@ -226,6 +227,12 @@ REPLY_DAYS_SUGGESTION = env_int("REPLY_DAYS_SUGGESTION", 60)
 REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2)
 AUTO_CLOSE_UNRATED_DAYS = env_int("AUTO_CLOSE_UNRATED_DAYS", 15)
 PUBLIC_SUBMIT_RATE = env_int("PUBLIC_SUBMIT_RATE", 5)  # submissions per IP per hour
+# A registered formal suggestion (代表建议) must be answered within the statutory limit: 3
+# calendar months by default ("months"), or a number of working days ("working_days").
+SUGGESTION_LIMIT_UNIT = env_choice("SUGGESTION_LIMIT_UNIT", "months", {"months", "working_days"})
+SUGGESTION_LIMIT = env_int("SUGGESTION_LIMIT", 3)
+# The limit for handling it again after the deputy was unsatisfied with the reply (same unit).
+SUGGESTION_REDO_LIMIT = env_int("SUGGESTION_REDO_LIMIT", 1)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
