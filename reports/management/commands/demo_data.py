@@ -19,6 +19,7 @@ LOADERS = (
     ("deputies.demo", "deputies"),
     ("deputies.roster_demo", "reception rules, days, duty roster, attendance"),
     ("petitions.demo", "receptions and petitions"),
+    ("suggestions.demo", "deputies' formal suggestions"),
 )
 
 # (days ago, kind, title): a few hand-recorded activities for the demo deputy and neighbours.
