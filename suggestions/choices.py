@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Drafting")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", _("Submitted for registration")
     DECLINED = "declined", _("Not registered")
     REGISTERED = "registered", _("Registered")
     HANDLING = "handling", _("Being handled")

@@ -44,7 +44,7 @@ class DraftForm(forms.Form):
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}))
     proposals = forms.CharField(label=_("Proposals"), widget=forms.Textarea(attrs={"rows": 5}))
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
-    session = forms.ChoiceField(label=_("Submitted"), choices=Session.choices)
+    session = forms.ChoiceField(label=_("Raised"), choices=Session.choices)
     level = forms.ChoiceField(label=_("Goes to"), choices=Level.choices)
     petitions = forms.ModelMultipleChoiceField(
         label=_("Constituents' opinions it is built on"),
@@ -156,7 +156,9 @@ class CosignForm(ActionForm):
     done_message = _("Your answer was recorded.")
 
     def perform(self):
-        return services.suggestion_cosign(**self.common(), confirm=self.cleaned_data["answer"] == "yes")
+        return services.suggestion_cosign(
+            **self.common(), confirm=self.cleaned_data["answer"] == "yes"
+        )
 
 
 class RegisterForm(ActionForm):
@@ -276,7 +278,9 @@ class EvaluateForm(ActionForm):
     def clean(self):
         d = super().clean()
         if d.get("evaluation") == Evaluation.UNSATISFIED and not (d.get("comment") or "").strip():
-            self.add_error("comment", _("Say what is missing, so the department can handle it again."))
+            self.add_error(
+                "comment", _("Say what is missing, so the department can handle it again.")
+            )
         return d
 
     def perform(self):
@@ -299,9 +303,7 @@ class FollowUpForm(ActionForm):
 
 
 class FulfilForm(ActionForm):
-    note = forms.CharField(
-        label=_("What was delivered"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = forms.CharField(label=_("What was delivered"), widget=forms.Textarea(attrs={"rows": 3}))
     done_message = _("Recorded as delivered; the suggestion is closed.")
 
     def perform(self):

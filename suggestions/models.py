@@ -67,7 +67,7 @@ class Suggestion(models.Model):
         related_name="suggestions",
         verbose_name=_("category"),
     )
-    session = models.CharField(_("submitted"), max_length=10, choices=Session.choices)
+    session = models.CharField(_("raised"), max_length=10, choices=Session.choices)
     level = models.CharField(_("goes to"), max_length=10, choices=Level.choices)
     # The standing committee's region (the district or the city above the deputy's station).
     region = models.ForeignKey(
@@ -188,9 +188,7 @@ class Cosignature(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["suggestion", "deputy"], name="cosign_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["suggestion", "deputy"], name="cosign_once")]
 
     def __str__(self) -> str:
         return f"{self.suggestion_id}: {self.deputy} ({self.status})"
@@ -278,4 +276,3 @@ class SuggestionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion_id}: {self.from_status} → {self.to_status}"
-

@@ -107,9 +107,7 @@ def figures(qs: QuerySet, *, by: str | None = None, today: dt.date) -> list[Figu
             "pk", filter=Q(classification=Classification.B, fulfilled_at__isnull=False)
         ),
         "evaluated": Count("pk", filter=~Q(evaluation="")),
-        "satisfied": Count(
-            "pk", filter=Q(evaluation__in=[Evaluation.SATISFIED, Evaluation.BASIC])
-        ),
+        "satisfied": Count("pk", filter=Q(evaluation__in=[Evaluation.SATISFIED, Evaluation.BASIC])),
         "overdue": Count("pk", filter=Q(status__in=UNDER_DEADLINE, deadline__lt=today)),
     }
     rows: dict[int | None, Figures] = {}

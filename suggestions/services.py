@@ -104,7 +104,9 @@ def _move(s, action: str, to: str, *, actor, note="", fields=(), kind=None) -> s
     _save(s, "status", *fields)
     if kind is None:
         kind = EventKind.TRANSITION if to != from_status else EventKind.EDITED
-    _event(s, actor=actor, action=action, from_status=from_status, to_status=to, note=note, kind=kind)
+    _event(
+        s, actor=actor, action=action, from_status=from_status, to_status=to, note=note, kind=kind
+    )
     return to
 
 
@@ -536,7 +538,11 @@ def suggestion_reply(
         reply.letter_name, reply.letter_type = name, letter_type
         reply.letter.save(name, letter, save=False)
     reply.save()
-    s.classification, s.replied_at, s.follow_up_date = classification, timezone.now(), follow_up_date
+    s.classification, s.replied_at, s.follow_up_date = (
+        classification,
+        timezone.now(),
+        follow_up_date,
+    )
     s.evaluation = ""
     _step(
         s,

@@ -131,7 +131,13 @@ def _render_detail(request, suggestion: Suggestion, invalid: tuple[str, object] 
     actions = []
     for a in REGISTRY.available(request.user, suggestion):
         if not a.form:  # an action with a page of its own (editing the draft)
-            actions.append({"name": a.name, "label": a.label, "link": reverse(a.url_name, args=[suggestion.pk])})
+            actions.append(
+                {
+                    "name": a.name,
+                    "label": a.label,
+                    "link": reverse(a.url_name, args=[suggestion.pk]),
+                }
+            )
             continue
         if invalid and invalid[0] == a.name:
             form = invalid[1]
@@ -143,7 +149,9 @@ def _render_detail(request, suggestion: Suggestion, invalid: tuple[str, object] 
                 "label": a.label,
                 "url": reverse("suggestions:act", args=[suggestion.pk, a.name]),
                 "form": form,
-                "open": (invalid[0] == a.name) if invalid else not any(x.get("form") for x in actions),
+                "open": (invalid[0] == a.name)
+                if invalid
+                else not any(x.get("form") for x in actions),
             }
         )
     today = timezone.localdate()
@@ -193,7 +201,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, str(exc))
     except ValidationError as exc:
         form.add_error(None, exc)
-        messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": " ".join(exc.messages)})
+        messages.error(
+            request, _("Nothing was changed: %(errors)s") % {"errors": " ".join(exc.messages)}
+        )
         return _render_detail(request, _visible(request, pk), invalid=(action, form))
     except PermissionDenied:
         messages.error(request, _("You may not do this on this suggestion."))
@@ -300,4 +310,6 @@ def _status_counts(qs, year: int) -> list[tuple[str, int]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return [(label, counts.get(value, 0)) for value, label in Status.choices if value != Status.DRAFT]
+    return [
+        (label, counts.get(value, 0)) for value, label in Status.choices if value != Status.DRAFT
+    ]

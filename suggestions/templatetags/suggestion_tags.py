@@ -20,7 +20,9 @@ register = template.Library()
 def suggestions_for_case(petition) -> list[dict]:
     rows = []
     for s in suggestions_for_petitions([petition.pk]):
-        steps = [st for st in PATH if st != "draft" and (st != "following" or s.classification == "B")]
+        steps = [
+            st for st in PATH if st != "draft" and (st != "following" or s.classification == "B")
+        ]
         current = steps.index(s.status) if s.status in steps else -1
         rows.append(
             {

@@ -7,7 +7,6 @@ and the handler once assigned; everyone else gets a 404. Those who see it but ho
 for an action get a 403. Every action of suggestions.loop.REGISTRY with a form has an entry.
 """
 
-
 from suggestions.choices import Classification, Level, Status
 
 from ..matrix import Entry
@@ -103,4 +102,3 @@ ENTRIES = [
     Entry("suggestions:print_reply", args=_s(Status.REPLIED), allow=SEES),
     Entry("suggestions:letter", args=_with_letter, allow=SEES),
 ]
-

@@ -67,9 +67,12 @@ def test_it_splits_by_department_and_by_deputy(world, ten):
     by_deputy = {f.name: f for f in selectors.figures(qs, by="deputy", today=today)}
     assert by_deputy["戴伟"].registered == 8 and by_deputy["裴佳"].registered == 2
     assert by_deputy["裴佳"].satisfaction_rate == 100.0
-    assert selectors.department_figures([world.other_department.pk], today.year, today=today)[
-        world.other_department.pk
-    ].on_time_rate == 50.0
+    assert (
+        selectors.department_figures([world.other_department.pk], today.year, today=today)[
+            world.other_department.pk
+        ].on_time_rate
+        == 50.0
+    )
 
 
 def test_the_page_shows_the_figures_and_the_definitions(as_role, ten):
