@@ -147,7 +147,7 @@ def _walk(s, target, cls, evaluation, deputy, clerk, handler, department) -> Non
         actor=handler,
         suggestion=s,
         classification=cls,
-        body=f"{s.lead_deputy.name}代表：您提出的《{s.title}》收悉。经认真研究，现答复如下……",
+        body=f"您提出的《{s.title}》收悉。经认真研究，现答复如下……",
         follow_up_date=timezone.localdate() + dt.timedelta(days=120) if cls == C.B else None,
     )
     s.refresh_from_db()
@@ -175,8 +175,20 @@ def _backdate(s: Suggestion, days: int, now) -> None:
     Suggestion.objects.filter(pk=s.pk).update(created_at=now - shift)
     events = list(s.events.order_by("pk"))
     step = shift / max(len(events), 1)
+    stamps = {}
     for i, event in enumerate(events):
-        type(event).objects.filter(pk=event.pk).update(created_at=now - shift + step * i)
+        stamps[event.action] = now - shift + step * i
+        type(event).objects.filter(pk=event.pk).update(created_at=stamps[event.action])
+    # The dates shown on the page and the printed forms follow their steps.
+    fields = {"submit": "submitted_at", "register": "registered_at", "assign": "assigned_at"}
+    Suggestion.objects.filter(pk=s.pk).update(
+        **{field: stamps[action] for action, field in fields.items() if action in stamps}
+    )
+    if "reply" in stamps:
+        s.replies.update(created_at=stamps["reply"])
+        Suggestion.objects.filter(pk=s.pk, replied_at__isnull=False).update(
+            replied_at=stamps["reply"]
+        )
     if s.title == "关于完善老旧小区雨污分流的建议":
         # Overdue: the limit passed a week ago, so the sweep supervises it.
         Suggestion.objects.filter(pk=s.pk).update(

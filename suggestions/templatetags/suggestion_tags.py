@@ -37,3 +37,29 @@ def suggestions_for_case(petition) -> list[dict]:
             }
         )
     return rows
+
+
+# The deputy's performance record and the department league table live in reports/, which
+# may import this app; these tags let their templates show the suggestion figures with one
+# include each (the figures come from suggestions.selectors, two grouped queries).
+
+
+@register.simple_tag
+def suggestion_record(deputy, year: int) -> dict:
+    from django.utils import timezone
+
+    from ..selectors import deputy_figures
+
+    return deputy_figures(deputy, int(year), today=timezone.localdate())
+
+
+@register.simple_tag
+def suggestion_departments(rows, year: int) -> list:
+    """(department, figures) for the departments of the league table, in its order."""
+    from django.utils import timezone
+
+    from ..selectors import Figures, department_figures
+
+    departments = [r["object"] for r in rows]
+    found = department_figures([d.pk for d in departments], int(year), today=timezone.localdate())
+    return [(d, found.get(d.pk) or Figures(key=d.pk, name=d.name)) for d in departments]
