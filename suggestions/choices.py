@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from petitions.choices import Satisfaction
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Drafting")
@@ -45,10 +47,8 @@ class Classification(models.TextChoices):
     C = "C", _("C: kept for reference")
 
 
-class Evaluation(models.TextChoices):
-    SATISFIED = "satisfied", _("Satisfied")
-    BASIC = "basic", _("Basically satisfied")
-    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+# The deputy evaluates a reply on the same three levels as a constituent rates a case.
+Evaluation = Satisfaction
 
 
 class CosignStatus(models.TextChoices):

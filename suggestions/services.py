@@ -31,7 +31,6 @@ from petitions.models import Petition
 from stations.choices import RegionLevel
 from stations.models import ClerkScope, Region
 
-from . import rights
 from .choices import Classification, CosignStatus, Evaluation, EventKind, Level, LimitUnit, Status
 from .loop import REGISTRY
 from .models import Cosignature, NumberCounter, Suggestion, SuggestionEvent, SuggestionReply
@@ -62,6 +61,15 @@ def _lock(suggestion, expected_version: int | None = None) -> Suggestion:
     if expected_version is not None and int(expected_version) != locked.version:
         raise StaleObject()
     return locked
+
+
+def _begin(action: str, actor, suggestion, expected_version: int | None) -> Suggestion:
+    """Lock the row, then check the move from its status and the actor's right — both read
+    from the action's registry row, so the service and the menu cannot disagree."""
+    s = _lock(suggestion, expected_version)
+    REGISTRY.check(action, s)
+    _require(REGISTRY[action].allowed_for(actor, s))
+    return s
 
 
 def _event(
@@ -295,9 +303,7 @@ def suggestion_edit(
     expected_version: int | None = None,
 ) -> Suggestion:
     """The lead deputy changes the draft; co-signers keep their answers."""
-    s = _lock(suggestion, expected_version)
-    REGISTRY.check("edit", s)
-    _require(rights.is_lead_deputy(actor, s))
+    s = _begin("edit", actor, suggestion, expected_version)
     region = committee_region(s.lead_deputy, level)
     petitions, cosigners = _clean_draft(
         actor=actor,
@@ -325,10 +331,8 @@ def suggestion_cosign(
     *, actor, suggestion, confirm: bool, expected_version: int | None = None
 ) -> Suggestion:
     """An invited deputy confirms (or declines) co-signing the draft."""
-    s = _lock(suggestion, expected_version)
-    REGISTRY.check("cosign", s)
+    s = _begin("cosign", actor, suggestion, expected_version)
     roles = roles_of(actor)
-    _require(rights.is_invited_cosigner(actor, s))
     c = s.cosignatures.select_for_update().get(deputy_id=roles.deputy_id)
     c.status = CosignStatus.CONFIRMED if confirm else CosignStatus.DECLINED
     c.answered_at = timezone.now()
@@ -354,9 +358,7 @@ def suggestion_cosign(
 def suggestion_submit(*, actor, suggestion, expected_version: int | None = None) -> Suggestion:
     """The lead deputy sends the draft to the standing committee. Invitations still unanswered
     lapse: only deputies who confirmed sign the suggestion."""
-    s = _lock(suggestion, expected_version)
-    REGISTRY.check("submit", s)
-    _require(rights.is_lead_deputy(actor, s))
+    s = _begin("submit", actor, suggestion, expected_version)
     lapsed = list(
         s.cosignatures.filter(status=CosignStatus.PENDING).values_list("deputy__name", flat=True)
     )
@@ -393,9 +395,7 @@ def suggestion_register(
     *, actor, suggestion, note: str = "", expected_version: int | None = None
 ) -> Suggestion:
     """A clerk of the standing committee registers (立案) the suggestion: it gets 第N号."""
-    s = _lock(suggestion, expected_version)
-    REGISTRY.check("register", s)
-    _require(rights.is_covering_clerk(actor, s))
+    s = _begin("register", actor, suggestion, expected_version)
     now = timezone.now()
     s.year = timezone.localdate(now).year
     s.number = next_number(s.region, s.year)
@@ -422,9 +422,7 @@ def suggestion_decline(
 ) -> Suggestion:
     """The clerk declines to register the suggestion, saying why (不予立案)."""
     reason = (reason or "").strip()
-    s = _lock(suggestion, expected_version)
-    REGISTRY.check("decline", s)
-    _require(rights.is_covering_clerk(actor, s))
+    s = _begin("decline", actor, suggestion, expected_version)
     if not reason:
         raise ValidationError(_("Say why the suggestion is not registered."))
     s.decline_reason = reason
@@ -452,9 +450,7 @@ def suggestion_assign(
 ) -> Suggestion:
     """The clerk assigns (交办) the registered suggestion to a lead department (and assisting
     ones) with the statutory limit (see ``compute_deadline``) unless another date is given."""
-    s = _lock(suggestion, expected_version)
-    REGISTRY.check("assign", s)
-    _require(rights.is_covering_clerk(actor, s))
+    s = _begin("assign", actor, suggestion, expected_version)
     assisting = [d for d in assisting_departments if d.pk != lead_department.pk]
     for d in [lead_department, *assisting]:
         if not d.region.path.startswith(s.region.path) or not d.is_active:
@@ -506,9 +502,7 @@ def suggestion_reply(
     A class-B answer promises a planned step, so it names the date to follow it up.
     """
     body = (body or "").strip()
-    s = _lock(suggestion, expected_version)
-    REGISTRY.check("reply", s)
-    _require(rights.is_lead_handler(actor, s))
+    s = _begin("reply", actor, suggestion, expected_version)
     if classification not in Classification.values:
         raise ValidationError(_("Choose the classification of the result."))
     if not body:
@@ -578,9 +572,7 @@ def suggestion_evaluate(
     new limit (SUGGESTION_REDO_LIMIT); otherwise a class-B reply is followed until delivered
     and an A or C reply closes the suggestion."""
     comment = (comment or "").strip()
-    s = _lock(suggestion, expected_version)
-    REGISTRY.check("evaluate", s)
-    _require(rights.is_lead_deputy(actor, s))
+    s = _begin("evaluate", actor, suggestion, expected_version)
     if evaluation not in Evaluation.values:
         raise ValidationError(_("Choose how satisfied you are with the reply."))
     if evaluation == Evaluation.UNSATISFIED and not comment:
@@ -624,9 +616,7 @@ def suggestion_follow_up(
 ) -> Suggestion:
     """The department reports progress on a class-B plan and sets the next follow-up date."""
     progress = (progress or "").strip()
-    s = _lock(suggestion, expected_version)
-    REGISTRY.check("follow_up", s)
-    _require(rights.is_lead_handler(actor, s))
+    s = _begin("follow_up", actor, suggestion, expected_version)
     if not progress:
         raise ValidationError(_("Describe the progress of the plan."))
     if follow_up_date is None or follow_up_date <= timezone.localdate():
@@ -649,9 +639,7 @@ def suggestion_fulfil(
 ) -> Suggestion:
     """The planned item of a class-B reply was delivered (兑现): the suggestion closes."""
     note = (note or "").strip()
-    s = _lock(suggestion, expected_version)
-    REGISTRY.check("fulfil", s)
-    _require(rights.is_lead_handler_or_clerk(actor, s))
+    s = _begin("fulfil", actor, suggestion, expected_version)
     if not note:
         raise ValidationError(_("Say what was delivered."))
     now = timezone.now()
