@@ -166,11 +166,25 @@ def _render_detail(request, suggestion: Suggestion, invalid: tuple[str, object] 
             "overdue": suggestion.status in UNDER_DEADLINE and suggestion.deadline < today,
             "current_reply": current_reply,
             "cosignatures": list(suggestion.cosignatures.all()),
-            "petitions": list(suggestion.petitions.all()),
+            "petitions": _petitions(request.user, suggestion),
             "classes": Classification,
         },
         status=400 if invalid else 200,
     )
+
+
+def _petitions(user, suggestion: Suggestion) -> list[tuple[object, bool]]:
+    """The linked opinions, each with whether the user may open it. A tracking code is the
+    constituent's credential: only those who may open the case see it (and the link)."""
+    from petitions.models import Petition
+
+    linked = list(suggestion.petitions.all())
+    visible = set(
+        Petition.objects.visible_to(user)
+        .filter(pk__in=[p.pk for p in linked])
+        .values_list("pk", flat=True)
+    )
+    return [(p, p.pk in visible) for p in linked]
 
 
 @login_required

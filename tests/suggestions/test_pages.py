@@ -170,3 +170,12 @@ def test_the_constituent_follows_the_suggestion_on_the_tracking_page(world, clie
     assert s.title in html and "No. 1" in html
     assert 'aria-current="step">' in html and "Registered" in html
     assert "某某局长" not in html  # the reasons are not for the public page
+
+
+def test_only_those_who_may_open_a_linked_case_see_its_tracking_code(world, as_role):
+    opinion = make_petition(world, PetitionStatus.TRIAGED, tier=Tier.SUGGESTION)
+    s = make_suggestion(world, Status.HANDLING, petitions=[opinion])
+    deputy = as_role("deputy").get(s.get_absolute_url()).content.decode()
+    assert opinion.display_code in deputy and opinion.title in deputy
+    handler = as_role("handler").get(s.get_absolute_url()).content.decode()
+    assert opinion.title in handler and opinion.display_code not in handler
