@@ -57,7 +57,8 @@ def _require(allowed: bool) -> None:
 def _lock(suggestion, expected_version: int | None = None) -> Suggestion:
     """Re-read the row under a lock and check the version the user saw."""
     pk = suggestion.pk if isinstance(suggestion, Suggestion) else suggestion
-    locked = Suggestion.objects.select_for_update().select_related("region").get(pk=pk)
+    # Lock only the suggestion's row (PostgreSQL would otherwise lock the joined region too).
+    locked = Suggestion.objects.select_for_update(of=("self",)).select_related("region").get(pk=pk)
     if expected_version is not None and int(expected_version) != locked.version:
         raise StaleObject()
     return locked
