@@ -133,7 +133,7 @@ if REDIS_URL:
     # A task not acknowledged within this time is handed to another worker. It must be longer
     # than the longest task (outbox deliveries are capped at a minute, see core.tasks); a worker
     # killed mid-delivery is covered sooner by the outbox's own claims and the re-send sweep.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)
     }
 else:
@@ -254,6 +254,9 @@ EMAIL_BACKEND = env_str(
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# Seconds; shorter than an outbox claim (core.tasks.CLAIM_STALE_AFTER), so a hanging SMTP server
+# fails the attempt instead of letting a second worker take the message over.
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@liaison.local")
 # Dotted path of the SMS sender; the default writes a masked line to the log.
 SMS_BACKEND = env_str("SMS_BACKEND", "core.sms.LoggingSmsBackend")
@@ -339,5 +342,11 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["pii"], "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default handlers (console when DEBUG, mail_admins) are unmasked: send its
+        # records to the root handler instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

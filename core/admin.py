@@ -48,8 +48,21 @@ def _unlock(model_admin, request, usernames) -> None:
     )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Listed for reading; rows are written by a service, not edited one by one."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(ReadOnlyAdmin):
     """Read only: a year is loaded as a whole (Holiday calendar years → Load a year), so that
     what was computed into it is recomputed."""
 
@@ -57,31 +70,13 @@ class HolidayAdmin(admin.ModelAdmin):
     list_filter = ("is_workday",)
     date_hierarchy = "date"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(ReadOnlyAdmin):
     """The years whose State Council notice is loaded, and the page that loads one."""
 
     list_display = ("year", "source", "loaded_at", "loaded_by", "summary")
     change_list_template = "admin/core/calendaryear/change_list.html"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         load = self.admin_site.admin_view(self.load_view)

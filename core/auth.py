@@ -94,7 +94,7 @@ def _tell_owner(lock: LoginLock, ip_address: str) -> None:
     from .notify import notify_users
 
     user = get_user_model().objects.filter(username=lock.username, is_active=True).first()
-    if user is None:
+    if user is None or lock.locked_until is None:
         return
     until = timezone.localtime(lock.locked_until)
     with translation.override(settings.LANGUAGE_CODE):

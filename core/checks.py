@@ -8,7 +8,7 @@ open door (the outside test logged in as ``admin`` / ``demo12345``).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError
 
 # Passwords printed in the README and the start-up banner; never valid on a real site.
@@ -71,7 +71,7 @@ def check_demo_passwords(app_configs=None, **kwargs) -> list:
 
 @register(Tags.security, deploy=True)
 def check_proxy_settings(app_configs=None, **kwargs) -> list:
-    problems = []
+    problems: list[CheckMessage] = []
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         problems.append(
             Error(
@@ -95,9 +95,14 @@ def check_proxy_settings(app_configs=None, **kwargs) -> list:
 
 
 @register("calendar", Tags.database)
-def holiday_calendar_coverage(app_configs=None, **kwargs) -> list:
+def holiday_calendar_coverage(app_configs=None, databases=None, **kwargs) -> list:
+    """Runs with ``check --database default`` and ``migrate`` (it reads the database, so plain
+    ``check`` — and the Celery worker's start-up checks — leave it out, as Django's own database
+    checks do); administrators also see a banner and get a reminder each November."""
     from .workdays import COVERAGE_DAYS, coverage_gap
 
+    if not databases:
+        return []
     try:
         gap = coverage_gap()
     except DatabaseError:  # not migrated yet: nothing to say
@@ -108,7 +113,10 @@ def holiday_calendar_coverage(app_configs=None, **kwargs) -> list:
         Warning(
             f"The holiday calendar has no State Council notice for {gap}, which starts within "
             f"{COVERAGE_DAYS} days: deadlines and reception days in it are provisional.",
-            hint=f"Run `manage.py load_holidays {gap}` (or use Admin → Holiday calendar years).",
+            hint=(
+                f"Run `manage.py load_holidays {gap}` (add `--file notice.csv` when chinese-calendar "
+                "does not know the year yet) or use Admin → Holiday calendar years → Load a year."
+            ),
             id="core.W001",
         )
     ]

@@ -69,7 +69,7 @@ class HolidayYearForm(forms.Form):
         from .services import CalendarError, parse_holiday_table
         from .workdays import package_years
 
-        data = super().clean()
+        data = super().clean() or {}
         year = data.get("year")
         text = data.get("table", "")
         if data.get("upload"):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -67,19 +68,22 @@ def clean_phone(value: str) -> str:
 
 
 def _is_prose(field: forms.Field) -> bool:
-    # Exactly CharField (not a subclass such as EmailField, SlugField or a code field).
-    return type(field) is forms.CharField and not getattr(field, "exact", False)
+    # Exactly CharField: not a subclass such as EmailField, SlugField or ExactCharField.
+    return type(field) is forms.CharField
 
 
 class NormalizedFormMixin:
     """Normalise every submitted value before the fields see it (see the module docstring).
 
     Put it first in the bases: ``class SubmitForm(NormalizedFormMixin, forms.Form)``. A plain
-    ``CharField`` is treated as prose; mark a code-like one with ``field.exact = True`` or list
-    it in ``exact_fields``.
+    ``CharField`` is treated as prose; declare code-like text (phones, ID numbers, codes, keys)
+    as ``ExactCharField``. Every text field without a limit gets ``MAX_TEXT``.
     """
 
-    exact_fields: tuple[str, ...] = ()
+    fields: dict[str, forms.Field]
+    is_bound: bool
+    data: Any
+    prefix: str | None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -96,12 +100,13 @@ class NormalizedFormMixin:
         field = self.fields.get(name)
         if field is None:
             return None
-        if name in self.exact_fields or not _is_prose(field):
+        if not _is_prose(field):
             return fold
         return tidy
 
     def _normalized(self, data):
         prefix = f"{self.prefix}-" if self.prefix else ""
+        out: Any
         if isinstance(data, QueryDict):
             out = QueryDict(mutable=True)
             items = data.lists()
@@ -121,5 +126,3 @@ class NormalizedFormMixin:
 
 class ExactCharField(forms.CharField):
     """A code-like text field (keys, codes, numbers): NFKC-folded by NormalizedFormMixin."""
-
-    exact = True

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .input import fold
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
@@ -49,7 +51,8 @@ def mask_address(address: str | None) -> str:
 
 
 def normalize_id_number(value: str) -> str:
-    return value.strip().upper()
+    """ASCII digits and X: a number typed in full-width digits (１１０…Ｘ) is the same number."""
+    return fold(value).strip().upper()
 
 
 def validate_id_number(value: str) -> None:

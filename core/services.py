@@ -118,7 +118,7 @@ def calendar_year_load(*, actor, year: int, days: list[HolidayDay] | None = None
         year=year, defaults={"source": source, "loaded_by": actor}
     )
     before = Calendar()
-    if _created:
+    if _created and before.covered is not None:
         before.covered.discard(year)
     Holiday.objects.filter(date__year=year).delete()
     Holiday.objects.bulk_create(

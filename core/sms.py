@@ -11,6 +11,9 @@ log = logging.getLogger("liaison.sms")
 
 
 class SmsBackend:
+    """A gateway's ``send`` must time out well within a minute (see core.tasks.CLAIM_STALE_AFTER):
+    a call that hangs longer lets the re-send sweep take the message over."""
+
     def send(self, phone: str, text: str) -> None:
         raise NotImplementedError
 

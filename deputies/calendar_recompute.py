@@ -58,7 +58,8 @@ def recompute_year(*, actor, year: int, before: Calendar, after: Calendar) -> st
     )
     by_rule: dict[int, list[ReceptionDay]] = defaultdict(list)
     for day in days:
-        by_rule[day.rule_id].append(day)
+        if day.rule_id is not None:
+            by_rule[day.rule_id].append(day)
     moved = cancelled = 0
     stations = {}
     for group in by_rule.values():

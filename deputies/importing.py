@@ -30,7 +30,7 @@ from stations.models import Station
 
 from .choices import DeputyLevel, Gender
 from .models import Deputy, StationAssignment, pinyin_keys
-from .rights import can_manage_deputies, shown_phone
+from .rights import can_manage_deputies, can_see_phone
 from .selectors import current_assignments, primary_station
 
 COLUMNS = (
@@ -116,7 +116,8 @@ def export_rows(user, deputies: Iterable[Deputy]) -> Iterator[list]:
             d.constituency,
             d.occupation,
             d.sector,
-            shown_phone(user, d),
+            # The export is the contact list itself: those who may show a number get it in full.
+            d.phone if can_see_phone(user, d) else d.masked_phone,
             station.name if station else "",
             start.isoformat() if start else "",
         ]

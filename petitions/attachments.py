@@ -92,12 +92,12 @@ def _reencoded(f, content_type: str, name: str) -> bytes:
                     % {"name": name, "mp": MAX_PIXELS // 1_000_000}
                 )
             image.load()
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((STORED_SIDE, STORED_SIDE))
-            if content_type == "image/jpeg" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
+            upright: Image.Image = ImageOps.exif_transpose(image)
+            upright.thumbnail((STORED_SIDE, STORED_SIDE))
+            if content_type == "image/jpeg" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
             out = io.BytesIO()
-            image.save(out, format=_PIL_FORMATS[content_type], quality=90)
+            upright.save(out, format=_PIL_FORMATS[content_type], quality=90)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:

@@ -51,6 +51,7 @@ def recompute_year(*, actor, year: int, before: Calendar, after: Calendar) -> st
     set_on = _deadline_set_on(cases)
     changed, events = [], []
     for p in cases:
+        assert p.deadline is not None  # the queryset selects cases with a deadline
         start = set_on.get(p.pk, first)
         anchor = start if start >= first else first - dt.timedelta(days=1)
         new = after.add_working_days(anchor, before.working_days_between(anchor, p.deadline))

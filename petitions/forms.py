@@ -354,6 +354,20 @@ class ResolveForm(ActionForm):
     done = _("Recorded as settled on the spot.")
 
 
+# A deadline years ahead (9999-12-31 was accepted) means the case never escalates.
+MAX_DEADLINE_DAYS = 366
+
+
+def check_deadline(value):
+    """A deadline from today up to a year ahead, or ValidationError."""
+    today = timezone.localdate()
+    if value < today:
+        raise ValidationError(_("The deadline cannot be in the past."))
+    if (value - today).days > MAX_DEADLINE_DAYS:
+        raise ValidationError(_("The deadline can be at most one year from today."))
+    return value
+
+
 class AssignForm(ActionForm):
     lead_department = forms.ModelChoiceField(
         label=_("Lead department"), queryset=Department.objects.none()
@@ -380,7 +394,7 @@ class AssignForm(ActionForm):
         return check_deadline(value) if value else value
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         lead, assisting = data.get("lead_department"), data.get("assisting_departments")
         if lead and assisting and lead in assisting:
             self.add_error(
@@ -388,20 +402,6 @@ class AssignForm(ActionForm):
                 _("The lead department cannot also be an assisting department."),
             )
         return data
-
-
-# A deadline years ahead (9999-12-31 was accepted) means the case never escalates.
-MAX_DEADLINE_DAYS = 366
-
-
-def check_deadline(value):
-    """A deadline from today up to a year ahead, or ValidationError."""
-    today = timezone.localdate()
-    if value < today:
-        raise ValidationError(_("The deadline cannot be in the past."))
-    if (value - today).days > MAX_DEADLINE_DAYS:
-        raise ValidationError(_("The deadline can be at most one year from today."))
-    return value
 
     def service_kwargs(self) -> dict:
         data = super().service_kwargs()

@@ -16,7 +16,8 @@ MINUTE, HOUR = 60, 3600
 
 def client_ip(request) -> str:
     # Only REMOTE_ADDR: X-Forwarded-For is typed by the client and would let anyone reset
-    # their own counter. Behind a proxy, the proxy must set REMOTE_ADDR (e.g. via uWSGI/ASGI).
+    # their own counter. Behind a proxy listed in TRUSTED_PROXIES,
+    # core.middleware.TrustedProxyMiddleware has already put the real client's address here.
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

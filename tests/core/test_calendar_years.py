@@ -64,7 +64,7 @@ def test_a_missing_year_counts_new_years_day_as_working_and_is_provisional(only_
     assert workdays.is_provisional(D(2027, 1, 1))
     assert not workdays.is_provisional(D(2026, 12, 31))
     assert workdays.coverage_gap() == 2027
-    [warning] = holiday_calendar_coverage()
+    [warning] = holiday_calendar_coverage(databases=["default"])
     assert warning.id == "core.W001" and "2027" in warning.msg
 
 
@@ -84,7 +84,7 @@ def test_loading_the_notice_recomputes_open_deadlines_with_a_timeline_event(
     assert "2027-01-01 → 2027-01-04" in event.note and not event.is_public
     assert "1 deadlines recomputed" in entry.summary
     assert not workdays.is_provisional(D(2027, 1, 4))
-    assert holiday_calendar_coverage() == []
+    assert holiday_calendar_coverage(databases=["default"]) == []
 
 
 def test_a_reception_day_on_a_new_holiday_moves_with_its_duty_and_the_deputy_is_told(

@@ -43,6 +43,20 @@ def test_the_web_handlers_mask_the_traceback_too():
     assert PHONE not in out and ID_NUMBER not in out
 
 
+def test_every_configured_handler_masks():
+    loggers = [logging.getLogger()] + [
+        lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)
+    ]
+    handlers = {h for lg in loggers for h in lg.handlers}
+    assert handlers
+    for handler in handlers:
+        if isinstance(handler, logging.NullHandler) or type(handler).__module__.startswith(
+            "_pytest"
+        ):
+            continue
+        assert isinstance(handler.formatter, PiiFormatter), handler
+
+
 def test_the_celery_worker_and_beat_keep_django_handlers_and_mask_their_own():
     from config.celery import app
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from petitions.choices import Status
 from petitions.models import Petition, Reception
@@ -65,7 +66,7 @@ def test_it_walks_staff_from_reception_to_the_assignment_slip(browser, live_serv
         page.click("#opinion-form button.btn-primary")
         page.locator("#opinion-rows").get_by_text(title).wait_for()
         # The form is empty again for the next opinion, with a fresh idempotency key.
-        page.wait_for_function("document.querySelector('#id_title').value === ''")
+        expect(page.locator("#id_title")).to_have_value("")
     assert page.url == reception_url and page.evaluate("window.stillHere") is True
     assert page.locator("#opinion-rows li").count() == 2
     assert reception.petitions.count() == 2

@@ -94,3 +94,21 @@ def test_assign_refuses_the_lead_department_as_an_assisting_one(as_role, world):
     response, p = _assign(as_role, world, assisting_departments=[world.department.pk])
     assert "cannot also be an assisting department" in response.content.decode()
     assert p.status == Status.TRIAGED
+
+
+def test_the_public_form_accepts_a_full_width_id_number_and_phone(client, world, monkeypatch):
+    from .public_support import known_captcha
+    from .test_public_submit import _form_data, _station_url
+
+    known_captcha(monkeypatch)
+    url = _station_url(world)
+    data = _form_data(client, url, id_number=FULL_WIDTH_ID, phone="１３８１２３４８０００")
+    assert client.post(url, data).status_code == 302
+    p = Petition.objects.get()
+    assert p.phone == "13812348000" and p.id_last4 == ID_NUMBER[-4:]
+
+
+def test_a_full_width_id_number_hashes_like_the_ascii_one():
+    from core.pii import hash_id_number
+
+    assert hash_id_number(FULL_WIDTH_ID) == hash_id_number(ID_NUMBER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from reports.ledgers import tasks as ledger_tasks
 from reports.ledgers.choices import JobStatus, LedgerKind
@@ -45,9 +46,8 @@ def test_it_exports_a_large_ledger_in_the_background(
 
     # The htmx poll brings the worker's progress onto the page.
     ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=40)
-    page.wait_for_function(
-        "document.querySelector('#job-status .progress-bar')?.textContent.trim() === '40%'"
-    )
+    # A locator assertion, not wait_for_function: the page's CSP forbids evaluating strings.
+    expect(page.locator("#job-status .progress-bar")).to_have_text("40%")
     ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.PENDING, progress=0)
     assert ledger_tasks.run_export_job(job.pk) is True
 
