@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "stations",
     "deputies",
     "petitions",
+    "suggestions",
     "reports",
 ]
 
@@ -280,6 +281,12 @@ NOTICE_PERIOD_MONTHS = env_int("NOTICE_PERIOD_MONTHS", 2, minimum=1, maximum=12)
 PUBLIC_CAPTCHA_FAILURES = env_int("PUBLIC_CAPTCHA_FAILURES", 10)
 # Public submissions per station per hour; beyond it they are refused and the staff alerted.
 PUBLIC_SUBMIT_STATION_RATE = env_int("PUBLIC_SUBMIT_STATION_RATE", 60)
+# A registered formal suggestion (代表建议) must be answered within the statutory limit: 3
+# calendar months by default ("months"), or a number of working days ("working_days").
+SUGGESTION_LIMIT_UNIT = env_choice("SUGGESTION_LIMIT_UNIT", "months", {"months", "working_days"})
+SUGGESTION_LIMIT = env_int("SUGGESTION_LIMIT", 3)
+# The limit for handling it again after the deputy was unsatisfied with the reply (same unit).
+SUGGESTION_REDO_LIMIT = env_int("SUGGESTION_REDO_LIMIT", 1)
 
 # --- Security -----------------------------------------------------------------------------
 # Addresses or networks of the reverse proxies whose X-Forwarded-Proto/-For are believed

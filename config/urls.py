@@ -35,6 +35,7 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     # Constituent-facing pages (no login): submit by QR, receipt, tracking, rating.
     path("p/", include("petitions.public_urls")),
+    path("suggestions/", include("suggestions.urls")),
     path("reports/", include("reports.urls")),
     path("ledgers/", include("reports.ledgers.urls")),
     path("admin/", admin.site.urls),

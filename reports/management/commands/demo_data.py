@@ -24,6 +24,7 @@ LOADERS = (
     ("deputies.demo", "deputies"),
     ("deputies.roster.demo", "reception rules, days, duty roster, attendance"),
     ("petitions.demo", "receptions and petitions"),
+    ("suggestions.demo", "deputies' formal suggestions"),
 )
 
 # (days ago, kind, title): a few hand-recorded activities for the demo deputy and neighbours.
