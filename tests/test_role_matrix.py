@@ -117,3 +117,38 @@ def test_role_matrix(matrix_world, db, entry: Entry):
     for role in allowed:
         check(role)
     assert not problems, f"{entry.name} {url}: " + "; ".join(problems)
+
+
+# GET entries of POST-only views (every role 405) have their POST entries already.
+_GET_PAGES = [e for e in all_entries() if e.method == "get" and e.deny != 405]
+
+
+@pytest.mark.parametrize("entry", _GET_PAGES, ids=lambda e: f"{e.name}:post")
+def test_a_post_to_a_page_changes_nothing_for_a_role_that_may_not_use_it(
+    matrix_world, db, entry: Entry
+):
+    """The other half of the matrix: POST to every GET entry as every role. A role refused the
+    page is refused the POST the same way (or 405, or sent to log in) and writes nothing; a
+    role allowed the page gets the page, a redirect, its form again (400) or 405 — never 500."""
+    world, built = matrix_world
+    url = reverse(entry.name, args=entry.args(world)) + (f"?{entry.query}" if entry.query else "")
+    problems = []
+    before = _row_counts()
+    for role in ["anon", *ROLES]:
+        client = Client()
+        if role != "anon":
+            client.force_login(world.user(role))
+        got, want = _status(client.post(url, {})), entry.expected(role)
+        wanted = set(want if isinstance(want, tuple) else (want,))
+        if want == entry.ok:
+            # A view may answer an empty POST with its form (400), a redirect, 404 for an
+            # unknown sub-action, or refuse the method.
+            ok = {200, 302, 400, 403, 404, 405, "login"}
+        else:
+            ok = wanted | {405, "login"}
+        if got not in ok:
+            problems.append(f"{role}: got {got}, expected one of {sorted(map(str, ok))}")
+        if want != entry.ok and _row_counts() != before:
+            problems.append(f"{role} (refused) wrote rows")
+            before = _row_counts()
+    assert not problems, f"POST {entry.name} {url}: " + "; ".join(problems)
