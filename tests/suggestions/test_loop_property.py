@@ -104,7 +104,7 @@ def test_no_action_skips_a_state(world):
                 assert s.classification == Classification.B and s.follow_up_date
 
     Loop.TestCase.settings = settings(
-        max_examples=12, stateful_step_count=25, deadline=None, derandomize=True,
+        max_examples=30, stateful_step_count=25, deadline=None, derandomize=True,
         suppress_health_check=list(HealthCheck),
     )  # fmt: skip
     Loop.TestCase().runTest()
