@@ -138,40 +138,6 @@ class PrivatePagesMiddleware:
             response.headers.pop("Expires", None)
         return response
 
-        for name in [n for n, v in request.COOKIES.items() if has_bad_characters(n + v)]:
-            del request.COOKIES[name]
-        if self._is_bad(request):
-            return bad_request(request)
-        return self.get_response(request)
-
-    @staticmethod
-    def _is_bad(request) -> bool:
-        raw_path = request.META.get("PATH_INFO", "").encode("latin-1", "replace")
-        raw_query = request.META.get("QUERY_STRING", "")
-        for raw in (raw_path, raw_query.encode("latin-1", "replace")):
-            try:
-                decoded = unquote_to_bytes(raw).decode("utf-8")
-            except UnicodeDecodeError:
-                return True
-            if has_bad_characters(decoded):
-                return True
-        if has_bad_characters(request.path_info):
-            return True
-        try:
-            params = [request.GET]
-            if request.method == "POST":
-                params.append(request.POST)
-                names = [f.name or "" for files in request.FILES.lists() for f in files[1]]
-                if any(has_bad_characters(n) for n in names):
-                    return True
-        except UnicodeDecodeError:
-            return True
-        return any(
-            has_bad_characters(key) or any(has_bad_characters(v) for v in values)
-            for query in params
-            for key, values in query.lists()
-        )
-
 
 def bad_request(request) -> HttpResponse:
     """The product's 400 page, in the language of the visitor's language cookie."""
