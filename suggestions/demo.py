@@ -12,13 +12,13 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from deputies.models import Deputy, StationAssignment
 from petitions.choices import Tier
 from petitions.models import Category, Petition
 from stations.models import Department
+from stations.scope import with_rooms_q
 
 from . import services
 from .choices import Classification as C
@@ -93,12 +93,12 @@ def _make(users, lead, department, category) -> list[Suggestion]:
     # Opinions of tier "难事代表提" at the lead deputy's station and its rooms. In the demo
     # they were collected by colleagues, whose cases 戴伟 may not open, so they are linked
     # directly (demo only); their constituents then see the suggestion on the tracking page.
-    stations = StationAssignment.objects.filter(deputy=lead, end_date__isnull=True).values(
-        "station_id"
+    stations = StationAssignment.objects.filter(deputy=lead, end_date__isnull=True).values_list(
+        "station_id", flat=True
     )
     opinions = list(
         Petition.objects.filter(tier=Tier.SUGGESTION)
-        .filter(Q(station_id__in=stations) | Q(station__parent_id__in=stations))
+        .filter(with_rooms_q(stations, "station"))
         .order_by("pk")[:2]
     )
     now = timezone.now()
