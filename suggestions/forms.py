@@ -245,7 +245,7 @@ class ReplyForm(ActionForm):
         return letter
 
     def clean(self):
-        d = super().clean()
+        d = super().clean() or {}
         if d.get("classification") == Classification.B and not d.get("follow_up_date"):
             self.add_error("follow_up_date", _("A class-B reply needs the follow-up date."))
         return d
@@ -276,7 +276,7 @@ class EvaluateForm(ActionForm):
     done_message = _("Your evaluation was recorded.")
 
     def clean(self):
-        d = super().clean()
+        d = super().clean() or {}
         if d.get("evaluation") == Evaluation.UNSATISFIED and not (d.get("comment") or "").strip():
             self.add_error(
                 "comment", _("Say what is missing, so the department can handle it again.")

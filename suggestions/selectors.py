@@ -152,7 +152,7 @@ def deputy_figures(deputy, year: int, *, today: dt.date) -> dict:
 def department_figures(department_ids, year: int, *, today: dt.date) -> dict[int, Figures]:
     """For the department league table: department id -> figures of the suggestions it led."""
     qs = registered_in(Suggestion.objects.filter(lead_department_id__in=list(department_ids)), year)
-    return {f.key: f for f in figures(qs, by="department", today=today)}
+    return {f.key: f for f in figures(qs, by="department", today=today) if f.key is not None}
 
 
 def suggestions_for_petitions(petition_ids) -> list[Suggestion]:

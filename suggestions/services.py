@@ -142,7 +142,7 @@ def clerk_users(region: Region) -> list:
     return _users(User.objects.filter(pk__in=ids))
 
 
-def department_users(department_ids: Iterable[int]) -> list:
+def department_users(department_ids: Iterable[int | None]) -> list:
     User = get_user_model()
     return _users(User.objects.filter(handler_posts__department_id__in=list(department_ids)))
 
@@ -261,6 +261,7 @@ def suggestion_draft(
     of tier "难事代表提"; the co-signers named are invited and confirm on the suggestion."""
     roles = roles_of(actor)
     _require(roles.is_deputy)
+    assert roles.deputy_id is not None  # _require above
     lead = Deputy.objects.get(pk=roles.deputy_id)
     region = committee_region(lead, level)
     petitions, cosigners = _clean_draft(
@@ -334,6 +335,7 @@ def suggestion_cosign(
     """An invited deputy confirms (or declines) co-signing the draft."""
     s = _begin("cosign", actor, suggestion, expected_version)
     roles = roles_of(actor)
+    assert roles.deputy_id is not None  # the row's right: an invited deputy
     c = s.cosignatures.select_for_update().get(deputy_id=roles.deputy_id)
     c.status = CosignStatus.CONFIRMED if confirm else CosignStatus.DECLINED
     c.answered_at = timezone.now()
@@ -517,6 +519,7 @@ def suggestion_reply(
     else:
         follow_up_date = None
     letter_type = validate_upload(letter) if letter else ""
+    assert s.deadline is not None and s.lead_department is not None  # set on assignment
     reply = SuggestionReply(
         suggestion=s,
         department=s.lead_department,
@@ -605,7 +608,7 @@ def suggestion_evaluate(
             department_users(ids) + clerk_users(s.region),
             s,
             _("The deputy was unsatisfied: handle suggestion %(n)s again by %(d)s: %(t)s")
-            % {"n": s.number_label, "d": s.deadline.isoformat(), "t": s.title},
+            % {"n": s.number_label, "d": str(s.deadline), "t": s.title},
             f"again:r{s.round}",
         )
     return s

@@ -188,7 +188,7 @@ def _remind(today: dt.date, calendar: Calendar) -> int:
 def _follow_ups(today: dt.date) -> int:
     """Class-B suggestions whose follow-up date has come: the department is asked for news."""
     rows = [
-        Row(*r[:-1], round=r[-1])
+        Row(*r[:-1], round=r[-1])  # type: ignore[arg-type]  # follow_up_date__lte: never None
         for r in Suggestion.objects.filter(
             status=Status.FOLLOWING, follow_up_date__lte=today
         ).values_list("pk", "title", "number", "follow_up_date", "lead_department_id",

@@ -10,10 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -50,7 +53,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     _require(roles.is_admin or roles.is_clerk or roles.is_deputy or roles.is_handler)
     form = ListFilterForm(request.GET or None)
     today = timezone.localdate()
-    qs = Suggestion.objects.visible_to(request.user)
+    qs: QuerySet = Suggestion.objects.visible_to(request.user)
     if form.is_bound and not form.is_valid():
         qs = qs.none()
     else:
@@ -128,7 +131,7 @@ def _form_class(name: str):
 def _render_detail(request, suggestion: Suggestion, invalid: tuple[str, object] | None = None):
     """The suggestion page; ``invalid`` = (action, bound form) re-shows a rejected form with
     everything the user typed, opened at that action."""
-    actions = []
+    actions: list[dict[str, object]] = []
     for a in REGISTRY.available(request.user, suggestion):
         if not a.form:  # an action with a page of its own (editing the draft)
             actions.append(
@@ -163,7 +166,9 @@ def _render_detail(request, suggestion: Suggestion, invalid: tuple[str, object] 
             "s": suggestion,
             "actions": actions,
             "today": today,
-            "overdue": suggestion.status in UNDER_DEADLINE and suggestion.deadline < today,
+            "overdue": suggestion.status in UNDER_DEADLINE
+            and suggestion.deadline is not None
+            and suggestion.deadline < today,
             "current_reply": current_reply,
             "cosignatures": list(suggestion.cosignatures.all()),
             "petitions": _petitions(request.user, suggestion),
@@ -265,7 +270,7 @@ def print_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def letter(request: HttpRequest, pk: int) -> HttpResponse:
+def letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The signed letter a department attached, only to those who may see the suggestion."""
     reply = get_object_or_404(
         SuggestionReply.objects.filter(
@@ -314,7 +319,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _status_counts(qs, year: int) -> list[tuple[str, int]]:
+def _status_counts(qs, year: int) -> list[tuple[str | Promise, int]]:
     from django.db.models import Count
 
     counts = dict(

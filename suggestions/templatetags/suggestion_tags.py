@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import template
 
+from ..choices import Status
 from ..loop import PATH
 from ..selectors import suggestions_for_petitions
 
@@ -23,7 +24,7 @@ def suggestions_for_case(petition) -> list[dict]:
         steps = [
             st for st in PATH if st != "draft" and (st != "following" or s.classification == "B")
         ]
-        current = steps.index(s.status) if s.status in steps else -1
+        current = steps.index(Status(s.status)) if s.status in steps else -1
         rows.append(
             {
                 "s": s,
