@@ -1,0 +1,80 @@
+"""Role matrix for the ties pages.
+
+The pair belongs to 戴伟 ("deputy", station A, district X): he, station A's staff, the clerks
+over district X (clerk, city_clerk) and admin see it; staff and the deputy may act on it
+(clerks see it and get 403 on actions). Everyone else gets a 404.
+"""
+
+from ..matrix import Entry
+from .support import make_contact, make_pair
+
+SEE_PAIR = {"admin", "staff", "deputy", "clerk", "city_clerk"}
+ACT_PAIR = {"admin", "staff", "deputy"}
+LIST = {
+    "admin",
+    "staff",
+    "other_staff",
+    "far_staff",
+    "clerk",
+    "city_clerk",
+    "other_clerk",
+    "deputy",
+    "other_deputy",
+}
+CLERKS = {"admin", "clerk", "city_clerk", "other_clerk"}
+
+
+def _pair(w):
+    return [make_pair(w).pk]
+
+
+def _contact(w):
+    return [make_contact(w).pk]
+
+
+def _on_clerk(deny=403):
+    return {r: deny for r in SEE_PAIR - ACT_PAIR}
+
+
+ENTRIES = [
+    Entry("ties:pairs", allow=LIST, deny=403),
+    Entry(
+        "ties:pair_create",
+        allow={"admin", "staff", "deputy", "other_deputy", "far_staff"},
+        deny=403,
+    ),
+    Entry("ties:pair_detail", args=_pair, allow=SEE_PAIR),
+    Entry(
+        "ties:pair_reveal",
+        args=_pair,
+        method="post",
+        data=lambda w: {"reason": "call_back"},
+        allow=ACT_PAIR,
+        special=_on_clerk(),
+    ),
+    Entry("ties:pair_end", args=_pair, method="post", allow=ACT_PAIR, ok=302, special=_on_clerk()),
+    Entry(
+        "ties:contact_log",
+        args=_pair,
+        method="post",
+        data=lambda w: {"kind": "phone", "on": "2024-03-05", "note": "电话回访"},
+        allow=ACT_PAIR,
+        ok=302,
+        special=_on_clerk(),
+    ),
+    Entry(
+        "ties:contact_raise",
+        args=_contact,
+        method="post",
+        allow=ACT_PAIR,
+        ok=302,
+        special=_on_clerk(),
+    ),
+    Entry(
+        "ties:committee_set",
+        args=lambda w: [w.deputy_dave.pk],
+        allow={"admin", "clerk", "city_clerk"},
+        special={"other_clerk": 404},
+        deny=403,
+    ),
+]

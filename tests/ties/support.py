@@ -1,0 +1,35 @@
+"""Rows the ties tests and the role matrix need, made through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ties import services
+
+PAIR_PHONE = "13712345678"
+
+
+def make_pair(world, **kw):
+    """A constituent paired with 戴伟 (station A), as his station's staff records it."""
+    data = {
+        "actor": world.user("staff"),
+        "deputy": world.deputy_dave,
+        "name": "王秀英",
+        "phone": PAIR_PHONE,
+        "address": "幸福里小区3幢",
+        "consent_on": dt.date(2024, 3, 1),
+    }
+    data.update(kw)
+    return services.pair_create(**data)
+
+
+def make_contact(world, pair=None, opinion="小区门口路灯不亮,希望尽快修复"):
+    pair = pair or make_pair(world)
+    return services.contact_log(
+        actor=world.user("deputy"),
+        pair=pair,
+        kind="visit",
+        on=dt.date(2024, 3, 5),
+        note="老人独居,腿脚不便",
+        opinion=opinion,
+    )

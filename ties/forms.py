@@ -1,0 +1,98 @@
+"""Forms of the ties pages (crispy, NFKC-normalised input; services check everything again)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.input import ExactCharField, NormalizedFormMixin, clean_mobile
+from deputies.models import Deputy
+
+from .choices import ContactKind
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PairForm(NormalizedFormMixin, forms.Form):
+    deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=Deputy.objects.none())
+    name = forms.CharField(label=_("Constituent's name"), max_length=32)
+    phone = ExactCharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}),
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    consent_on = forms.DateField(
+        label=_("Consent given on"),
+        widget=DateInput,
+        help_text=_(
+            "The constituent agreed to be paired, to be contacted and to be listed by name on "
+            "the station's public page."
+        ),
+    )
+
+    def __init__(self, *args, deputies=None, **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("consent_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = deputies if deputies is not None else Deputy.objects.none()
+        if deputies is not None and len(deputies) == 1:
+            self.fields["deputy"].initial = deputies[0]
+        self.helper = _helper()
+
+    def clean_phone(self) -> str:
+        return clean_mobile(self.cleaned_data.get("phone", ""))
+
+
+class ContactForm(NormalizedFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("How"), choices=ContactKind.choices)
+    on = forms.DateField(label=_("Date"), widget=DateInput)
+    note = forms.CharField(
+        label=_("Note (internal)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Read by the deputy and the station staff only."),
+    )
+    opinion = forms.CharField(
+        label=_("Opinion raised"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the constituent asked for; one click records it as a case."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("A contact cannot be in the future."))
+        return on
+
+
+class CommitteeForm(forms.Form):
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("Grassroots deputies"),
+        queryset=Deputy.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose 5 to 8 (一名常委会组成人员结对联系5至8名基层代表)."),
+    )
+
+    def __init__(self, *args, deputies=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = (
+            deputies if deputies is not None else Deputy.objects.none()
+        )
+        self.helper = _helper()

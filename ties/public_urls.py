@@ -1,0 +1,2 @@
+app_name = "ties_public"
+urlpatterns: list = []

@@ -1,0 +1,34 @@
+"""Row scoping for the ties app: a row is visible with the deputy it belongs to.
+
+Whoever sees a deputy (``Deputy.objects.visible_to``: the deputy, the staff of their stations,
+clerks over them, admins) sees that deputy's pairs and contacts; nothing else is written out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from .models import CommitteeLink, ConstituentPair  # noqa: F401
+
+
+def _deputies(user):
+    return apps.get_model("deputies", "Deputy").objects.visible_to(user).values("pk")
+
+
+class PairQuerySet(models.QuerySet["ConstituentPair"]):
+    def visible_to(self, user) -> PairQuerySet:
+        return self.filter(deputy__in=_deputies(user))
+
+    def active(self) -> PairQuerySet:
+        return self.filter(is_active=True)
+
+
+class CommitteeLinkQuerySet(models.QuerySet["CommitteeLink"]):
+    def visible_to(self, user) -> CommitteeLinkQuerySet:
+        seen = _deputies(user)
+        return self.filter(Q(member__in=seen) | Q(deputy__in=seen))

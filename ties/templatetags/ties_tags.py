@@ -1,0 +1,16 @@
+"""Ties shown on pages of lower apps (the station's public page, the deputy page), so those
+apps never import ties."""
+
+from __future__ import annotations
+
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("ties/_public_pairing.html")
+def station_pairing(station) -> dict:
+    """The pairing list by name only (五公开: 结对名单)."""
+    return {"rows": selectors.public_pairing(station)}

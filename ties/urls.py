@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ties"
+urlpatterns = [
+    path("pairs/", views.pair_list, name="pairs"),
+    path("pairs/new/", views.pair_create, name="pair_create"),
+    path("pairs/<int:pk>/", views.pair_detail, name="pair_detail"),
+    path("pairs/<int:pk>/phone/", views.pair_reveal, name="pair_reveal"),
+    path("pairs/<int:pk>/end/", views.pair_end, name="pair_end"),
+    path("pairs/<int:pk>/contacts/", views.contact_log, name="contact_log"),
+    path("contacts/<int:pk>/case/", views.contact_raise, name="contact_raise"),
+    path("committee/<int:pk>/", views.committee_set, name="committee_set"),
+]

@@ -1,0 +1,185 @@
+"""Pages of the ties app (thin: form → one service → message → redirect)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError
+from core.models import RevealReason
+from core.reveal import reveal_from_post
+from core.roles import roles_of
+from core.views_helpers import add_service_error, paginate, require
+from deputies.models import Deputy
+
+from . import rights, selectors, services
+from .forms import CommitteeForm, ContactForm, PairForm
+from .models import ConstituentPair, Contact
+
+PAGE_SIZE = 30
+
+
+def _sees_pairs(user) -> bool:
+    roles = roles_of(user)
+    return roles.is_admin or roles.is_clerk or roles.is_staff_member or roles.is_deputy
+
+
+# ---- pairing ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def pair_list(request: HttpRequest) -> HttpResponse:
+    require(_sees_pairs(request.user))
+    page = paginate(request, selectors.pair_list(request.user), PAGE_SIZE)
+    return render(
+        request,
+        "ties/pair_list.html",
+        {
+            "page": page,
+            "can_add": selectors.pairable_deputies(request.user).exists(),
+            "committee": selectors.committee_rows(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pair_create(request: HttpRequest) -> HttpResponse:
+    deputies = list(selectors.pairable_deputies(request.user))
+    require(bool(deputies))
+    form = PairForm(
+        request.POST or None, deputies=Deputy.objects.filter(pk__in=[d.pk for d in deputies])
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pair = services.pair_create(
+                actor=request.user,
+                deputy=data["deputy"],
+                name=data["name"],
+                phone=data["phone"],
+                address=data["address"],
+                consent_on=data["consent_on"],
+            )
+        except (ValidationError, DomainError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s is paired.") % {"name": pair.name})
+            return redirect(pair)
+    return render(request, "ties/pair_form.html", {"form": form})
+
+
+def _pair_context(request: HttpRequest, pair: ConstituentPair, **extra) -> dict:
+    may = rights.may_manage_pairs(request.user, pair.deputy)
+    return {
+        "pair": pair,
+        "phone": pair.masked_phone,
+        "may_manage": may,
+        "may_reveal": may and bool(pair.phone),
+        "reveal_reasons": RevealReason.choices,
+        "contact_form": ContactForm() if may else None,
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(selectors.pair_detail(request.user), pk=pk)
+    return render(request, "ties/pair_detail.html", _pair_context(request, pair))
+
+
+@login_required
+@require_POST
+def pair_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the paired constituent's full phone once, recorded (core.reveal)."""
+    pair = get_object_or_404(selectors.pair_detail(request.user), pk=pk)
+    phone = reveal_from_post(
+        request,
+        subject=pair,
+        field="phone",
+        allowed=rights.may_reveal_pair_phone(request.user, pair.deputy),
+    )
+    if phone is None:
+        return redirect(pair)
+    context = _pair_context(request, pair, phone=phone)
+    context["may_reveal"] = False
+    return render(request, "ties/pair_detail.html", context)
+
+
+@login_required
+@require_POST
+def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(selectors.pair_detail(request.user), pk=pk)
+    require(rights.may_manage_pairs(request.user, pair.deputy))
+    services.pair_end(actor=request.user, pair=pair)
+    messages.success(request, _("The pairing has ended."))
+    return redirect(pair)
+
+
+@login_required
+@require_POST
+def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(selectors.pair_detail(request.user), pk=pk)
+    require(rights.may_manage_pairs(request.user, pair.deputy))
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_log(actor=request.user, pair=pair, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Contact logged."))
+            return redirect(pair)
+    return render(request, "ties/pair_detail.html", _pair_context(request, pair, contact_form=form))
+
+
+@login_required
+@require_POST
+def contact_raise(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: the opinion raised in a contact becomes a case."""
+    contact = get_object_or_404(
+        Contact.objects.filter(pair__in=selectors.pair_detail(request.user)).select_related(
+            "pair__deputy"
+        ),
+        pk=pk,
+    )
+    require(rights.may_manage_pairs(request.user, contact.pair.deputy))
+    try:
+        petition = services.contact_raise_case(actor=request.user, contact=contact)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Recorded as a case. Tracking code: %(code)s") % {"code": petition.display_code},
+        )
+    return redirect(contact.pair)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """A clerk pairs a standing-committee member with 5–8 grassroots deputies."""
+    require(rights.is_clerk_or_admin(request.user))
+    member = get_object_or_404(Deputy.objects.visible_to(request.user), pk=pk)
+    choices = Deputy.objects.visible_to(request.user).active().exclude(pk=member.pk)
+    initial = {"deputies": list(member.committee_links.values_list("deputy_id", flat=True))}
+    form = CommitteeForm(request.POST or None, deputies=choices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.committee_pairing_set(
+                actor=request.user, member=member, deputies=form.cleaned_data["deputies"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Pairing of %(name)s saved.") % {"name": member.name})
+            return redirect("ties:pairs")
+    return render(request, "ties/committee_form.html", {"form": form, "member": member})
