@@ -11,6 +11,7 @@ from core.input import ExactCharField, NormalizedFormMixin, clean_mobile
 from deputies.models import Deputy
 
 from .choices import ContactKind
+from .models import Grid
 
 
 def _helper() -> FormHelper:
@@ -96,3 +97,44 @@ class CommitteeForm(forms.Form):
             deputies if deputies is not None else Deputy.objects.none()
         )
         self.helper = _helper()
+
+
+class DeputyGridsForm(forms.Form):
+    grids = forms.ModelMultipleChoiceField(
+        label=_("Grids"),
+        queryset=Grid.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("1 or 2 (每名驻站代表固定联系1至2个网格)."),
+    )
+
+    def __init__(self, *args, grids=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grids"].queryset = grids if grids is not None else Grid.objects.none()
+        self.helper = _helper()
+
+
+class GridOpinionForm(NormalizedFormMixin, forms.Form):
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none())
+    title = forms.CharField(label=_("Subject"), max_length=120)
+    content = forms.CharField(
+        label=_("Opinion or request"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    constituent_name = forms.CharField(label=_("Constituent's name"), max_length=32)
+    phone = ExactCharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}),
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    consent = forms.BooleanField(
+        label=_("The constituent agreed that their contact data is used to handle it."),
+        error_messages={"required": _("Ask the constituent for their agreement first.")},
+    )
+
+    def __init__(self, *args, grids=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids if grids is not None else Grid.objects.none()
+        self.helper = _helper()
+
+    def clean_phone(self) -> str:
+        return clean_mobile(self.cleaned_data.get("phone", ""))

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from core.pii import mask_phone
 from deputies.models import Deputy
 from petitions.models import Petition
+from stations.models import Region, Station
 
 from .choices import ContactKind
-from .querysets import CommitteeLinkQuerySet, PairQuerySet
+from .querysets import CommitteeLinkQuerySet, GridQuerySet, PairQuerySet
 
 
 class ConstituentPair(models.Model):
@@ -131,3 +132,58 @@ class CommitteeLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} → {self.deputy}"
+
+
+class Grid(models.Model):
+    """A grid (网格) under a community, the smallest unit of grassroots work, with its grid
+    worker serving as a part-time liaison of the station: "每名驻站代表固定联系1至2个网格",
+    "22名基层网格员和15名社区志愿者担任站点兼职联络员" (seed 004)."""
+
+    name = models.CharField(_("name"), max_length=64)
+    community = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="grids", verbose_name=_("community")
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="grids", verbose_name=_("station")
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grids",
+        verbose_name=_("grid worker"),
+    )
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    deputies = models.ManyToManyField(
+        Deputy, through="DeputyGrid", related_name="grids", verbose_name=_("deputies")
+    )
+
+    objects = GridQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["community__code", "name"]
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="grid_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community.name} · {self.name}"
+
+
+class DeputyGrid(models.Model):
+    """A station deputy's fixed link with a grid (1 or 2 each, services.deputy_grids_set)."""
+
+    deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="grid_links")
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="deputy_links")
+
+    class Meta:
+        verbose_name = _("deputy's grid")
+        verbose_name_plural = _("deputies' grids")
+        constraints = [models.UniqueConstraint(fields=["deputy", "grid"], name="deputygrid_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.deputy_id} → {self.grid_id}"

@@ -12,8 +12,12 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
+from core.roles import roles_of
+from stations.paths import region_paths_q
+from stations.scope import managed_q
+
 if TYPE_CHECKING:
-    from .models import CommitteeLink, ConstituentPair  # noqa: F401
+    from .models import CommitteeLink, ConstituentPair, Grid  # noqa: F401
 
 
 def _deputies(user):
@@ -32,3 +36,15 @@ class CommitteeLinkQuerySet(models.QuerySet["CommitteeLink"]):
     def visible_to(self, user) -> CommitteeLinkQuerySet:
         seen = _deputies(user)
         return self.filter(Q(member__in=seen) | Q(deputy__in=seen))
+
+
+class GridQuerySet(models.QuerySet["Grid"]):
+    def visible_to(self, user) -> GridQuerySet:
+        """Clerks over the community, the station's staff, the grid's own worker, admins."""
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        q = region_paths_q(roles.clerk_region_paths, "community__path") | Q(worker=user)
+        if roles.staff_station_ids:
+            q |= managed_q(user, "station")
+        return self.filter(q)

@@ -34,3 +34,12 @@ def may_reveal_pair_phone(user: Any, deputy: Deputy) -> bool:
 def is_clerk_or_admin(user: Any) -> bool:
     roles = roles_of(user)
     return roles.is_admin or roles.is_clerk
+
+
+def runs_station(user: Any, station: Any) -> bool:
+    return manages_station(roles_of(user), station)
+
+
+def sees_grid_coverage(user: Any) -> bool:
+    roles = roles_of(user)
+    return roles.is_admin or roles.is_clerk or roles.is_staff_member

@@ -10,7 +10,7 @@ from core.roles import roles_of
 from deputies.models import Deputy
 from deputies.selectors import editable_deputies
 
-from .models import CommitteeLink, ConstituentPair, Contact
+from .models import CommitteeLink, ConstituentPair, Contact, Grid
 
 
 def pair_list(user: Any) -> QuerySet[ConstituentPair]:
@@ -64,3 +64,14 @@ def public_pairing(station: Any) -> list[tuple[str, list[str]]]:
     for pair in pairs:
         rows.setdefault(pair.deputy_id, (pair.deputy.name, []))[1].append(pair.name)
     return list(rows.values())
+
+
+def grid_coverage(user: Any) -> QuerySet[Grid]:
+    """The grids a user sees, with how many deputies keep in touch with each (0 first)."""
+    return (
+        Grid.objects.visible_to(user)
+        .filter(is_active=True)
+        .select_related("community", "station", "worker")
+        .annotate(deputies_count=Count("deputy_links"))
+        .order_by("deputies_count", "community__code", "name")
+    )

@@ -12,19 +12,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.roles import roles_of
 from deputies.models import Deputy
 from deputies.selectors import primary_station
 from petitions import services as petition_services
-from petitions.choices import Channel
-from petitions.models import Petition
+from petitions.choices import Channel, ReceptionKind
+from petitions.models import Petition, Reception
 from petitions.submission import Submission
 
 from . import rights
 from .choices import ContactKind
-from .models import CommitteeLink, ConstituentPair, Contact
+from .models import CommitteeLink, ConstituentPair, Contact, DeputyGrid, Grid
 
 log = logging.getLogger(__name__)
 
@@ -173,3 +175,90 @@ def committee_pairing_set(
         [CommitteeLink(member=member, deputy_id=pk) for pk in chosen if pk not in have]
     )
     return list(CommitteeLink.objects.filter(member=member).select_related("deputy"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Grids (网格)
+
+# "每名驻站代表固定联系1至2个网格" (seed 004).
+GRIDS_MIN, GRIDS_MAX = 1, 2
+
+
+@transaction.atomic
+def deputy_grids_set(*, actor: Any, deputy: Deputy, grids: Iterable[Grid]) -> list[Grid]:
+    """Link a station deputy with the one or two grids they keep in touch with."""
+    deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+    roles = roles_of(actor)
+    _require(
+        rights.runs_deputys_station(actor, deputy)
+        or (roles.is_clerk and Deputy.objects.visible_to(actor).filter(pk=deputy.pk).exists())
+    )
+    station = primary_station(deputy)
+    if station is None:
+        raise TiesError(_("Only a deputy grouped into a station is linked with grids."))
+    chosen = {g.pk: g for g in grids}
+    if not GRIDS_MIN <= len(chosen) <= GRIDS_MAX:
+        raise ValidationError(
+            _("Each station deputy keeps in touch with 1 or 2 grids; you chose %(n)d.")
+            % {"n": len(chosen)}
+        )
+    visible = set(Grid.objects.visible_to(actor).filter(pk__in=chosen).values_list("pk", flat=True))
+    if visible != set(chosen):
+        raise PermissionDenied(_("You may not do this."))
+    DeputyGrid.objects.filter(deputy=deputy).exclude(grid_id__in=chosen).delete()
+    have = set(DeputyGrid.objects.filter(deputy=deputy).values_list("grid_id", flat=True))
+    DeputyGrid.objects.bulk_create(
+        [DeputyGrid(deputy=deputy, grid_id=pk) for pk in chosen if pk not in have]
+    )
+    return list(deputy.grids.all())
+
+
+@transaction.atomic
+def grid_opinion_record(
+    *,
+    actor: Any,
+    grid: Grid,
+    title: str,
+    content: str,
+    constituent_name: str,
+    phone: str,
+    address: str = "",
+) -> Petition:
+    """A grid worker records an opinion heard on their rounds, as a case of the grid's station.
+
+    The opinion belongs to the day's grid visit (a reception of kind "visit" at the station,
+    made on first use), so the station's reception ledger shows the grid work too. The worker's
+    post is limited (core.roles.LIAISON_POSTS): petition_submit lets them record here
+    (petitions.rights.may_record_at), nothing lets them triage or assign."""
+    grid = Grid.objects.select_for_update().select_related("station").get(pk=grid.pk)
+    _require(grid.worker_id == actor.pk or rights.runs_station(actor, grid.station))
+    today = timezone.localdate()
+    topic = _("Grid visit: %(grid)s") % {"grid": grid.name}
+    reception = (
+        Reception.objects.filter(
+            station=grid.station, kind=ReceptionKind.VISIT, topic=topic, held_at__date=today
+        ).first()
+        # No reception service exists in petitions (its view saves the form); this is that row.
+        or Reception.objects.create(
+            station=grid.station,
+            kind=ReceptionKind.VISIT,
+            topic=topic,
+            held_at=timezone.now(),
+            created_by=actor,
+        )
+    )
+    return petition_services.petition_submit(
+        actor=actor,
+        submission=Submission(
+            station=grid.station,
+            channel=Channel.RECEPTION,
+            reception=reception,
+            title=title,
+            content=content,
+            constituent_name=constituent_name,
+            phone=phone,
+            address=address,
+            location_text=str(grid),
+            consent=True,
+        ),
+    )

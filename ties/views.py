@@ -18,8 +18,8 @@ from core.views_helpers import add_service_error, paginate, require
 from deputies.models import Deputy
 
 from . import rights, selectors, services
-from .forms import CommitteeForm, ContactForm, PairForm
-from .models import ConstituentPair, Contact
+from .forms import CommitteeForm, ContactForm, DeputyGridsForm, GridOpinionForm, PairForm
+from .models import ConstituentPair, Contact, Grid
 
 PAGE_SIZE = 30
 
@@ -183,3 +183,67 @@ def committee_set(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Pairing of %(name)s saved.") % {"name": member.name})
             return redirect("ties:pairs")
     return render(request, "ties/committee_form.html", {"form": form, "member": member})
+
+
+# ---- grids -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def grid_list(request: HttpRequest) -> HttpResponse:
+    """Grid coverage: every grid with its deputies; grids nobody keeps in touch with first."""
+    require(rights.sees_grid_coverage(request.user))
+    grids = list(selectors.grid_coverage(request.user).prefetch_related("deputies"))
+    uncovered = [g for g in grids if g.deputies_count == 0]
+    return render(request, "ties/grid_list.html", {"grids": grids, "uncovered": uncovered})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deputy_grids(request: HttpRequest, pk: int) -> HttpResponse:
+    deputy = get_object_or_404(Deputy.objects.visible_to(request.user), pk=pk)
+    roles = roles_of(request.user)
+    require(rights.runs_deputys_station(request.user, deputy) or roles.is_clerk)
+    grids = Grid.objects.visible_to(request.user).filter(is_active=True).select_related("community")
+    form = DeputyGridsForm(
+        request.POST or None,
+        grids=grids,
+        initial={"grids": list(deputy.grid_links.values_list("grid_id", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deputy_grids_set(
+                actor=request.user, deputy=deputy, grids=form.cleaned_data["grids"]
+            )
+        except (ValidationError, DomainError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Grids of %(name)s saved.") % {"name": deputy.name})
+            return redirect("ties:grids")
+    return render(request, "ties/deputy_grids.html", {"form": form, "deputy": deputy})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_home(request: HttpRequest) -> HttpResponse:
+    """A grid worker's page: their grids and the form to record an opinion heard there."""
+    grids = Grid.objects.filter(worker=request.user, is_active=True).select_related(
+        "community", "station"
+    )
+    require(roles_of(request.user).is_liaison and grids.exists())
+    form = GridOpinionForm(request.POST or None, grids=grids)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("consent")
+        try:
+            petition = services.grid_opinion_record(actor=request.user, **data)
+        except (ValidationError, DomainError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Opinion recorded for the station. Tracking code: %(code)s")
+                % {"code": petition.display_code},
+            )
+            return redirect("ties:grid_home")
+    return render(request, "ties/grid_home.html", {"form": form, "grids": grids})

@@ -6,7 +6,7 @@ over district X (clerk, city_clerk) and admin see it; staff and the deputy may a
 """
 
 from ..matrix import Entry
-from .support import make_contact, make_pair
+from .support import make_contact, make_grid, make_pair
 
 SEE_PAIR = {"admin", "staff", "deputy", "clerk", "city_clerk"}
 ACT_PAIR = {"admin", "staff", "deputy"}
@@ -36,7 +36,33 @@ def _on_clerk(deny=403):
     return {r: deny for r in SEE_PAIR - ACT_PAIR}
 
 
+COVERAGE = {
+    "admin",
+    "staff",
+    "other_staff",
+    "far_staff",
+    "clerk",
+    "city_clerk",
+    "other_clerk",
+}
+
+
+def _grid_worker(w):
+    """A grid without a worker: the grid home page needs a liaison post, which nobody in the
+    named world holds, so every role gets 403 (tests/ties/test_grids.py logs a worker in)."""
+    make_grid(w)
+    return []
+
+
 ENTRIES = [
+    Entry("ties:grids", allow=COVERAGE, deny=403),
+    Entry("ties:grid_home", args=_grid_worker, allow=(), deny=403),
+    Entry(
+        "ties:deputy_grids",
+        args=lambda w: [w.deputy_dave.pk],
+        allow={"admin", "staff", "clerk", "city_clerk"},
+        special={"deputy": 403},
+    ),
     Entry("ties:pairs", allow=LIST, deny=403),
     Entry(
         "ties:pair_create",

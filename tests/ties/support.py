@@ -33,3 +33,19 @@ def make_contact(world, pair=None, opinion="小区门口路灯不亮,希望尽�
         note="老人独居,腿脚不便",
         opinion=opinion,
     )
+
+
+def make_grid(world, name="幸福里网格", worker=None, station=None, community=None):
+    """A grid of 新兴社区 (under street S1) served by station A; ``worker`` gets a grid-worker
+    post at the station (the limited, part-time liaison post)."""
+    from stations.choices import RegionLevel, StaffPostKind
+    from tests import factories as f
+    from ties.models import Grid
+
+    community = community or f.RegionFactory(
+        name="新兴社区", code="330402001001", level=RegionLevel.COMMUNITY, parent=world.street_s1
+    )
+    station = station or world.station_a
+    if worker is not None:
+        f.StaffPostFactory(user=worker, station=station, post=StaffPostKind.GRID_WORKER)
+    return Grid.objects.create(name=name, community=community, station=station, worker=worker)
