@@ -12,6 +12,7 @@ urlpatterns = [
     path("pairs/<int:pk>/contacts/", views.contact_log, name="contact_log"),
     path("contacts/<int:pk>/case/", views.contact_raise, name="contact_raise"),
     path("committee/<int:pk>/", views.committee_set, name="committee_set"),
+    path("coverage/", views.coverage_view, name="coverage"),
     path("grids/", views.grid_list, name="grids"),
     path("grids/mine/", views.grid_home, name="grid_home"),
     path("deputies/<int:pk>/grids/", views.deputy_grids, name="deputy_grids"),

@@ -17,7 +17,7 @@ from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
 from deputies.models import Deputy
 
-from . import rights, selectors, services
+from . import coverage, rights, selectors, services
 from .forms import CommitteeForm, ContactForm, DeputyGridsForm, GridOpinionForm, PairForm
 from .models import ConstituentPair, Contact, Grid
 
@@ -247,3 +247,13 @@ def grid_home(request: HttpRequest) -> HttpResponse:
             )
             return redirect("ties:grid_home")
     return render(request, "ties/grid_home.html", {"form": form, "grids": grids})
+
+
+# ---- coverage --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def coverage_view(request: HttpRequest) -> HttpResponse:
+    require(rights.is_clerk_or_admin(request.user))
+    return render(request, "ties/coverage.html", {"c": coverage.coverage(request.user)})

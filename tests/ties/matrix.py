@@ -55,6 +55,7 @@ def _grid_worker(w):
 
 
 ENTRIES = [
+    Entry("ties:coverage", allow=CLERKS | {"city_clerk"}, deny=403),
     Entry("ties:grids", allow=COVERAGE, deny=403),
     Entry("ties:grid_home", args=_grid_worker, allow=(), deny=403),
     Entry(
