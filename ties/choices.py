@@ -6,3 +6,10 @@ class ContactKind(models.TextChoices):
     VISIT = "visit", _("Visit")
     PHONE = "phone", _("Phone call")
     WECHAT = "wechat", _("WeChat")
+
+
+class ReportForm(models.TextChoices):
+    """How a deputy reports back to the electoral district (述职)."""
+
+    ORAL = "oral", _("Oral")
+    WRITTEN = "written", _("Written")

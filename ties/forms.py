@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.input import ExactCharField, NormalizedFormMixin, clean_mobile
 from deputies.models import Deputy
+from petitions.choices import Satisfaction
+from stations.models import Station
 
-from .choices import ContactKind
-from .models import Grid
+from .choices import ContactKind, ReportForm
+from .models import ElectoralDistrict, Grid
 
 
 def _helper() -> FormHelper:
@@ -138,3 +140,87 @@ class GridOpinionForm(NormalizedFormMixin, forms.Form):
 
     def clean_phone(self) -> str:
         return clean_mobile(self.cleaned_data.get("phone", ""))
+
+
+class ReportBackForm(forms.Form):
+    district = forms.ModelChoiceField(
+        label=_("Electoral district"), queryset=ElectoralDistrict.objects.none()
+    )
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    station = forms.ModelChoiceField(
+        label=_("Station"), queryset=Station.objects.none(), required=False
+    )
+    oral = forms.ModelMultipleChoiceField(
+        label=_("Deputies reporting orally"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    written = forms.ModelMultipleChoiceField(
+        label=_("Deputies reporting in writing"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attendees = forms.IntegerField(
+        label=_("Constituents present"),
+        min_value=0,
+        max_value=500,
+        help_text=_("One evaluation form with its own one-time code is printed for each."),
+    )
+
+    def __init__(self, *args, districts=None, stations=None, deputies=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        none = ElectoralDistrict.objects.none()
+        self.fields["district"].queryset = districts if districts is not None else none
+        self.fields["station"].queryset = (
+            stations if stations is not None else Station.objects.none()
+        )
+        for name in ("oral", "written"):
+            self.fields[name].queryset = deputies if deputies is not None else Deputy.objects.none()
+        self.helper = _helper()
+
+    def speakers(self) -> list[tuple[Deputy, str]]:
+        data = self.cleaned_data
+        return [(d, ReportForm.ORAL) for d in data["oral"]] + [
+            (d, ReportForm.WRITTEN) for d in data["written"]
+        ]
+
+
+class EvaluateForm(NormalizedFormMixin, forms.Form):
+    """The evaluation form (述职评议): the attendee's code and a rating per deputy reporting."""
+
+    code = ExactCharField(
+        label=_("Code on your evaluation form"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "class": "form-control-lg",
+            }
+        ),
+    )
+
+    def __init__(self, *args, speakers=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.speakers = list(speakers)
+        for s in self.speakers:
+            self.fields[f"s{s.pk}"] = forms.ChoiceField(
+                label=f"{s.deputy.name}（{s.get_form_display()}）",
+                choices=Satisfaction.choices,
+                widget=forms.RadioSelect,
+            )
+        self.helper = _helper()
+
+    def ratings(self) -> dict[int, str]:
+        return {s.pk: self.cleaned_data[f"s{s.pk}"] for s in self.speakers}
+
+
+class OnDateForm(forms.Form):
+    on = forms.DateField(label=_("Term covering the day"), widget=DateInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -8,13 +8,22 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.codes import random_code
 from core.pii import mask_phone
+from deputies.choices import DeputyLevel
 from deputies.models import Deputy
+from petitions.choices import Satisfaction
 from petitions.models import Petition
 from stations.models import Region, Station
 
-from .choices import ContactKind
-from .querysets import CommitteeLinkQuerySet, GridQuerySet, PairQuerySet
+from .choices import ContactKind, ReportForm
+from .querysets import (
+    CommitteeLinkQuerySet,
+    DistrictQuerySet,
+    GridQuerySet,
+    PairQuerySet,
+    ReportBackQuerySet,
+)
 
 
 class ConstituentPair(models.Model):
@@ -187,3 +196,135 @@ class DeputyGrid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deputy_id} → {self.grid_id}"
+
+
+def _public_code() -> str:
+    return random_code(10)
+
+
+class ElectoralDistrict(models.Model):
+    """An electoral district (选区) at one level, with the deputies it elected."""
+
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="electoral_districts",
+        verbose_name=_("region"),
+    )
+    level = models.CharField(_("level"), max_length=12, choices=DeputyLevel.choices)
+    deputies = models.ManyToManyField(
+        Deputy, related_name="electoral_districts", blank=True, verbose_name=_("deputies")
+    )
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = _("electoral district")
+        verbose_name_plural = _("electoral districts")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "level", "name"], name="district_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportBack(models.Model):
+    """A report-back session (述职) of deputies to their electoral district: "人大代表每届任期内
+    向选区至少述职一次,其中口头述职原则上不少于选区代表总数的30%" (seed 002), evaluated by the
+    constituents present (述职评议): one evaluation per attendee, with a one-time code."""
+
+    district = models.ForeignKey(
+        ElectoralDistrict,
+        on_delete=models.PROTECT,
+        related_name="report_backs",
+        verbose_name=_("electoral district"),
+    )
+    station = models.ForeignKey(
+        Station,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_backs",
+        verbose_name=_("station"),
+    )
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    attendees = models.PositiveIntegerField(_("constituents present"), default=0)
+    public_code = models.CharField(max_length=12, unique=True, default=_public_code, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportBackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("report-back session")
+        verbose_name_plural = _("report-back sessions")
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.held_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ties:reportback_detail", args=[self.pk])
+
+    @property
+    def public_url(self) -> str:
+        return settings.PUBLIC_BASE_URL + reverse("ties_public:evaluate", args=[self.public_code])
+
+
+class ReportBackSpeaker(models.Model):
+    """A deputy reporting at a session, orally or in writing."""
+
+    session = models.ForeignKey(ReportBack, on_delete=models.CASCADE, related_name="speakers")
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.CASCADE, related_name="report_backs", verbose_name=_("deputy")
+    )
+    form = models.CharField(_("form"), max_length=8, choices=ReportForm.choices)
+
+    class Meta:
+        ordering = ["session", "pk"]
+        verbose_name = _("deputy reporting")
+        verbose_name_plural = _("deputies reporting")
+        constraints = [models.UniqueConstraint(fields=["session", "deputy"], name="speaker_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.deputy}"
+
+
+class EvaluationCode(models.Model):
+    """One attendee's one-time code, printed on their evaluation form."""
+
+    session = models.ForeignKey(ReportBack, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=8)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "code"], name="evaluationcode_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.pk}"
+
+
+class EvaluationMark(models.Model):
+    """One attendee's rating of one reporting deputy (满意/基本满意/不满意)."""
+
+    code = models.ForeignKey(EvaluationCode, on_delete=models.CASCADE, related_name="marks")
+    speaker = models.ForeignKey(ReportBackSpeaker, on_delete=models.CASCADE, related_name="marks")
+    rating = models.CharField(_("rating"), max_length=12, choices=Satisfaction.choices)
+    on_paper = models.BooleanField(_("from a paper form"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "speaker"], name="mark_one_per_attendee")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} · {self.rating}"

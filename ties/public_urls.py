@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import public_views
+
 app_name = "ties_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("r/<str:code>/", public_views.evaluate, name="evaluate"),
+    path("r/<str:code>/qr.svg", public_views.evaluate_qr, name="evaluate_qr"),
+]

@@ -17,7 +17,13 @@ from stations.paths import region_paths_q
 from stations.scope import managed_q
 
 if TYPE_CHECKING:
-    from .models import CommitteeLink, ConstituentPair, Grid  # noqa: F401
+    from .models import (  # noqa: F401
+        CommitteeLink,
+        ConstituentPair,
+        ElectoralDistrict,
+        Grid,
+        ReportBack,
+    )
 
 
 def _deputies(user):
@@ -47,4 +53,30 @@ class GridQuerySet(models.QuerySet["Grid"]):
         q = region_paths_q(roles.clerk_region_paths, "community__path") | Q(worker=user)
         if roles.staff_station_ids:
             q |= managed_q(user, "station")
+        return self.filter(q)
+
+
+class DistrictQuerySet(models.QuerySet["ElectoralDistrict"]):
+    def visible_to(self, user) -> DistrictQuerySet:
+        """Clerks over the district's region, and admins."""
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        return self.filter(region_paths_q(roles.clerk_region_paths, "region__path"))
+
+
+class ReportBackQuerySet(models.QuerySet["ReportBack"]):
+    def visible_to(self, user) -> ReportBackQuerySet:
+        """Clerks over the district, the staff of the session's station, the deputies
+        reporting, admins."""
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        q = region_paths_q(roles.clerk_region_paths, "district__region__path")
+        if roles.staff_station_ids:
+            q |= managed_q(user, "station")
+        if roles.deputy_id:
+            q |= Q(
+                pk__in=self.model.objects.filter(speakers__deputy_id=roles.deputy_id).values("pk")
+            )
         return self.filter(q)

@@ -15,27 +15,35 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.codes import normalize_code, random_code
 from core.roles import roles_of
 from deputies.models import Deputy
 from deputies.selectors import primary_station
 from petitions import services as petition_services
-from petitions.choices import Channel, ReceptionKind
+from petitions.choices import Channel, ReceptionKind, Satisfaction
 from petitions.models import Petition, Reception
 from petitions.submission import Submission
 
 from . import rights
 from .choices import ContactKind
-from .models import CommitteeLink, ConstituentPair, Contact, DeputyGrid, Grid
+from .errors import TiesError
+from .models import (
+    CommitteeLink,
+    ConstituentPair,
+    Contact,
+    DeputyGrid,
+    ElectoralDistrict,
+    EvaluationCode,
+    EvaluationMark,
+    Grid,
+    ReportBack,
+    ReportBackSpeaker,
+)
 
 log = logging.getLogger(__name__)
 
 # "1名常委会组成人员结对联系5至8名基层代表" (seed 004, the "三联结对" model).
 COMMITTEE_MIN, COMMITTEE_MAX = 5, 8
-
-
-class TiesError(DomainError):
-    """A rule of pairing, grids, report-backs or appointments refused the action."""
 
 
 def _require(allowed: bool) -> None:
@@ -262,3 +270,103 @@ def grid_opinion_record(
             consent=True,
         ),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Report-back sessions (述职)
+
+CODE_LENGTH = 6
+MAX_ATTENDEES = 500
+
+
+def may_run_reportback(actor: Any, district: ElectoralDistrict, station: Any = None) -> bool:
+    """Clerks over the district, or the staff of the station hosting the session."""
+    if ElectoralDistrict.objects.visible_to(actor).filter(pk=district.pk).exists():
+        return True
+    return station is not None and rights.runs_station(actor, station)
+
+
+@transaction.atomic
+def reportback_create(
+    *,
+    actor: Any,
+    district: ElectoralDistrict,
+    held_on: dt.date,
+    speakers: Iterable[tuple[Deputy, str]],
+    attendees: int,
+    place: str = "",
+    station: Any = None,
+) -> ReportBack:
+    """Schedule a report-back session with the deputies reporting and one printed one-time
+    evaluation code per attendee present."""
+    district = ElectoralDistrict.objects.select_for_update().get(pk=district.pk)
+    _require(may_run_reportback(actor, district, station))
+    rows = list(speakers)
+    if not rows:
+        raise ValidationError(_("Choose at least one deputy reporting."))
+    members = set(district.deputies.values_list("pk", flat=True))
+    strangers = [d.name for d, _form in rows if d.pk not in members]
+    if strangers:
+        raise ValidationError(
+            _("Not deputies of this electoral district: %(names)s.")
+            % {"names": "、".join(strangers)}
+        )
+    if len({d.pk for d, _form in rows}) != len(rows):
+        raise ValidationError(_("A deputy reports either orally or in writing, not both."))
+    if not 0 <= attendees <= MAX_ATTENDEES:
+        raise ValidationError(
+            _("Between 0 and %(n)d constituents present, please.") % {"n": MAX_ATTENDEES}
+        )
+    session = ReportBack.objects.create(
+        district=district,
+        station=station,
+        held_on=held_on,
+        place=place.strip(),
+        attendees=attendees,
+        created_by=actor,
+    )
+    ReportBackSpeaker.objects.bulk_create(
+        [ReportBackSpeaker(session=session, deputy=d, form=form) for d, form in rows]
+    )
+    codes: set[str] = set()
+    while len(codes) < attendees:
+        codes.add(random_code(CODE_LENGTH))
+    EvaluationCode.objects.bulk_create([EvaluationCode(session=session, code=c) for c in codes])
+    return session
+
+
+@transaction.atomic
+def reportback_evaluate(
+    *,
+    session: ReportBack,
+    code: str,
+    ratings: dict[int, str],
+    on_paper: bool = False,
+    actor: Any = None,
+) -> EvaluationCode:
+    """One attendee's evaluation (满意/基本满意/不满意 per reporting deputy), once per code.
+
+    From the public QR page (``actor`` None) or typed in by staff from a paper form."""
+    if on_paper:
+        _require(actor is not None and may_run_reportback(actor, session.district, session.station))
+    row = (
+        EvaluationCode.objects.select_for_update()
+        .filter(session=session, code=normalize_code(code))
+        .first()
+    )
+    if row is None:
+        raise TiesError(_("This code does not belong to this report-back. Check the form."))
+    if row.used_at is not None:
+        raise TiesError(_("This code has already been used: one evaluation per attendee."))
+    speakers = {s.pk: s for s in session.speakers.all()}
+    if set(ratings) != set(speakers) or any(r not in Satisfaction.values for r in ratings.values()):
+        raise ValidationError(_("Rate every deputy who reported."))
+    EvaluationMark.objects.bulk_create(
+        [
+            EvaluationMark(code=row, speaker=speakers[pk], rating=rating, on_paper=on_paper)
+            for pk, rating in ratings.items()
+        ]
+    )
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+    return row

@@ -16,4 +16,10 @@ urlpatterns = [
     path("grids/", views.grid_list, name="grids"),
     path("grids/mine/", views.grid_home, name="grid_home"),
     path("deputies/<int:pk>/grids/", views.deputy_grids, name="deputy_grids"),
+    path("reportbacks/", views.reportback_list, name="reportbacks"),
+    path("reportbacks/new/", views.reportback_create, name="reportback_create"),
+    path("reportbacks/compliance/", views.reportback_compliance, name="reportback_compliance"),
+    path("reportbacks/<int:pk>/", views.reportback_detail, name="reportback_detail"),
+    path("reportbacks/<int:pk>/print/", views.reportback_print, name="reportback_print"),
+    path("reportbacks/<int:pk>/paper/", views.reportback_paper, name="reportback_paper"),
 ]

@@ -5,21 +5,36 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import qr
 from core.errors import DomainError
 from core.models import RevealReason
 from core.reveal import reveal_from_post
 from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
 from deputies.models import Deputy
+from petitions.choices import Satisfaction
+from stations.models import Station
+from stations.scope import managed_q
 
-from . import coverage, rights, selectors, services
-from .forms import CommitteeForm, ContactForm, DeputyGridsForm, GridOpinionForm, PairForm
-from .models import ConstituentPair, Contact, Grid
+from . import coverage, reportbacks, rights, selectors, services
+from .forms import (
+    CommitteeForm,
+    ContactForm,
+    DeputyGridsForm,
+    EvaluateForm,
+    GridOpinionForm,
+    OnDateForm,
+    PairForm,
+    ReportBackForm,
+)
+from .models import ConstituentPair, Contact, ElectoralDistrict, Grid, ReportBack
 
 PAGE_SIZE = 30
 
@@ -257,3 +272,162 @@ def grid_home(request: HttpRequest) -> HttpResponse:
 def coverage_view(request: HttpRequest) -> HttpResponse:
     require(rights.is_clerk_or_admin(request.user))
     return render(request, "ties/coverage.html", {"c": coverage.coverage(request.user)})
+
+
+# ---- report-back sessions --------------------------------------------------------------------
+
+
+def _runs_reportbacks(user) -> bool:
+    roles = roles_of(user)
+    return roles.is_admin or roles.is_clerk or roles.is_staff_member
+
+
+@login_required
+@require_GET
+def reportback_list(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(request.user)
+    require(_runs_reportbacks(request.user) or roles.is_deputy)
+    sessions = (
+        ReportBack.objects.visible_to(request.user)
+        .select_related("district", "station")
+        .annotate(speakers_count=Count("speakers", distinct=True))
+    )
+    page = paginate(request, sessions, PAGE_SIZE)
+    return render(
+        request,
+        "ties/reportback_list.html",
+        {
+            "page": page,
+            "can_create": _runs_reportbacks(request.user),
+            "is_clerk": roles.is_clerk or roles.is_admin,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reportback_create(request: HttpRequest) -> HttpResponse:
+    require(_runs_reportbacks(request.user))
+    roles = roles_of(request.user)
+    districts = ElectoralDistrict.objects.visible_to(request.user)
+    stations = Station.objects.visible_to(request.user).filter(is_active=True)
+    if not (roles.is_admin or roles.is_clerk):
+        # Station staff hold sessions at their station for the districts of its region.
+        stations = stations.filter(managed_q(request.user, "pk"))
+        districts = ElectoralDistrict.objects.filter(
+            deputies__assignments__station__in=stations,
+            deputies__assignments__end_date__isnull=True,
+        ).distinct()
+    deputies = Deputy.objects.filter(electoral_districts__in=districts).distinct()
+    form = ReportBackForm(
+        request.POST or None, districts=districts, stations=stations, deputies=deputies
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.reportback_create(
+                actor=request.user,
+                district=data["district"],
+                held_on=data["held_on"],
+                place=data["place"],
+                station=data["station"],
+                speakers=form.speakers(),
+                attendees=data["attendees"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Report-back session saved."))
+            return redirect(session)
+    return render(request, "ties/reportback_form.html", {"form": form})
+
+
+def _session(request: HttpRequest, pk: int) -> ReportBack:
+    return get_object_or_404(
+        ReportBack.objects.visible_to(request.user).select_related("district", "station"), pk=pk
+    )
+
+
+def _speakers(session: ReportBack):
+    return session.speakers.select_related("deputy")
+
+
+@login_required
+@require_GET
+def reportback_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_session(request, _session(request, pk))
+
+
+def _render_session(request: HttpRequest, session: ReportBack, form=None) -> HttpResponse:
+    may_run = services.may_run_reportback(request.user, session.district, session.station)
+    speakers = list(_speakers(session))
+    return render(
+        request,
+        "ties/reportback_detail.html",
+        {
+            "session": session,
+            "results": reportbacks.speaker_results(speakers),
+            "used": session.codes.filter(used_at__isnull=False).count(),
+            "may_run": may_run,
+            "paper_form": form or (EvaluateForm(speakers=speakers) if may_run else None),
+            "qr": qr.qr_svg(session.public_url).decode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def reportback_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable evaluation forms: one sheet per attendee, with its one-time code."""
+    session = _session(request, pk)
+    require(services.may_run_reportback(request.user, session.district, session.station))
+    return render(
+        request,
+        "ties/reportback_print.html",
+        {
+            "session": session,
+            "speakers": list(_speakers(session)),
+            "codes": session.codes.filter(used_at__isnull=True),
+            "choices": Satisfaction.choices,
+            "qr": qr.qr_svg(session.public_url).decode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def reportback_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff type in a paper evaluation form (same code, same one-per-attendee rule)."""
+    session = _session(request, pk)
+    require(services.may_run_reportback(request.user, session.district, session.station))
+    form = EvaluateForm(request.POST, speakers=list(_speakers(session)))
+    if form.is_valid():
+        try:
+            services.reportback_evaluate(
+                session=session,
+                code=form.cleaned_data["code"],
+                ratings=form.ratings(),
+                on_paper=True,
+                actor=request.user,
+            )
+        except (ValidationError, DomainError) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Paper evaluation recorded."))
+            return redirect(session)
+    return _render_session(request, session, form)
+
+
+@login_required
+@require_GET
+def reportback_compliance(request: HttpRequest) -> HttpResponse:
+    """Per electoral district and term: who reported at least once, and the 30% oral share."""
+    require(rights.is_clerk_or_admin(request.user))
+    form = OnDateForm(request.GET or None)
+    on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data.get("on") else None
+    on = on or timezone.localdate()
+    districts = ElectoralDistrict.objects.visible_to(request.user).select_related("region")
+    rows = [reportbacks.district_compliance(d, on=on) for d in districts]
+    return render(
+        request, "ties/reportback_compliance.html", {"rows": rows, "on": on, "form": form}
+    )

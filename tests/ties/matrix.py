@@ -6,7 +6,7 @@ over district X (clerk, city_clerk) and admin see it; staff and the deputy may a
 """
 
 from ..matrix import Entry
-from .support import make_contact, make_grid, make_pair
+from .support import make_contact, make_grid, make_pair, make_reportback
 
 SEE_PAIR = {"admin", "staff", "deputy", "clerk", "city_clerk"}
 ACT_PAIR = {"admin", "staff", "deputy"}
@@ -54,7 +54,50 @@ def _grid_worker(w):
     return []
 
 
+# The session is held at station A for 戴伟's district in X: clerks over X, station A's staff
+# and the reporting deputy see it; clerks and staff run it.
+SEE_SESSION = {"admin", "clerk", "city_clerk", "staff", "deputy"}
+RUN_SESSION = {"admin", "clerk", "city_clerk", "staff"}
+RB_LIST = {
+    "admin",
+    "staff",
+    "other_staff",
+    "far_staff",
+    "clerk",
+    "city_clerk",
+    "other_clerk",
+    "deputy",
+    "other_deputy",
+}
+
+
+def _session(w):
+    return [make_reportback(w).pk]
+
+
+def _public_session(w):
+    return [make_reportback(w).public_code]
+
+
 ENTRIES = [
+    Entry("ties:reportbacks", allow=RB_LIST, deny=403),
+    Entry("ties:reportback_create", allow=RB_LIST - {"deputy", "other_deputy"}, deny=403),
+    Entry("ties:reportback_compliance", allow=CLERKS | {"city_clerk"}, deny=403),
+    Entry(
+        "ties:reportback_compliance", allow=CLERKS | {"city_clerk"}, deny=403, query="on=2024-06-01"
+    ),
+    Entry("ties:reportback_detail", args=_session, allow=SEE_SESSION),
+    Entry("ties:reportback_print", args=_session, allow=RUN_SESSION, special={"deputy": 403}),
+    # An empty paper form is shown again with its errors (200) to those who run the session.
+    Entry(
+        "ties:reportback_paper",
+        args=_session,
+        method="post",
+        allow=RUN_SESSION,
+        special={"deputy": 403},
+    ),
+    Entry("ties_public:evaluate", args=_public_session, public=True),
+    Entry("ties_public:evaluate_qr", args=_public_session, public=True),
     Entry("ties:coverage", allow=CLERKS | {"city_clerk"}, deny=403),
     Entry("ties:grids", allow=COVERAGE, deny=403),
     Entry("ties:grid_home", args=_grid_worker, allow=(), deny=403),

@@ -49,3 +49,27 @@ def make_grid(world, name="幸福里网格", worker=None, station=None, communit
     if worker is not None:
         f.StaffPostFactory(user=worker, station=station, post=StaffPostKind.GRID_WORKER)
     return Grid.objects.create(name=name, community=community, station=station, worker=worker)
+
+
+def make_district(world, deputies=None, name="南湖区第3选区"):
+    from deputies.choices import DeputyLevel
+    from ties.models import ElectoralDistrict
+
+    district = ElectoralDistrict.objects.create(
+        name=name, region=world.district_x, level=DeputyLevel.DISTRICT
+    )
+    district.deputies.set(deputies or [world.deputy_dave])
+    return district
+
+
+def make_reportback(world, district=None, speakers=None, attendees=3, held_on=None):
+    district = district or make_district(world)
+    return services.reportback_create(
+        actor=world.user("clerk"),
+        district=district,
+        held_on=held_on or dt.date(2024, 5, 20),
+        place="新兴街道联络站",
+        station=world.station_a,
+        speakers=speakers or [(world.deputy_dave, "oral")],
+        attendees=attendees,
+    )

@@ -14,3 +14,11 @@ register = template.Library()
 def station_pairing(station) -> dict:
     """The pairing list by name only (五公开: 结对名单)."""
     return {"rows": selectors.public_pairing(station)}
+
+
+@register.inclusion_tag("ties/_deputy_reportbacks.html")
+def deputy_reportbacks(deputy) -> dict:
+    """The deputy's report-backs with the constituents' evaluations (the deputy's record)."""
+    from ..reportbacks import deputy_results
+
+    return {"results": deputy_results(deputy)}
