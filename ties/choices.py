@@ -13,3 +13,9 @@ class ReportForm(models.TextChoices):
 
     ORAL = "oral", _("Oral")
     WRITTEN = "written", _("Written")
+
+
+class AppointmentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the station")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")

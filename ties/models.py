@@ -16,13 +16,15 @@ from petitions.choices import Satisfaction
 from petitions.models import Petition
 from stations.models import Region, Station
 
-from .choices import ContactKind, ReportForm
+from .choices import AppointmentStatus, ContactKind, ReportForm
 from .querysets import (
+    AppointmentQuerySet,
     CommitteeLinkQuerySet,
     DistrictQuerySet,
     GridQuerySet,
     PairQuerySet,
     ReportBackQuerySet,
+    StationScopedQuerySet,
 )
 
 
@@ -328,3 +330,144 @@ class EvaluationMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker} · {self.rating}"
+
+
+class ThemedMeeting(models.Model):
+    """A themed meeting: deputies set the topic and invite department heads ("代表出题 → 部门
+    到场"; seed 003: "代表就特定主题约见政府相关负责人"). Open for booking it is also a themed
+    reception constituents can sign up for ("点单式接待", seed 000).
+
+    The meeting is held as a reception of kind "with departments" (``reception``), so each item
+    raised is a case of that reception and follows the loop."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="themed_meetings", verbose_name=_("station")
+    )
+    topic = models.CharField(_("topic"), max_length=200)
+    held_at = models.DateTimeField(_("held at"))
+    deputies = models.ManyToManyField(
+        Deputy, related_name="themed_meetings", verbose_name=_("deputies setting the topic")
+    )
+    departments = models.ManyToManyField(
+        "stations.Department", related_name="themed_meetings", verbose_name=_("departments invited")
+    )
+    heads_present = models.CharField(_("department heads present"), max_length=300, blank=True)
+    open_for_booking = models.BooleanField(
+        _("constituents may book"),
+        default=False,
+        help_text=_("Shown on the station's public page as a themed reception to book."),
+    )
+    reception = models.OneToOneField(
+        "petitions.Reception", on_delete=models.PROTECT, related_name="themed_meeting"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_at"]
+        verbose_name = _("themed meeting")
+        verbose_name_plural = _("themed meetings")
+
+    def __str__(self) -> str:
+        return self.topic
+
+    def get_absolute_url(self) -> str:
+        return reverse("ties:meeting_detail", args=[self.pk])
+
+
+class MeetingItem(models.Model):
+    """One item raised at a themed meeting: a case for the department, rated by the deputies."""
+
+    meeting = models.ForeignKey(ThemedMeeting, on_delete=models.CASCADE, related_name="items")
+    petition = models.OneToOneField(
+        Petition, on_delete=models.PROTECT, related_name="meeting_item", verbose_name=_("case")
+    )
+    raised_by = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+    department = models.ForeignKey(
+        "stations.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    deputies_rating = models.CharField(
+        _("deputies' rating"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name = _("meeting item")
+        verbose_name_plural = _("meeting items")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.petition_id}"
+
+
+class Appointment(models.Model):
+    """A constituent's booking (约访 / 点单式接待) with a deputy or a themed reception, made on
+    the station's public page; staff confirm or decline it with a message (ties/loop.py).
+
+    Name and phone are personal data for the station only; ``message`` is the one field meant
+    for the constituent (sent by SMS)."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("station")
+    )
+    deputy = models.ForeignKey(
+        Deputy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("deputy"),
+    )
+    meeting = models.ForeignKey(
+        ThemedMeeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("themed reception"),
+    )
+    topic = models.CharField(_("topic"), max_length=200)
+    preferred_time = models.CharField(_("preferred time"), max_length=100)
+    name = models.CharField(_("name"), max_length=32)
+    phone = models.CharField(_("mobile phone"), max_length=20)
+    consent_at = models.DateTimeField(_("consent given at"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=AppointmentStatus.choices,
+        default=AppointmentStatus.PENDING,
+    )
+    message = models.CharField(_("message to the constituent"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(deputy__isnull=False) & models.Q(meeting__isnull=False)),
+                name="appointment_deputy_or_meeting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} · {self.topic}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ties:appointment_detail", args=[self.pk])
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

@@ -80,3 +80,31 @@ class ReportBackQuerySet(models.QuerySet["ReportBack"]):
                 pk__in=self.model.objects.filter(speakers__deputy_id=roles.deputy_id).values("pk")
             )
         return self.filter(q)
+
+
+class StationScopedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The station's staff, clerks over its region, the deputies taking part, admins."""
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        q = region_paths_q(roles.clerk_region_paths, "station__region__path")
+        if roles.staff_station_ids:
+            q |= managed_q(user, "station")
+        if roles.deputy_id:
+            q |= Q(pk__in=self.model.objects.filter(deputies=roles.deputy_id).values("pk"))
+        return self.filter(q)
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The station's staff, clerks over its region, the deputy booked, admins."""
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        q = region_paths_q(roles.clerk_region_paths, "station__region__path")
+        if roles.staff_station_ids:
+            q |= managed_q(user, "station")
+        if roles.deputy_id:
+            q |= Q(deputy_id=roles.deputy_id)
+        return self.filter(q)

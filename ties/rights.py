@@ -43,3 +43,8 @@ def runs_station(user: Any, station: Any) -> bool:
 def sees_grid_coverage(user: Any) -> bool:
     roles = roles_of(user)
     return roles.is_admin or roles.is_clerk or roles.is_staff_member
+
+
+def runs_appointment(user: Any, appointment: Any) -> bool:
+    """The staff of the station booked (and of its head station) answer a booking."""
+    return runs_station(user, appointment.station)

@@ -16,18 +16,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.codes import normalize_code, random_code
+from core.models import Channel as NotifyChannel
+from core.notify import notify, notify_users
 from core.roles import roles_of
 from deputies.models import Deputy
 from deputies.selectors import primary_station
 from petitions import services as petition_services
-from petitions.choices import Channel, ReceptionKind, Satisfaction
+from petitions.choices import Channel, FeedbackMethod, ReceptionKind, Satisfaction
 from petitions.models import Petition, Reception
 from petitions.submission import Submission
+from stations.scope import station_staff
 
 from . import rights
 from .choices import ContactKind
 from .errors import TiesError
+from .loop import APPOINTMENT
 from .models import (
+    Appointment,
     CommitteeLink,
     ConstituentPair,
     Contact,
@@ -36,8 +41,10 @@ from .models import (
     EvaluationCode,
     EvaluationMark,
     Grid,
+    MeetingItem,
     ReportBack,
     ReportBackSpeaker,
+    ThemedMeeting,
 )
 
 log = logging.getLogger(__name__)
@@ -370,3 +377,183 @@ def reportback_evaluate(
     row.used_at = timezone.now()
     row.save(update_fields=["used_at"])
     return row
+
+
+# ---------------------------------------------------------------------------------------------
+# Appointments (约访 / 点单式接待) and themed meetings (代表出题 → 部门到场)
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    station: Any,
+    topic: str,
+    preferred_time: str,
+    name: str,
+    phone: str,
+    consent: bool,
+    deputy: Deputy | None = None,
+    meeting: ThemedMeeting | None = None,
+) -> Appointment:
+    """A constituent books a slot from the station's public page (no account)."""
+    if not consent:
+        raise ValidationError(_("Please agree to the handling of your personal data."))
+    if deputy is not None and meeting is not None:
+        raise ValidationError(_("Choose a deputy or a themed reception, not both."))
+    if (
+        deputy is not None
+        and not deputy.assignments.filter(station=station, end_date__isnull=True).exists()
+    ):
+        raise ValidationError(_("This deputy does not receive at this station."))
+    if meeting is not None and (meeting.station_id != station.pk or not meeting.open_for_booking):
+        raise ValidationError(_("This themed reception cannot be booked here."))
+    appointment = Appointment.objects.create(
+        station=station,
+        deputy=deputy,
+        meeting=meeting,
+        topic=topic.strip(),
+        preferred_time=preferred_time.strip(),
+        name=name.strip(),
+        phone=phone.strip(),
+        consent_at=timezone.now(),
+    )
+    notify_users(
+        station_staff(station),
+        subject=_("New appointment request: %(topic)s") % {"topic": appointment.topic},
+        url=appointment.get_absolute_url(),
+        dedupe_key=f"appointment:{appointment.pk}:booked",
+    )
+    return appointment
+
+
+def _answer(name: str, *, actor: Any, appointment: Appointment | int, message: str) -> Appointment:
+    pk = appointment.pk if isinstance(appointment, Appointment) else appointment
+    row = Appointment.objects.select_for_update().select_related("station").get(pk=pk)
+    target = APPOINTMENT.check(name, row)
+    _require(APPOINTMENT[name].allowed_for(actor, row))
+    if not message.strip():
+        raise ValidationError(_("Write a message to the constituent."))
+    row.status, row.message = target, message.strip()
+    row.decided_by, row.decided_at = actor, timezone.now()
+    row.save(update_fields=["status", "message", "decided_by", "decided_at"])
+    # The constituent has no account: the message goes by SMS to the phone they gave.
+    notify(
+        channel=NotifyChannel.SMS,
+        address=row.phone,
+        subject=_("%(station)s: %(message)s")
+        % {"station": row.station.name, "message": row.message},
+        dedupe_key=f"appointment:{row.pk}:{name}",
+    )
+    return row
+
+
+@transaction.atomic
+def appointment_confirm(*, actor: Any, appointment: Appointment | int, message: str) -> Appointment:
+    """Confirm a booking with the day and time in the message."""
+    return _answer("confirm", actor=actor, appointment=appointment, message=message)
+
+
+@transaction.atomic
+def appointment_decline(*, actor: Any, appointment: Appointment | int, message: str) -> Appointment:
+    """Decline a booking, saying why (and what else the constituent can do)."""
+    return _answer("decline", actor=actor, appointment=appointment, message=message)
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Any,
+    station: Any,
+    topic: str,
+    held_at: dt.datetime,
+    deputies: Iterable[Deputy],
+    departments: Iterable[Any],
+    heads_present: str = "",
+    open_for_booking: bool = False,
+) -> ThemedMeeting:
+    """Deputies set a topic and invite department heads; held as a reception with departments."""
+    _require(rights.runs_station(actor, station))
+    deputies, departments = list(deputies), list(departments)
+    if not deputies:
+        raise ValidationError(_("Name the deputies who set the topic."))
+    if not departments:
+        raise ValidationError(_("Invite at least one department."))
+    reception = Reception.objects.create(
+        station=station,
+        kind=ReceptionKind.DEPARTMENT,
+        topic=topic.strip(),
+        held_at=held_at,
+        created_by=actor,
+    )
+    reception.deputies.set(deputies)
+    reception.departments.set(departments)
+    meeting = ThemedMeeting.objects.create(
+        station=station,
+        topic=topic.strip(),
+        held_at=held_at,
+        heads_present=heads_present.strip(),
+        open_for_booking=open_for_booking,
+        reception=reception,
+    )
+    meeting.deputies.set(deputies)
+    meeting.departments.set(departments)
+    return meeting
+
+
+@transaction.atomic
+def meeting_item_add(
+    *,
+    actor: Any,
+    meeting: ThemedMeeting,
+    raised_by: Deputy,
+    department: Any,
+    title: str,
+    content: str,
+) -> MeetingItem:
+    """Record an item raised at the meeting as a case (petition_submit) of its reception."""
+    meeting = (
+        ThemedMeeting.objects.select_for_update()
+        .select_related("station", "reception")
+        .get(pk=meeting.pk)
+    )
+    _require(rights.runs_station(actor, meeting.station))
+    if not meeting.deputies.filter(pk=raised_by.pk).exists():
+        raise ValidationError(_("Only the deputies of the meeting raise its items."))
+    if not meeting.departments.filter(pk=department.pk).exists():
+        raise ValidationError(_("The department was not invited to this meeting."))
+    petition = petition_services.petition_submit(
+        actor=actor,
+        submission=Submission(
+            station=meeting.station,
+            channel=Channel.RECEPTION,
+            reception=meeting.reception,
+            deputy=raised_by,
+            title=title,
+            content=content,
+            constituent_name=raised_by.name,
+            consent=True,
+        ),
+    )
+    return MeetingItem.objects.create(
+        meeting=meeting, petition=petition, raised_by=raised_by, department=department
+    )
+
+
+@transaction.atomic
+def meeting_item_rate(
+    *, actor: Any, item: MeetingItem, satisfaction: str, comment: str = ""
+) -> MeetingItem:
+    """The deputies' rating of the department's answer, recorded by the station as the
+    raiser's rating with the loop's own action (record_rating): satisfied closes the case, a low
+    rating reopens it to the department exactly as a constituent's would."""
+    item = MeetingItem.objects.select_for_update().select_related("petition").get(pk=item.pk)
+    petition_services.petition_record_rating(
+        actor=actor,
+        petition=item.petition,
+        satisfaction=satisfaction,
+        method=FeedbackMethod.IN_PERSON,
+        comment=" · ".join(x for x in (_("Deputies' rating at the themed meeting"), comment) if x),
+    )
+    item.deputies_rating = satisfaction
+    item.save(update_fields=["deputies_rating"])
+    return item

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .loop import APPOINTMENT
 
 app_name = "ties"
 urlpatterns = [
@@ -22,4 +23,20 @@ urlpatterns = [
     path("reportbacks/<int:pk>/", views.reportback_detail, name="reportback_detail"),
     path("reportbacks/<int:pk>/print/", views.reportback_print, name="reportback_print"),
     path("reportbacks/<int:pk>/paper/", views.reportback_paper, name="reportback_paper"),
+    path("appointments/", views.appointment_list, name="appointments"),
+    path("appointments/<int:pk>/", views.appointment_detail, name="appointment_detail"),
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/items/", views.meeting_item_add, name="meeting_item_add"),
+    path("items/<int:pk>/rate/", views.meeting_item_rate, name="meeting_item_rate"),
+]
+# One POST view per action of ties.loop.APPOINTMENT, from its row.
+urlpatterns += [
+    path(
+        f"appointments/<int:pk>/{row.path}",
+        views.appointment_action(row.name),
+        name=row.url_name.split(":")[1],
+    )
+    for row in APPOINTMENT
 ]

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,21 +21,36 @@ from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
 from deputies.models import Deputy
 from petitions.choices import Satisfaction
-from stations.models import Station
+from petitions.choices import Status as PetitionStatus
+from stations.models import Department, Station
 from stations.scope import managed_q
 
 from . import coverage, reportbacks, rights, selectors, services
 from .forms import (
+    AppointmentAnswerForm,
     CommitteeForm,
     ContactForm,
     DeputyGridsForm,
     EvaluateForm,
     GridOpinionForm,
+    MeetingForm,
+    MeetingItemForm,
+    MeetingRateForm,
     OnDateForm,
     PairForm,
     ReportBackForm,
 )
-from .models import ConstituentPair, Contact, ElectoralDistrict, Grid, ReportBack
+from .loop import APPOINTMENT
+from .models import (
+    Appointment,
+    ConstituentPair,
+    Contact,
+    ElectoralDistrict,
+    Grid,
+    MeetingItem,
+    ReportBack,
+    ThemedMeeting,
+)
 
 PAGE_SIZE = 30
 
@@ -431,3 +447,197 @@ def reportback_compliance(request: HttpRequest) -> HttpResponse:
     return render(
         request, "ties/reportback_compliance.html", {"rows": rows, "on": on, "form": form}
     )
+
+
+# ---- appointments ----------------------------------------------------------------------------
+
+
+def _sees_appointments(user) -> bool:
+    roles = roles_of(user)
+    return roles.is_admin or roles.is_clerk or roles.is_staff_member or roles.is_deputy
+
+
+@login_required
+@require_GET
+def appointment_list(request: HttpRequest) -> HttpResponse:
+    require(_sees_appointments(request.user))
+    rows = Appointment.objects.visible_to(request.user).select_related(
+        "station", "deputy", "meeting"
+    )
+    page = paginate(request, rows, PAGE_SIZE)
+    return render(request, "ties/appointment_list.html", {"page": page})
+
+
+def _appointment_page(request: HttpRequest, appointment: Appointment, form=None, status=200):
+    actions = APPOINTMENT.available(request.user, appointment)
+    return render(
+        request,
+        "ties/appointment_detail.html",
+        {
+            "a": appointment,
+            "actions": actions,
+            "form": form or (AppointmentAnswerForm() if actions else None),
+            "sees_name": rights.runs_appointment(request.user, appointment)
+            or roles_of(request.user).deputy_id == appointment.deputy_id,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_object_or_404(
+        Appointment.objects.visible_to(request.user).select_related("station", "deputy", "meeting"),
+        pk=pk,
+    )
+    return _appointment_page(request, appointment)
+
+
+def appointment_action(name: str):
+    """One POST view per row of ties.loop.APPOINTMENT."""
+    row = APPOINTMENT[name]
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        appointment = get_object_or_404(
+            Appointment.objects.visible_to(request.user).select_related("station"), pk=pk
+        )
+        require(row.allowed_for(request.user, appointment))
+        form = import_string(row.form)(request.POST)
+        if form.is_valid():
+            try:
+                import_string(row.service)(
+                    actor=request.user, appointment=appointment, **form.cleaned_data
+                )
+            except (ValidationError, DomainError) as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Answer sent to the constituent."))
+                return redirect(appointment)
+        return _appointment_page(request, appointment, form)
+
+    view.__name__ = f"appointment_{name}"
+    return view
+
+
+# ---- themed meetings (代表出题 → 部门到场) --------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    require(_sees_appointments(request.user))
+    rows = ThemedMeeting.objects.visible_to(request.user).select_related("station")
+    rows = rows.annotate(items_count=Count("items"))
+    page = paginate(request, rows, PAGE_SIZE)
+    return render(
+        request,
+        "ties/meeting_list.html",
+        {
+            "page": page,
+            "can_create": roles_of(request.user).is_staff_member or roles_of(request.user).is_admin,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(request.user)
+    require(roles.is_admin or roles.is_staff_member)
+    stations = (
+        Station.objects.filter(managed_q(request.user, "pk"))
+        if not roles.is_admin
+        else Station.objects.active()
+    )
+    deputies = Deputy.objects.visible_to(request.user).active()
+    departments = Department.objects.visible_to(request.user).filter(is_active=True)
+    form = MeetingForm(
+        request.POST or None, stations=stations, deputies=deputies, departments=departments
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Themed meeting saved."))
+            return redirect(meeting)
+    return render(request, "ties/meeting_form.html", {"form": form})
+
+
+def _meeting(request: HttpRequest, pk: int) -> ThemedMeeting:
+    return get_object_or_404(
+        ThemedMeeting.objects.visible_to(request.user).select_related("station"), pk=pk
+    )
+
+
+def _meeting_page(request: HttpRequest, meeting: ThemedMeeting, item_form=None, status=200):
+    runs = rights.runs_station(request.user, meeting.station)
+    items = meeting.items.select_related("petition", "raised_by", "department")
+    return render(
+        request,
+        "ties/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "runs": runs,
+            "item_form": item_form or (MeetingItemForm(meeting=meeting) if runs else None),
+            "rate_form": MeetingRateForm() if runs else None,
+            "feedback_given": PetitionStatus.FEEDBACK_GIVEN,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_page(request, _meeting(request, pk))
+
+
+@login_required
+@require_POST
+def meeting_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    require(rights.runs_station(request.user, meeting.station))
+    form = MeetingItemForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            item = services.meeting_item_add(
+                actor=request.user, meeting=meeting, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Item recorded as a case: %(code)s") % {"code": item.petition.display_code},
+            )
+            return redirect(meeting)
+    return _meeting_page(request, meeting, form)
+
+
+@login_required
+@require_POST
+def meeting_item_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        MeetingItem.objects.filter(
+            meeting__in=ThemedMeeting.objects.visible_to(request.user)
+        ).select_related("meeting__station", "petition"),
+        pk=pk,
+    )
+    require(rights.runs_station(request.user, item.meeting.station))
+    form = MeetingRateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the deputies' rating."))
+        return redirect(item.meeting)
+    try:
+        services.meeting_item_rate(actor=request.user, item=item, **form.cleaned_data)
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("The deputies' rating is recorded on the case."))
+    return redirect(item.meeting)

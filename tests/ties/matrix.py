@@ -6,7 +6,15 @@ over district X (clerk, city_clerk) and admin see it; staff and the deputy may a
 """
 
 from ..matrix import Entry
-from .support import make_contact, make_grid, make_pair, make_reportback
+from .support import (
+    make_appointment,
+    make_contact,
+    make_grid,
+    make_item,
+    make_meeting,
+    make_pair,
+    make_reportback,
+)
 
 SEE_PAIR = {"admin", "staff", "deputy", "clerk", "city_clerk"}
 ACT_PAIR = {"admin", "staff", "deputy"}
@@ -79,7 +87,69 @@ def _public_session(w):
     return [make_reportback(w).public_code]
 
 
+# Appointments and meetings at station A: its staff, clerks over X, the deputy booked / taking
+# part, admin. Only staff (and admin) act.
+SEE_A = {"admin", "staff", "clerk", "city_clerk", "deputy"}
+ACT_A = {"admin", "staff"}
+ANSWER = {"message": "请于周三上午到站"}
+
+
+def _appointment(w):
+    return [make_appointment(w).pk]
+
+
+def _meeting(w):
+    return [make_meeting(w).pk]
+
+
+def _item(w):
+    return [make_item(w).pk]
+
+
 ENTRIES = [
+    Entry("ties:appointments", allow=RB_LIST, deny=403),
+    Entry("ties:appointment_detail", args=_appointment, allow=SEE_A),
+    Entry(
+        "ties:appointment_confirm",
+        args=_appointment,
+        method="post",
+        data=lambda w: ANSWER,
+        allow=ACT_A,
+        # The first allowed role answers (302); the next finds it answered (shown again, 200).
+        ok=(302, 200),
+        special={r: 403 for r in SEE_A - ACT_A},
+    ),
+    Entry(
+        "ties:appointment_decline",
+        args=_appointment,
+        method="post",
+        data=lambda w: ANSWER,
+        allow=ACT_A,
+        # The first allowed role answers (302); the next finds it answered (shown again, 200).
+        ok=(302, 200),
+        special={r: 403 for r in SEE_A - ACT_A},
+    ),
+    Entry("ties:meetings", allow=RB_LIST, deny=403),
+    Entry("ties:meeting_create", allow={"admin", "staff", "other_staff", "far_staff"}, deny=403),
+    Entry("ties:meeting_detail", args=_meeting, allow=SEE_A),
+    Entry(
+        "ties:meeting_item_add",
+        args=_meeting,
+        method="post",
+        allow=ACT_A,
+        special={r: 403 for r in SEE_A - ACT_A},
+    ),
+    # Without a rating chosen the page answers with a message and goes back to the meeting.
+    Entry(
+        "ties:meeting_item_rate",
+        args=_item,
+        method="post",
+        allow=ACT_A,
+        ok=302,
+        special={r: 403 for r in SEE_A - ACT_A},
+    ),
+    Entry("ties_public:book", args=lambda w: [w.station_a.public_code], public=True),
+    Entry("ties_public:booked", args=lambda w: [w.station_a.public_code], public=True),
     Entry("ties:reportbacks", allow=RB_LIST, deny=403),
     Entry("ties:reportback_create", allow=RB_LIST - {"deputy", "other_deputy"}, deny=403),
     Entry("ties:reportback_compliance", allow=CLERKS | {"city_clerk"}, deny=403),

@@ -73,3 +73,48 @@ def make_reportback(world, district=None, speakers=None, attendees=3, held_on=No
         speakers=speakers or [(world.deputy_dave, "oral")],
         attendees=attendees,
     )
+
+
+def make_appointment(world, **kw):
+    data = {
+        "station": world.station_a,
+        "topic": "想和代表谈谈小区停车难",
+        "preferred_time": "工作日上午",
+        "name": "李建国",
+        "phone": "13900001111",
+        "consent": True,
+        "deputy": world.deputy_dave,
+    }
+    data.update(kw)
+    return services.appointment_book(**data)
+
+
+def make_meeting(world, **kw):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    data = {
+        "actor": world.user("staff"),
+        "station": world.station_a,
+        "topic": "老旧小区改造进度",
+        "held_at": timezone.make_aware(dt.datetime(2099, 6, 1, 9, 30)),
+        "deputies": [world.deputy_dave],
+        "departments": [world.department],
+        "heads_present": "区住建局副局长",
+        "open_for_booking": True,
+    }
+    data.update(kw)
+    return services.meeting_create(**data)
+
+
+def make_item(world, meeting=None):
+    meeting = meeting or make_meeting(world)
+    return services.meeting_item_add(
+        actor=world.user("staff"),
+        meeting=meeting,
+        raised_by=world.deputy_dave,
+        department=world.department,
+        title="加装电梯审批慢",
+        content="3个小区的加装电梯申请已等待半年。",
+    )

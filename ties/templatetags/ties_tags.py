@@ -22,3 +22,8 @@ def deputy_reportbacks(deputy) -> dict:
     from ..reportbacks import deputy_results
 
     return {"results": deputy_results(deputy)}
+
+
+@register.inclusion_tag("ties/_public_booking.html")
+def station_booking_link(station) -> dict:
+    return {"station": station}
