@@ -47,7 +47,7 @@ class RegionRow:
 @dataclass
 class Coverage:
     ungrouped: list[Deputy]
-    stations_by_kind: list[tuple[str, int]]
+    stations_by_kind: list[tuple[Any, int]]
     stations: int
     six_complete: int
     rows: list[RegionRow] = field(default_factory=list)

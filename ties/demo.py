@@ -28,7 +28,7 @@ from .models import ConstituentPair, ElectoralDistrict, Grid
 
 # The current terms (届) of the five levels in the demo city: the 2021 county and township
 # elections, the 2022 city and the 2023 province and national congresses.
-TERMS = {
+TERMS: dict[str, tuple[int, dt.date, dt.date]] = {
     DeputyLevel.NATIONAL: (14, dt.date(2023, 3, 5), dt.date(2028, 3, 4)),
     DeputyLevel.PROVINCIAL: (14, dt.date(2023, 1, 12), dt.date(2028, 1, 11)),
     DeputyLevel.MUNICIPAL: (9, dt.date(2022, 2, 20), dt.date(2027, 2, 19)),
@@ -82,7 +82,7 @@ def load(stdout=None) -> dict:
         _say(stdout, f"Ties: {made_terms} terms; demo pairs already exist.\n")
         return {}
     with transaction.atomic():
-        result = _make(users, dai)
+        result = _make(users, dai)  # type: ignore[arg-type]  # dai checked above
     _say(stdout, f"Ties: {made_terms} terms, pairs, grids, report-backs, appointments.\n")
     return result
 
@@ -94,7 +94,8 @@ def _make(users, dai: Deputy) -> dict:
     ).station
     today = timezone.localdate()
     colleague_ids = StationAssignment.objects.filter(
-        end_date__isnull=True, station__region__path__startswith=station.region.parent.path
+        end_date__isnull=True,
+        station__region__path__startswith=(station.region.parent or station.region).path,
     ).values("deputy_id")
     colleagues = list(
         Deputy.objects.active().filter(pk__in=colleague_ids).exclude(pk=dai.pk).order_by("pk")[:12]
@@ -128,7 +129,7 @@ def _make(users, dai: Deputy) -> dict:
             note="身体状况良好,子女在外地工作" if i % 2 == 0 else "",
             opinion="小区门口路灯不亮,晚上出行不便,希望尽快修复" if i < 3 else "",
         )
-    services.contact_raise_case(actor=users["deputy"], contact=pairs[0].contacts.first())
+    services.contact_raise_case(actor=users["deputy"], contact=pairs[0].contacts.get())
     for d in here[:2]:
         services.pair_create(
             actor=staff,
@@ -182,7 +183,7 @@ def _make(users, dai: Deputy) -> dict:
     # Report-backs (述职) of an electoral district of 戴伟's level.
     members = [dai, *colleagues[:9]]
     district, _ = ElectoralDistrict.objects.get_or_create(
-        region=station.region.parent, level=dai.level, name="南湖区第3选区"
+        region=station.region.parent or station.region, level=dai.level, name="南湖区第3选区"
     )
     district.deputies.set(members)
     first = services.reportback_create(

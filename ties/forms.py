@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
@@ -297,7 +299,7 @@ class BookForm(NormalizedFormMixin, forms.Form):
         self.request, self.station = request, station
         self.deputies = {str(d.pk): d for d in deputies}
         self.meetings = {str(m.pk): m for m in meetings}
-        choices = [("station", _("Whoever receives at the station"))]
+        choices: list[tuple[str, Any]] = [("station", _("Whoever receives at the station"))]
         choices += [
             (f"d{pk}", _("Deputy %(name)s") % {"name": d.name}) for pk, d in self.deputies.items()
         ]

@@ -92,7 +92,7 @@ class StationScopedQuerySet(models.QuerySet):
         if roles.staff_station_ids:
             q |= managed_q(user, "station")
         if roles.deputy_id:
-            q |= Q(pk__in=self.model.objects.filter(deputies=roles.deputy_id).values("pk"))
+            q |= Q(pk__in=self.model._default_manager.filter(deputies=roles.deputy_id).values("pk"))
         return self.filter(q)
 
 

@@ -225,7 +225,7 @@ def grid_list(request: HttpRequest) -> HttpResponse:
     """Grid coverage: every grid with its deputies; grids nobody keeps in touch with first."""
     require(rights.sees_grid_coverage(request.user))
     grids = list(selectors.grid_coverage(request.user).prefetch_related("deputies"))
-    uncovered = [g for g in grids if g.deputies_count == 0]
+    uncovered = [g for g in grids if g.deputies_count == 0]  # type: ignore[attr-defined]
     return render(request, "ties/grid_list.html", {"grids": grids, "uncovered": uncovered})
 
 
@@ -258,7 +258,7 @@ def deputy_grids(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def grid_home(request: HttpRequest) -> HttpResponse:
     """A grid worker's page: their grids and the form to record an opinion heard there."""
-    grids = Grid.objects.filter(worker=request.user, is_active=True).select_related(
+    grids = Grid.objects.filter(worker_id=request.user.pk, is_active=True).select_related(
         "community", "station"
     )
     require(roles_of(request.user).is_liaison and grids.exists())
