@@ -307,6 +307,7 @@ def reportback_list(request: HttpRequest) -> HttpResponse:
         ReportBack.objects.visible_to(request.user)
         .select_related("district", "station")
         .annotate(speakers_count=Count("speakers", distinct=True))
+        .order_by("-held_on", "-pk")
     )
     page = paginate(request, sessions, PAGE_SIZE)
     return render(
@@ -530,7 +531,7 @@ def appointment_action(name: str):
 def meeting_list(request: HttpRequest) -> HttpResponse:
     require(_sees_appointments(request.user))
     rows = ThemedMeeting.objects.visible_to(request.user).select_related("station")
-    rows = rows.annotate(items_count=Count("items"))
+    rows = rows.annotate(items_count=Count("items")).order_by("-held_at", "-pk")
     page = paginate(request, rows, PAGE_SIZE)
     return render(
         request,
