@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "stations",
     "deputies",
     "petitions",
+    "ties",
     "suggestions",
     "reports",
 ]

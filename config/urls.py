@@ -35,6 +35,9 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     # Constituent-facing pages (no login): submit by QR, receipt, tracking, rating.
     path("p/", include("petitions.public_urls")),
+    path("ties/", include("ties.urls")),
+    # Constituents book appointments and rate report-backs here (no login).
+    path("t/", include("ties.public_urls")),
     path("suggestions/", include("suggestions.urls")),
     path("reports/", include("reports.urls")),
     path("ledgers/", include("reports.ledgers.urls")),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import PersonalDataReveal, RevealReason
@@ -35,3 +37,22 @@ def personal_data_reveal(
         reason=reason,
     )
     return str(getattr(subject, field) or "")
+
+
+def reveal_from_post(request: Any, *, subject: Any, field: str, allowed: bool) -> str | None:
+    """The "show full number" button's POST: the value, recorded, or None with an error message
+    when no reason was chosen (the caller then redirects back). One helper for every page that
+    shows a masked value on request (deputies, cases, paired constituents)."""
+    if not allowed:
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Say why you need the full number."))
+        return None
+    return personal_data_reveal(
+        actor=request.user,
+        subject=subject,
+        field=field,
+        reason=form.cleaned_data["reason"],
+        allowed=allowed,
+    )

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Staff posts that make a user a part-time liaison of the station, not its staff: a grid
+# worker (网格员, seed 004: "22名基层网格员…担任站点兼职联络员") may record receptions and
+# opinions there but may not triage, assign or see the station's cases. The value is
+# stations.choices.StaffPostKind.GRID_WORKER (core may not import stations).
+LIAISON_POSTS = frozenset({"grid_worker"})
+
 
 @dataclass(frozen=True)
 class Roles:
@@ -17,6 +23,7 @@ class Roles:
     staff_station_ids: frozenset[int] = field(default_factory=frozenset)
     handler_department_ids: frozenset[int] = field(default_factory=frozenset)
     deputy_id: int | None = None
+    liaison_station_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_clerk(self) -> bool:
@@ -25,6 +32,10 @@ class Roles:
     @property
     def is_staff_member(self) -> bool:
         return bool(self.staff_station_ids)
+
+    @property
+    def is_liaison(self) -> bool:
+        return bool(self.liaison_station_ids)
 
     @property
     def is_handler(self) -> bool:
@@ -53,10 +64,12 @@ def roles_of(user) -> Roles:
         return cached
     # A missing one-to-one raises a subclass of AttributeError, so getattr's default applies.
     deputy = getattr(user, "deputy_profile", None)
+    posts = list(user.staff_posts.values_list("station_id", "post"))
     roles = Roles(
         is_admin=user.is_superuser,
         clerk_region_paths=tuple(user.clerk_scopes.values_list("region__path", flat=True)),
-        staff_station_ids=frozenset(user.staff_posts.values_list("station_id", flat=True)),
+        staff_station_ids=frozenset(s for s, post in posts if post not in LIAISON_POSTS),
+        liaison_station_ids=frozenset(s for s, post in posts if post in LIAISON_POSTS),
         handler_department_ids=frozenset(
             user.handler_posts.values_list("department_id", flat=True)
         ),

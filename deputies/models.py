@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import random_code
@@ -119,6 +122,65 @@ class StationAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deputy} @ {self.station}"
+
+
+class DeputyTermQuerySet(models.QuerySet["DeputyTerm"]):
+    def current_for(
+        self, deputy: Deputy | int, level: str | None = None, *, on: dt.date | None = None
+    ) -> DeputyTerm | None:
+        """The term (届) of ``deputy`` at ``level`` that covers the day ``on`` (today by default);
+        ``level`` defaults to the deputy's own level. None between terms or without a record."""
+        on = on or timezone.localdate()
+        deputy_id = deputy if isinstance(deputy, int) else deputy.pk
+        if level is None:
+            level = (
+                deputy.level
+                if isinstance(deputy, Deputy)
+                else Deputy.objects.values_list("level", flat=True).get(pk=deputy_id)
+            )
+        return (
+            self.filter(deputy_id=deputy_id, level=level, start__lte=on, end__gte=on)
+            .order_by("-start")
+            .first()
+        )
+
+
+class DeputyTerm(models.Model):
+    """One term (届) a deputy serves at one level, with its real start and end dates.
+
+    "Once per term" rules (a report-back to the electoral district at least once in the term)
+    count within these dates, not within a five-year window."""
+
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.CASCADE, related_name="terms", verbose_name=_("deputy")
+    )
+    level = models.CharField(_("level"), max_length=12, choices=DeputyLevel.choices)
+    number = models.PositiveSmallIntegerField(
+        _("term number"), null=True, blank=True, help_text=_("e.g. 14 for the 14th congress")
+    )
+    start = models.DateField(_("term starts"))
+    end = models.DateField(_("term ends"))
+
+    objects = DeputyTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deputy", "-start"]
+        verbose_name = _("deputy's term")
+        verbose_name_plural = _("deputies' terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="deputyterm_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["deputy", "level", "start"], name="deputyterm_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} · {self.get_level_display()} · {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
 
 
 # The roster's models live in the deputies/roster/ package; importing them here registers them

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import qr
 from core.excel import XLSX_CONTENT_TYPE, BadWorkbook
 from core.models import RevealReason
-from core.reveal import RevealForm, personal_data_reveal
+from core.reveal import reveal_from_post
 from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
 from stations.models import Station
@@ -58,19 +58,13 @@ def deputy_detail(request, pk: int):
 def reveal_phone(request, pk: int):
     """Show the deputy's full phone once, with an audit row saying who, when and why."""
     deputy = get_object_or_404(Deputy.objects.visible_to(request.user), pk=pk)
-    require(may_reveal_phone(request.user, deputy))
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why you need the full number."))
+    phone = reveal_from_post(
+        request, subject=deputy, field="phone", allowed=may_reveal_phone(request.user, deputy)
+    )
+    if phone is None:
         return redirect("deputies:detail", pk=deputy.pk)
     context = _profile_context(request, deputy)
-    context["phone"] = personal_data_reveal(
-        actor=request.user,
-        subject=deputy,
-        field="phone",
-        reason=form.cleaned_data["reason"],
-        allowed=True,
-    )
+    context["phone"] = phone
     context["may_reveal_phone"] = False
     return render(request, "deputies/detail.html", context)
 

@@ -17,6 +17,14 @@ def is_station_staff(user: Any, petition: Petition) -> bool:
     return manages_station(roles_of(user), petition.station)
 
 
+def may_record_at(user: Any, station: Any) -> bool:
+    """Who may record receptions and opinions at a station: its staff, and its part-time grid
+    liaisons (a limited post, core.roles.LIAISON_POSTS: they record, but never triage or
+    assign — those rights are ``is_station_staff``, which they do not hold)."""
+    roles = roles_of(user)
+    return manages_station(roles, station) or station.pk in roles.liaison_station_ids
+
+
 def is_petition_deputy(user: Any, petition: Petition) -> bool:
     roles = roles_of(user)
     return roles.is_deputy and petition.deputy_id == roles.deputy_id

@@ -30,7 +30,7 @@ from core.pii import hash_id_number, normalize_id_number, validate_id_number
 from core.roles import roles_of
 from stations.scope import manages_station
 
-from . import notices
+from . import notices, rights
 from .attachments import save_attachments, validate_uploads
 from .choices import (
     ANONYMOUS_CHANNELS,
@@ -171,7 +171,7 @@ def petition_submit(*, actor: Any, submission: Submission) -> Petition:
     if actor is not None and actor.is_authenticated:
         roles = roles_of(actor)
         own_deputy = d.deputy is not None and roles.deputy_id == d.deputy.pk
-        if not (manages_station(roles, d.station) or own_deputy):
+        if not (rights.may_record_at(actor, d.station) or own_deputy):
             raise PermissionDenied(_("You cannot record petitions for this station."))
     if d.is_anonymous and d.channel not in ANONYMOUS_CHANNELS:
         raise ValidationError(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 from core.machine import Action
 from core.models import RevealReason
-from core.reveal import RevealForm, personal_data_reveal
+from core.reveal import personal_data_reveal, reveal_from_post
 from core.roles import roles_of
 from stations.scope import manages_station
 
@@ -400,18 +400,11 @@ def reveal_contact(request: HttpRequest, pk: int) -> HttpResponse:
     petition = get_object_or_404(
         selectors.petition_detail(Petition.objects.visible_to(request.user)), pk=pk
     )
-    _require(sees_contact(request.user, petition))
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why you need the full number."))
-        return redirect(petition)
-    personal_data_reveal(
-        actor=request.user,
-        subject=petition,
-        field="phone",
-        reason=form.cleaned_data["reason"],
-        allowed=True,
+    shown = reveal_from_post(
+        request, subject=petition, field="phone", allowed=sees_contact(request.user, petition)
     )
+    if shown is None:
+        return redirect(petition)
     return _render_detail(request, petition, revealed=True)
 
 

@@ -39,6 +39,8 @@ def home(request):
         return redirect("deputies:me")
     if roles.is_handler:
         return redirect("petitions:department_cases")
+    if roles.is_liaison:
+        return redirect("ties:grid_home")
     return render(request, "core/no_role.html", {"admin_url": reverse("admin:index")})
 
 

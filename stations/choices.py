@@ -21,3 +21,5 @@ class StaffPostKind(models.TextChoices):
     HEAD = "head", _("Station head")
     DEPUTY_HEAD = "deputy_head", _("Deputy head")
     LIAISON = "liaison", _("Liaison officer")
+    # A part-time liaison (兼职联络员): records receptions and opinions only (core.roles).
+    GRID_WORKER = "grid_worker", _("Grid worker (part-time liaison)")

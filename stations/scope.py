@@ -20,7 +20,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from core.roles import Roles, roles_of
+from core.roles import LIAISON_POSTS, Roles, roles_of
 
 _CACHE_ATTR = "_managed_station_ids_cache"
 
@@ -77,9 +77,9 @@ def managed_q(user: Any, field: str = "station") -> Q:
 def station_staff(station: Any) -> QuerySet:
     """The active users who run ``station``: its own staff and the staff of its head station."""
     ids = [station.pk] + ([station.parent_id] if station.parent_id else [])
-    return (
-        get_user_model().objects.filter(staff_posts__station_id__in=ids, is_active=True).distinct()
-    )
+    staff_model = apps.get_model("stations", "StaffPost")
+    posts = staff_model.objects.filter(station_id__in=ids).exclude(post__in=LIAISON_POSTS)
+    return get_user_model().objects.filter(staff_posts__in=posts, is_active=True).distinct()
 
 
 def station_staff_ids(heads: Mapping[int, int | None]) -> dict[int, set[int]]:
@@ -90,9 +90,11 @@ def station_staff_ids(heads: Mapping[int, int | None]) -> dict[int, set[int]]:
     wanted = set(heads) | {h for h in heads.values() if h is not None}
     staff_model = apps.get_model("stations", "StaffPost")
     by_post: dict[int, set[int]] = defaultdict(set)
-    for user_id, station_id in staff_model.objects.filter(
-        station_id__in=sorted(wanted), user__is_active=True
-    ).values_list("user_id", "station_id"):
+    for user_id, station_id in (
+        staff_model.objects.filter(station_id__in=sorted(wanted), user__is_active=True)
+        .exclude(post__in=LIAISON_POSTS)
+        .values_list("user_id", "station_id")
+    ):
         by_post[station_id].add(user_id)
     return {
         station_id: by_post[station_id] | (by_post[head] if head is not None else set())

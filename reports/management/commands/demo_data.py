@@ -24,6 +24,7 @@ LOADERS = (
     ("deputies.demo", "deputies"),
     ("deputies.roster.demo", "reception rules, days, duty roster, attendance"),
     ("petitions.demo", "receptions and petitions"),
+    ("ties.demo", "ties: terms, pairing, grids, report-backs, appointments, themed meetings"),
     ("suggestions.demo", "deputies' formal suggestions"),
 )
 

@@ -1,0 +1,559 @@
+"""Every write of the ties app: pairs, contacts, committee pairings, grids, report-backs and
+appointments. Each opens a transaction, re-reads the row it changes with ``select_for_update()``
+and re-checks the right (``PermissionDenied``) or a rule (``TiesError``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.codes import normalize_code, random_code
+from core.models import Channel as NotifyChannel
+from core.notify import notify, notify_users
+from core.roles import roles_of
+from deputies.models import Deputy
+from deputies.selectors import primary_station
+from petitions import services as petition_services
+from petitions.choices import Channel, FeedbackMethod, ReceptionKind, Satisfaction
+from petitions.models import Petition, Reception
+from petitions.submission import Submission
+from stations.scope import station_staff
+
+from . import rights
+from .choices import ContactKind
+from .errors import TiesError
+from .loop import APPOINTMENT
+from .models import (
+    Appointment,
+    CommitteeLink,
+    ConstituentPair,
+    Contact,
+    DeputyGrid,
+    ElectoralDistrict,
+    EvaluationCode,
+    EvaluationMark,
+    Grid,
+    MeetingItem,
+    ReportBack,
+    ReportBackSpeaker,
+    ThemedMeeting,
+)
+
+log = logging.getLogger(__name__)
+
+# "1名常委会组成人员结对联系5至8名基层代表" (seed 004, the "三联结对" model).
+COMMITTEE_MIN, COMMITTEE_MAX = 5, 8
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pairing (结对)
+
+
+@transaction.atomic
+def pair_create(
+    *,
+    actor: Any,
+    deputy: Deputy,
+    name: str,
+    phone: str,
+    consent_on: dt.date,
+    address: str = "",
+) -> ConstituentPair:
+    """Pair a constituent with a deputy; the consent day is required (no consent, no pair)."""
+    deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+    _require(rights.may_manage_pairs(actor, deputy))
+    if not consent_on:
+        raise ValidationError(_("Record the day the constituent agreed to be paired."))
+    return ConstituentPair.objects.create(
+        deputy=deputy,
+        name=name.strip(),
+        phone=phone.strip(),
+        address=address.strip(),
+        consent_on=consent_on,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def pair_end(*, actor: Any, pair: ConstituentPair) -> ConstituentPair:
+    """End a pairing (the constituent moved away or withdrew consent); contacts are kept."""
+    pair = ConstituentPair.objects.select_for_update().select_related("deputy").get(pk=pair.pk)
+    _require(rights.may_manage_pairs(actor, pair.deputy))
+    pair.is_active = False
+    pair.save(update_fields=["is_active"])
+    return pair
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    actor: Any,
+    pair: ConstituentPair,
+    kind: str,
+    on: dt.date,
+    note: str = "",
+    opinion: str = "",
+) -> Contact:
+    """Log a visit, call or WeChat exchange with a paired constituent."""
+    pair = ConstituentPair.objects.select_for_update().select_related("deputy").get(pk=pair.pk)
+    _require(rights.may_manage_pairs(actor, pair.deputy))
+    if kind not in ContactKind.values:
+        raise ValidationError(_("Choose how you were in contact."))
+    if not pair.is_active:
+        raise TiesError(_("This pairing has ended."))
+    return Contact.objects.create(
+        pair=pair, kind=kind, on=on, note=note.strip(), opinion=opinion.strip(), created_by=actor
+    )
+
+
+@transaction.atomic
+def contact_raise_case(*, actor: Any, contact: Contact) -> Petition:
+    """Record the opinion raised in a contact as a case (one click), linked back to the contact.
+
+    The case goes through petitions.services.petition_submit like every other; the station is
+    the deputy's primary station, the channel "deputy visit", the consent the one recorded with
+    the pair."""
+    contact = Contact.objects.select_for_update().select_related("pair__deputy").get(pk=contact.pk)
+    deputy = contact.pair.deputy
+    _require(rights.may_manage_pairs(actor, deputy))
+    if contact.petition_id is not None:
+        raise TiesError(_("This opinion is already a case."))
+    if not contact.opinion:
+        raise TiesError(_("The contact has no opinion to record as a case."))
+    station = primary_station(deputy)
+    if station is None:
+        raise TiesError(_("The deputy is not grouped into a station, so no station can take it."))
+    first_line = contact.opinion.splitlines()[0]
+    petition = petition_services.petition_submit(
+        # The deputy's own station staff or the deputy themself: petition_submit checks again.
+        actor=actor,
+        submission=Submission(
+            station=station,
+            channel=Channel.DEPUTY_VISIT,
+            title=first_line[:60],
+            content=contact.opinion,
+            deputy=deputy,
+            constituent_name=contact.pair.name,
+            phone=contact.pair.phone,
+            address=contact.pair.address,
+            consent=True,
+            idempotency_key=f"ties-contact:{contact.pk}",
+        ),
+    )
+    contact.petition = petition
+    contact.save(update_fields=["petition"])
+    return petition
+
+
+@transaction.atomic
+def committee_pairing_set(
+    *, actor: Any, member: Deputy, deputies: Iterable[Deputy]
+) -> list[CommitteeLink]:
+    """Set the grassroots deputies a standing-committee member is paired with: 5 to 8 of them
+    ("1名常委会组成人员结对联系5至8名基层代表", seed 004). Clerks over the member do this."""
+    member = Deputy.objects.select_for_update().get(pk=member.pk)
+    _require(
+        rights.is_clerk_or_admin(actor)
+        and Deputy.objects.visible_to(actor).filter(pk=member.pk).exists()
+    )
+    chosen = {d.pk: d for d in deputies}
+    chosen.pop(member.pk, None)
+    if not COMMITTEE_MIN <= len(chosen) <= COMMITTEE_MAX:
+        raise ValidationError(
+            _(
+                "A standing-committee member is paired with %(low)d to %(high)d grassroots "
+                "deputies; you chose %(n)d."
+            )
+            % {"low": COMMITTEE_MIN, "high": COMMITTEE_MAX, "n": len(chosen)}
+        )
+    visible = set(
+        Deputy.objects.visible_to(actor).filter(pk__in=chosen).values_list("pk", flat=True)
+    )
+    if visible != set(chosen):
+        raise PermissionDenied(_("You may not do this."))
+    CommitteeLink.objects.filter(member=member).exclude(deputy_id__in=chosen).delete()
+    have = set(CommitteeLink.objects.filter(member=member).values_list("deputy_id", flat=True))
+    CommitteeLink.objects.bulk_create(
+        [CommitteeLink(member=member, deputy_id=pk) for pk in chosen if pk not in have]
+    )
+    return list(CommitteeLink.objects.filter(member=member).select_related("deputy"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Grids (网格)
+
+# "每名驻站代表固定联系1至2个网格" (seed 004).
+GRIDS_MIN, GRIDS_MAX = 1, 2
+
+
+@transaction.atomic
+def deputy_grids_set(*, actor: Any, deputy: Deputy, grids: Iterable[Grid]) -> list[Grid]:
+    """Link a station deputy with the one or two grids they keep in touch with."""
+    deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+    roles = roles_of(actor)
+    _require(
+        rights.runs_deputys_station(actor, deputy)
+        or (roles.is_clerk and Deputy.objects.visible_to(actor).filter(pk=deputy.pk).exists())
+    )
+    station = primary_station(deputy)
+    if station is None:
+        raise TiesError(_("Only a deputy grouped into a station is linked with grids."))
+    chosen = {g.pk: g for g in grids}
+    if not GRIDS_MIN <= len(chosen) <= GRIDS_MAX:
+        raise ValidationError(
+            _("Each station deputy keeps in touch with 1 or 2 grids; you chose %(n)d.")
+            % {"n": len(chosen)}
+        )
+    visible = set(Grid.objects.visible_to(actor).filter(pk__in=chosen).values_list("pk", flat=True))
+    if visible != set(chosen):
+        raise PermissionDenied(_("You may not do this."))
+    DeputyGrid.objects.filter(deputy=deputy).exclude(grid_id__in=chosen).delete()
+    have = set(DeputyGrid.objects.filter(deputy=deputy).values_list("grid_id", flat=True))
+    DeputyGrid.objects.bulk_create(
+        [DeputyGrid(deputy=deputy, grid_id=pk) for pk in chosen if pk not in have]
+    )
+    return list(deputy.grids.all())
+
+
+@transaction.atomic
+def grid_opinion_record(
+    *,
+    actor: Any,
+    grid: Grid,
+    title: str,
+    content: str,
+    constituent_name: str,
+    phone: str,
+    address: str = "",
+) -> Petition:
+    """A grid worker records an opinion heard on their rounds, as a case of the grid's station.
+
+    The opinion belongs to the day's grid visit (a reception of kind "visit" at the station,
+    made on first use), so the station's reception ledger shows the grid work too. The worker's
+    post is limited (core.roles.LIAISON_POSTS): petition_submit lets them record here
+    (petitions.rights.may_record_at), nothing lets them triage or assign."""
+    grid = Grid.objects.select_for_update().select_related("station").get(pk=grid.pk)
+    _require(grid.worker_id == actor.pk or rights.runs_station(actor, grid.station))
+    today = timezone.localdate()
+    topic = _("Grid visit: %(grid)s") % {"grid": grid.name}
+    reception = (
+        Reception.objects.filter(
+            station=grid.station, kind=ReceptionKind.VISIT, topic=topic, held_at__date=today
+        ).first()
+        # No reception service exists in petitions (its view saves the form); this is that row.
+        or Reception.objects.create(
+            station=grid.station,
+            kind=ReceptionKind.VISIT,
+            topic=topic,
+            held_at=timezone.now(),
+            created_by=actor,
+        )
+    )
+    return petition_services.petition_submit(
+        actor=actor,
+        submission=Submission(
+            station=grid.station,
+            channel=Channel.RECEPTION,
+            reception=reception,
+            title=title,
+            content=content,
+            constituent_name=constituent_name,
+            phone=phone,
+            address=address,
+            location_text=str(grid),
+            consent=True,
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Report-back sessions (述职)
+
+CODE_LENGTH = 6
+MAX_ATTENDEES = 500
+
+
+def may_run_reportback(actor: Any, district: ElectoralDistrict, station: Any = None) -> bool:
+    """Clerks over the district, or the staff of the station hosting the session."""
+    if ElectoralDistrict.objects.visible_to(actor).filter(pk=district.pk).exists():
+        return True
+    return station is not None and rights.runs_station(actor, station)
+
+
+@transaction.atomic
+def reportback_create(
+    *,
+    actor: Any,
+    district: ElectoralDistrict,
+    held_on: dt.date,
+    speakers: Iterable[tuple[Deputy, str]],
+    attendees: int,
+    place: str = "",
+    station: Any = None,
+) -> ReportBack:
+    """Schedule a report-back session with the deputies reporting and one printed one-time
+    evaluation code per attendee present."""
+    district = ElectoralDistrict.objects.select_for_update().get(pk=district.pk)
+    _require(may_run_reportback(actor, district, station))
+    rows = list(speakers)
+    if not rows:
+        raise ValidationError(_("Choose at least one deputy reporting."))
+    members = set(district.deputies.values_list("pk", flat=True))
+    strangers = [d.name for d, _form in rows if d.pk not in members]
+    if strangers:
+        raise ValidationError(
+            _("Not deputies of this electoral district: %(names)s.")
+            % {"names": "、".join(strangers)}
+        )
+    if len({d.pk for d, _form in rows}) != len(rows):
+        raise ValidationError(_("A deputy reports either orally or in writing, not both."))
+    if not 0 <= attendees <= MAX_ATTENDEES:
+        raise ValidationError(
+            _("Between 0 and %(n)d constituents present, please.") % {"n": MAX_ATTENDEES}
+        )
+    session = ReportBack.objects.create(
+        district=district,
+        station=station,
+        held_on=held_on,
+        place=place.strip(),
+        attendees=attendees,
+        created_by=actor,
+    )
+    ReportBackSpeaker.objects.bulk_create(
+        [ReportBackSpeaker(session=session, deputy=d, form=form) for d, form in rows]
+    )
+    codes: set[str] = set()
+    while len(codes) < attendees:
+        codes.add(random_code(CODE_LENGTH))
+    EvaluationCode.objects.bulk_create([EvaluationCode(session=session, code=c) for c in codes])
+    return session
+
+
+@transaction.atomic
+def reportback_evaluate(
+    *,
+    session: ReportBack,
+    code: str,
+    ratings: dict[int, str],
+    on_paper: bool = False,
+    actor: Any = None,
+) -> EvaluationCode:
+    """One attendee's evaluation (满意/基本满意/不满意 per reporting deputy), once per code.
+
+    From the public QR page (``actor`` None) or typed in by staff from a paper form."""
+    if on_paper:
+        _require(actor is not None and may_run_reportback(actor, session.district, session.station))
+    row = (
+        EvaluationCode.objects.select_for_update()
+        .filter(session=session, code=normalize_code(code))
+        .first()
+    )
+    if row is None:
+        raise TiesError(_("This code does not belong to this report-back. Check the form."))
+    if row.used_at is not None:
+        raise TiesError(_("This code has already been used: one evaluation per attendee."))
+    speakers = {s.pk: s for s in session.speakers.all()}
+    if set(ratings) != set(speakers) or any(r not in Satisfaction.values for r in ratings.values()):
+        raise ValidationError(_("Rate every deputy who reported."))
+    EvaluationMark.objects.bulk_create(
+        [
+            EvaluationMark(code=row, speaker=speakers[pk], rating=rating, on_paper=on_paper)
+            for pk, rating in ratings.items()
+        ]
+    )
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
+# Appointments (约访 / 点单式接待) and themed meetings (代表出题 → 部门到场)
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    station: Any,
+    topic: str,
+    preferred_time: str,
+    name: str,
+    phone: str,
+    consent: bool,
+    deputy: Deputy | None = None,
+    meeting: ThemedMeeting | None = None,
+) -> Appointment:
+    """A constituent books a slot from the station's public page (no account)."""
+    if not consent:
+        raise ValidationError(_("Please agree to the handling of your personal data."))
+    if deputy is not None and meeting is not None:
+        raise ValidationError(_("Choose a deputy or a themed reception, not both."))
+    if (
+        deputy is not None
+        and not deputy.assignments.filter(station=station, end_date__isnull=True).exists()
+    ):
+        raise ValidationError(_("This deputy does not receive at this station."))
+    if meeting is not None and (meeting.station_id != station.pk or not meeting.open_for_booking):
+        raise ValidationError(_("This themed reception cannot be booked here."))
+    appointment = Appointment.objects.create(
+        station=station,
+        deputy=deputy,
+        meeting=meeting,
+        topic=topic.strip(),
+        preferred_time=preferred_time.strip(),
+        name=name.strip(),
+        phone=phone.strip(),
+        consent_at=timezone.now(),
+    )
+    notify_users(
+        station_staff(station),
+        subject=_("New appointment request: %(topic)s") % {"topic": appointment.topic},
+        url=appointment.get_absolute_url(),
+        dedupe_key=f"appointment:{appointment.pk}:booked",
+    )
+    return appointment
+
+
+def _answer(name: str, *, actor: Any, appointment: Appointment | int, message: str) -> Appointment:
+    pk = appointment.pk if isinstance(appointment, Appointment) else appointment
+    row = Appointment.objects.select_for_update().select_related("station").get(pk=pk)
+    target = APPOINTMENT.check(name, row)
+    _require(APPOINTMENT[name].allowed_for(actor, row))
+    if not message.strip():
+        raise ValidationError(_("Write a message to the constituent."))
+    row.status, row.message = target, message.strip()
+    row.decided_by, row.decided_at = actor, timezone.now()
+    row.save(update_fields=["status", "message", "decided_by", "decided_at"])
+    # The constituent has no account: the message goes by SMS to the phone they gave.
+    notify(
+        channel=NotifyChannel.SMS,
+        address=row.phone,
+        subject=_("%(station)s: %(message)s")
+        % {"station": row.station.name, "message": row.message},
+        dedupe_key=f"appointment:{row.pk}:{name}",
+    )
+    return row
+
+
+@transaction.atomic
+def appointment_confirm(*, actor: Any, appointment: Appointment | int, message: str) -> Appointment:
+    """Confirm a booking with the day and time in the message."""
+    return _answer("confirm", actor=actor, appointment=appointment, message=message)
+
+
+@transaction.atomic
+def appointment_decline(*, actor: Any, appointment: Appointment | int, message: str) -> Appointment:
+    """Decline a booking, saying why (and what else the constituent can do)."""
+    return _answer("decline", actor=actor, appointment=appointment, message=message)
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Any,
+    station: Any,
+    topic: str,
+    held_at: dt.datetime,
+    deputies: Iterable[Deputy],
+    departments: Iterable[Any],
+    heads_present: str = "",
+    open_for_booking: bool = False,
+) -> ThemedMeeting:
+    """Deputies set a topic and invite department heads; held as a reception with departments."""
+    _require(rights.runs_station(actor, station))
+    deputies, departments = list(deputies), list(departments)
+    if not deputies:
+        raise ValidationError(_("Name the deputies who set the topic."))
+    if not departments:
+        raise ValidationError(_("Invite at least one department."))
+    reception = Reception.objects.create(
+        station=station,
+        kind=ReceptionKind.DEPARTMENT,
+        topic=topic.strip(),
+        held_at=held_at,
+        created_by=actor,
+    )
+    reception.deputies.set(deputies)
+    reception.departments.set(departments)
+    meeting = ThemedMeeting.objects.create(
+        station=station,
+        topic=topic.strip(),
+        held_at=held_at,
+        heads_present=heads_present.strip(),
+        open_for_booking=open_for_booking,
+        reception=reception,
+    )
+    meeting.deputies.set(deputies)
+    meeting.departments.set(departments)
+    return meeting
+
+
+@transaction.atomic
+def meeting_item_add(
+    *,
+    actor: Any,
+    meeting: ThemedMeeting,
+    raised_by: Deputy,
+    department: Any,
+    title: str,
+    content: str,
+) -> MeetingItem:
+    """Record an item raised at the meeting as a case (petition_submit) of its reception."""
+    meeting = (
+        ThemedMeeting.objects.select_for_update()
+        .select_related("station", "reception")
+        .get(pk=meeting.pk)
+    )
+    _require(rights.runs_station(actor, meeting.station))
+    if not meeting.deputies.filter(pk=raised_by.pk).exists():
+        raise ValidationError(_("Only the deputies of the meeting raise its items."))
+    if not meeting.departments.filter(pk=department.pk).exists():
+        raise ValidationError(_("The department was not invited to this meeting."))
+    petition = petition_services.petition_submit(
+        actor=actor,
+        submission=Submission(
+            station=meeting.station,
+            channel=Channel.RECEPTION,
+            reception=meeting.reception,
+            deputy=raised_by,
+            title=title,
+            content=content,
+            constituent_name=raised_by.name,
+            consent=True,
+        ),
+    )
+    return MeetingItem.objects.create(
+        meeting=meeting, petition=petition, raised_by=raised_by, department=department
+    )
+
+
+@transaction.atomic
+def meeting_item_rate(
+    *, actor: Any, item: MeetingItem, satisfaction: str, comment: str = ""
+) -> MeetingItem:
+    """The deputies' rating of the department's answer, recorded by the station as the
+    raiser's rating with the loop's own action (record_rating): satisfied closes the case, a low
+    rating reopens it to the department exactly as a constituent's would."""
+    item = MeetingItem.objects.select_for_update().select_related("petition").get(pk=item.pk)
+    petition_services.petition_record_rating(
+        actor=actor,
+        petition=item.petition,
+        satisfaction=satisfaction,
+        method=FeedbackMethod.IN_PERSON,
+        comment=" · ".join(x for x in (_("Deputies' rating at the themed meeting"), comment) if x),
+    )
+    item.deputies_rating = satisfaction
+    item.save(update_fields=["deputies_rating"])
+    return item
