@@ -30,6 +30,7 @@ from stations.models import Station
 from . import captcha, ratelimit, services
 from .choices import UNDER_DEADLINE, Channel, RaterKind, Satisfaction, Status
 from .errors import PetitionError, RatingRefused
+from .event_notes import render_note
 from .loop import LOOP, constituent_not_rated
 from .models import Petition, PetitionEvent, Rating
 from .public_forms import RateForm, SubmitForm, TrackForm
@@ -323,7 +324,7 @@ def _timeline(petition: Petition) -> list[dict]:
                 "kind": event.get_kind_display(),
                 "is_transition": bool(event.to_status),
                 # Only text meant for the constituent; staff notes stay internal.
-                "note": event.public_note,
+                "note": render_note(event.public_note),
             }
         )
     return rows

@@ -304,6 +304,7 @@ def station_map(request):
         "outline": outline,
         "name": region.code if region else "",
         "label": _("Opinions collected"),
+        "axes": {"x": _("Longitude"), "y": _("Latitude")},
     }
     return render(
         request,

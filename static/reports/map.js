@@ -18,7 +18,7 @@
       series: [{ type: "scatter", coordinateSystem: "geo", symbolSize: 9, data: data.points }] };
   } else {
     option = { animation: false, tooltip: tooltip, visualMap: visualMap,
-      xAxis: { type: "value", scale: true, name: "lon" }, yAxis: { type: "value", scale: true, name: "lat" },
+      xAxis: { type: "value", scale: true, name: data.axes.x }, yAxis: { type: "value", scale: true, name: data.axes.y },
       series: [{ type: "scatter", symbolSize: 9, data: data.points }] };
   }
   chart.setOption(option);

@@ -1,0 +1,13 @@
+"""Template helpers of the petitions pages."""
+
+from django import template
+
+from ..event_notes import render_note
+
+register = template.Library()
+
+
+@register.filter
+def event_note(note: str) -> str:
+    """A timeline note in the reader's language (system-written notes are stored as keys)."""
+    return render_note(note)
