@@ -438,12 +438,34 @@ def children_figures(
             c = child_of(path)
             if c is not None and n > 0:
                 per[c.pk].overdue_now = (per[c.pk].overdue_now or 0) + n
+        # Stations placed on this region itself (a district's own station beside its streets)
+        # are rows too: without them the rows would not add up to the region.
+        direct = list(Station.objects.filter(region=region).order_by("name"))
         return [
             {"kind": "region", "object": c, "figures": per[c.pk], "params": {"region": c.pk}}
             for c in children
-        ]
+        ] + (station_table(direct, start, end) if direct else [])
     stations = list(Station.objects.filter(region__path__startswith=region.path).order_by("name"))
     return station_table(stations, start, end)
+
+
+# Figures that are plain counts, so the rows of a drill-down table must sum to the parent.
+ADDITIVE = ("receptions", "collected", "accepted", "closed", "overdue_now")
+
+
+def add_up(parent: Figures, rows: list[dict]) -> list[dict]:
+    """Each additive figure: the parent's value, the sum of its rows and the difference.
+
+    Rates are not summed (a rate of a sum is not a sum of rates). A difference arises when a
+    station moved to another area: its earlier cases stay counted where they were recorded
+    (the daily rollup keeps the area of the day), while the row of the station counts them all.
+    """
+    out = []
+    for name in ADDITIVE:
+        whole = getattr(parent, name) or 0
+        summed = sum(getattr(r["figures"], name) or 0 for r in rows)
+        out.append({"name": name, "parent": whole, "rows": summed, "difference": whole - summed})
+    return out
 
 
 def station_table(stations: list[Station], start: dt.date, end: dt.date) -> list[dict]:

@@ -106,6 +106,24 @@ def _with_links(rows: list[dict], start, end) -> list[dict]:
     return rows
 
 
+def _add_up(figures, children: list[dict]) -> dict:
+    """The sum row under a drill-down table and whether it matches the figures above."""
+    labels = {
+        "receptions": _("Receptions"),
+        "collected": _("Collected"),
+        "accepted": _("Accepted"),
+        "closed": _("Closed"),
+        "overdue_now": _("Overdue now"),
+    }
+    checks = selectors.add_up(figures, children)
+    for c in checks:
+        c["label"] = labels[c["name"]]
+    return {
+        "sums": {c["name"]: c["rows"] for c in checks},
+        "differences": [c for c in checks if c["difference"]],
+    }
+
+
 def _charts(data: dict) -> dict:
     f = data["figures"]
     return {
@@ -162,6 +180,7 @@ def overview(request):
     overdue = selectors.overdue_by_path(timezone.localdate(), region)
     context = _scope_context(request, region=region, start=start, end=end, overdue=overdue)
     children = _with_links(selectors.children_figures(region, start, end, overdue), start, end)
+    context["add_up"] = _add_up(context["figures"], children)
     return render(
         request,
         "reports/overview.html",
@@ -184,6 +203,7 @@ def region(request, pk: int):
     overdue = selectors.overdue_by_path(timezone.localdate(), region)
     context = _scope_context(request, region=region, start=start, end=end, overdue=overdue)
     children = _with_links(selectors.children_figures(region, start, end, overdue), start, end)
+    context["add_up"] = _add_up(context["figures"], children)
     visible = set(
         selectors.dashboard_regions(request.user)
         .filter(pk__in=[a.pk for a in region.ancestors()])
