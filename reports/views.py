@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.roles import roles_of
@@ -124,8 +125,20 @@ def _add_up(figures, children: list[dict]) -> dict:
     }
 
 
-def _charts(data: dict) -> dict:
-    f = data["figures"]
+FUNNEL_LABELS = {
+    "collected": gettext_lazy("Submitted in the period"),
+    "accepted": gettext_lazy("Accepted"),
+    "assigned": gettext_lazy("Handed on or settled"),
+    "replied": gettext_lazy("Replied"),
+    "closed": gettext_lazy("Closed"),
+}
+
+
+def _funnel(cohort: list[dict]) -> list[dict]:
+    return [{"name": str(FUNNEL_LABELS[c["stage"]]), "value": c["value"]} for c in cohort]
+
+
+def _charts(data: dict, cohort: list[dict]) -> dict:
     return {
         "trend": data["trend"],
         "categories": [
@@ -135,13 +148,8 @@ def _charts(data: dict) -> dict:
         "tiers": [
             {"name": t["name"] or _("Not triaged"), "value": t["collected"]} for t in data["tiers"]
         ],
-        "funnel": [
-            {"name": _("Collected"), "value": f.collected},
-            {"name": _("Accepted"), "value": f.accepted},
-            {"name": _("Assigned"), "value": f.assigned},
-            {"name": _("Replied"), "value": f.replied},
-            {"name": _("Closed"), "value": f.closed},
-        ],
+        # A cohort (cases submitted in the period, by their state today): never widens.
+        "funnel": _funnel(cohort),
         "labels": {
             "collected": _("Collected"),
             "replied": _("Replied"),
@@ -153,11 +161,13 @@ def _charts(data: dict) -> dict:
 def _scope_context(request, *, region=None, station=None, start, end, overdue=None) -> dict:
     data = selectors.dashboard(start, end, region=region, station=station, overdue=overdue)
     params = {"station": station.pk} if station else {"region": region.pk}
+    cohort = selectors.funnel_cohort(start, end, region=region, station=station)
     return {
         "data": data,
         "figures": data["figures"],
         "links": _links(params, start, end),
-        "charts": _charts(data),
+        "charts": _charts(data, cohort),
+        "funnel": _funnel(cohort),
         "start": start,
         "end": end,
         "period_query": _period_query(request),
@@ -373,7 +383,7 @@ def monthly(request, pk: int, year: int, month: int):
         {
             "region": region,
             "figures": data["figures"],
-            "charts": _charts(data),
+            "charts": _charts(data, selectors.funnel_cohort(start, end, region=region)),
             "start": start,
             "end": end,
             "children": children,
