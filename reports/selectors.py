@@ -10,7 +10,16 @@ from operator import add
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -700,3 +709,41 @@ def funnel_cohort(
         {"stage": stage, "value": sum(by_status.get(s, 0) for s in statuses)}
         for stage, statuses in FUNNEL_STAGES
     ]
+
+
+def last_finished_month(today: dt.date) -> dt.date:
+    """The first day of the last month that has ended (the monthly report's default)."""
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def overdue_at_month_end(month_last_day: dt.date, region: Region) -> dict[int, int]:
+    """Overdue cases per station as they stood at the end of that month (not today).
+
+    A case counts if, at midnight after the month's last day, it was assigned or being handled
+    (its latest status change before then) and its deadline had passed. A case replied in the
+    following month still counts; one that became overdue only after the month does not. The
+    deadline read is the case's current one (an extension granted later moves it).
+    """
+    from petitions.models import PetitionEvent
+
+    cutoff_day = month_last_day + dt.timedelta(days=1)
+    cutoff = timezone.make_aware(dt.datetime.combine(cutoff_day, dt.time.min))
+    status_then = (
+        PetitionEvent.objects.filter(petition=OuterRef("pk"), created_at__lt=cutoff)
+        .exclude(to_status="")
+        .order_by("-created_at", "-pk")
+        .values("to_status")[:1]
+    )
+    rows = (
+        Petition.objects.filter(
+            station__region__path__startswith=region.path,
+            submitted_at__lt=cutoff,
+            deadline__lt=cutoff_day,
+        )
+        .annotate(status_then=Subquery(status_then))
+        .filter(status_then__in=UNDER_DEADLINE)
+        .values("station_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["station_id"]: r["n"] for r in rows}

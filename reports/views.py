@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.roles import roles_of
 from core.views_helpers import paginate, require
 from core.workdays import Calendar
+from stations.models import Station
 
 from . import selectors
 from .forms import OutlineForm, PeriodForm
@@ -171,6 +172,8 @@ def _scope_context(request, *, region=None, station=None, start, end, overdue=No
         "start": start,
         "end": end,
         "period_query": _period_query(request),
+        # The monthly report opens on the last month that has ended.
+        "report_month": selectors.last_finished_month(timezone.localdate()),
     }
 
 
@@ -377,6 +380,17 @@ def monthly(request, pk: int, year: int, month: int):
     end = dt.date(year, month, calendar.monthrange(year, month)[1])
     data = selectors.dashboard(start, end, region=region)
     children = _with_links(selectors.children_figures(region, start, end), start, end)
+    # "Overdue" as it stood at the end of the month, not today's count.
+    overdue = selectors.overdue_at_month_end(end, region)
+    data["figures"].overdue_now = sum(overdue.values())
+    station_paths = dict(Station.objects.filter(pk__in=overdue).values_list("pk", "region__path"))
+    for row in children:
+        if row["kind"] == "station":
+            row["figures"].overdue_now = overdue.get(row["object"].pk, 0)
+        else:
+            row["figures"].overdue_now = sum(
+                n for pk, n in overdue.items() if station_paths[pk].startswith(row["object"].path)
+            )
     return render(
         request,
         "reports/monthly.html",
