@@ -21,7 +21,7 @@ from deputies.models import Deputy
 from stations.models import Station
 
 from .. import notices, record
-from ..exports import LEDGERS, LedgerFilters, file_name, sync_max_rows
+from ..exports import LEDGERS, LedgerFilters, file_name, ledger_title, sync_max_rows
 from . import services
 from .choices import LedgerKind
 from .forms import ActivityForm, LedgerFilterForm
@@ -82,6 +82,7 @@ def export(request: HttpRequest) -> HttpResponse:
             ledger.rows(request.user, filters, qs),
             sheet_name=str(LedgerKind(kind).label),
             widths=ledger.widths or None,
+            title=ledger_title(kind, filters),
         )
         return _xlsx(content, file_name(kind, filters))
     job = services.export_job_create(actor=request.user, kind=kind, filters=filters)
