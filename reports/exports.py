@@ -551,10 +551,9 @@ def ledger_title(kind: str, filters: LedgerFilters) -> str:
     if kind == LedgerKind.DEPUTIES:
         period = _("Year %(y)s") % {"y": filters.record_year}
     elif filters.date_from or filters.date_to:
-        period = "%s – %s" % (
-            filters.date_from.isoformat() if filters.date_from else "…",
-            filters.date_to.isoformat() if filters.date_to else "…",
-        )
+        low = filters.date_from.isoformat() if filters.date_from else "…"
+        high = filters.date_to.isoformat() if filters.date_to else "…"
+        period = f"{low} – {high}"
     else:
         period = _("All dates")
     return " · ".join([str(LedgerKind(kind).label), scope or _("Everything you may see"), period])
