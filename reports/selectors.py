@@ -646,6 +646,8 @@ def map_points(stations: list[Station], start: dt.date, end: dt.date) -> list[di
             "name": s.name,
             "value": [float(s.longitude), float(s.latitude), activity.get(s.pk, 0)],
             "id": s.pk,
+            # A click on the marker opens the station's figures.
+            "url": reverse("reports:station", args=[s.pk]),
         }
         for s in stations
         if s.latitude is not None and s.longitude is not None
@@ -747,3 +749,66 @@ def overdue_at_month_end(month_last_day: dt.date, region: Region) -> dict[int, i
         .order_by()
     )
     return {r["station_id"]: r["n"] for r in rows}
+
+
+def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Convex hull (Andrew's monotone chain), counter-clockwise, closed."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return pts
+
+    def cross(o, a, b) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[tuple[float, float]] = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+# Margin (degrees, about 1 km) drawn around a child region's stations.
+OUTLINE_MARGIN = 0.01
+
+
+def drawn_outline(region: Region, stations: list[Station]) -> dict | None:
+    """A base map drawn offline from the region data when no outline was uploaded.
+
+    Each child region (or the region itself, for a street) becomes one area: the hull of its
+    stations' positions with a small margin. It is a sketch, not a survey boundary, but it
+    puts the stations of each area together on the page without any map service.
+    """
+    children = {c.path: c for c in Region.objects.filter(parent=region)}
+    groups: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for s in stations:
+        if s.latitude is None or s.longitude is None:
+            continue
+        path = s.region.path
+        key = next((p for p in children if path.startswith(p)), region.path)
+        names[key] = children[key].name if key in children else region.name
+        lon, lat, m = float(s.longitude), float(s.latitude), OUTLINE_MARGIN
+        groups[key] += [
+            (lon - m, lat - m),
+            (lon + m, lat - m),
+            (lon + m, lat + m),
+            (lon - m, lat + m),
+        ]
+    features = []
+    for key, points in sorted(groups.items()):
+        ring = _hull(points)
+        ring.append(ring[0])
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": names[key]},
+                "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features} if features else None

@@ -321,23 +321,29 @@ def station_map(request):
     """Stations as points coloured by activity, over the region outline when one is uploaded."""
     require(can_see_region_dashboards(roles_of(request.user)))
     form, region, start, end = _period(request)
-    points, outline = [], None
+    points, outline, drawn = [], None, False
     if region is not None:
         stations = list(
             selectors.figure_stations(request.user)
             .filter(region__path__startswith=region.path)
-            .only("pk", "name", "latitude", "longitude")
+            .select_related("region")
+            .only("pk", "name", "latitude", "longitude", "region__path", "region__name")
         )
         points = selectors.map_points(stations, start, end)
         found = RegionOutline.objects.filter(region=region).first()
         if found is not None:
             outline = as_feature_collection(json.loads(found.geojson))
+        else:
+            # No uploaded outline: draw the areas from the region data, offline.
+            outline, drawn = selectors.drawn_outline(region, stations), True
     map_data = {
         "points": points,
         "outline": outline,
         "name": region.code if region else "",
         "label": _("Opinions collected"),
         "axes": {"x": _("Longitude"), "y": _("Latitude")},
+        "legend": [_("Fewer opinions"), _("More opinions")],
+        "drawn": drawn,
     }
     return render(
         request,
