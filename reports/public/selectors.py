@@ -69,6 +69,7 @@ def find_stations(
     found = [
         Found(s, distance_km(lat, lon, float(s.latitude), float(s.longitude)))
         for s in qs.exclude(latitude=None).exclude(longitude=None)
+        if s.latitude is not None and s.longitude is not None
     ]
     found.sort(key=lambda f: (f.km, f.station.name))
     return found[:limit]

@@ -33,8 +33,10 @@ class FindForm(NormalizedFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = selectors.search_regions()
-        self.fields["region"].empty_label = _("All regions")
+        region = self.fields["region"]
+        assert isinstance(region, forms.ModelChoiceField)
+        region.queryset = selectors.search_regions()
+        region.empty_label = _("All regions")
 
 
 def entry(request: HttpRequest) -> HttpResponse:
