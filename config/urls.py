@@ -5,10 +5,12 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core.forms import LoginForm
-from reports.views import home
+from petitions.public_views import short_link
+from reports.public.views import entry
 
 urlpatterns = [
-    path("", home, name="home"),
+    # The public home for visitors; logged-in users go on to their role's home page.
+    path("", entry, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -37,7 +39,9 @@ urlpatterns = [
     path("p/", include("petitions.public_urls")),
     path("ties/", include("ties.urls")),
     # Constituents book appointments and rate report-backs here (no login).
-    path("t/", include("ties.public_urls")),
+    path("m/", include("ties.public_urls")),
+    # The short link in the constituent's SMS (/t/<tracking code>) to their tracking page.
+    path("t/<str:code>", short_link, name="short_track"),
     path("suggestions/", include("suggestions.urls")),
     path("reports/", include("reports.urls")),
     path("ledgers/", include("reports.ledgers.urls")),

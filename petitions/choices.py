@@ -104,3 +104,19 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     RATED = "rated", _("Rated")
     MERGED_IN = "merged_in", _("Duplicate merged in")
+
+
+# Badge colour by meaning (Bootstrap's text-bg-<tone>): done is green, refused or merged grey,
+# waiting for the station amber, in progress blue. One table for every page that shows a status.
+STATUS_TONE: dict[str, str] = {
+    Status.SUBMITTED: "warning",
+    Status.ACCEPTED: "primary",
+    Status.TRIAGED: "primary",
+    Status.ASSIGNED: "primary",
+    Status.HANDLING: "primary",
+    Status.REPLIED: "info",
+    Status.FEEDBACK_GIVEN: "info",
+    Status.CLOSED: "success",
+    Status.DECLINED: "secondary",
+    Status.MERGED: "secondary",
+}

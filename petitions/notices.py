@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import notify
@@ -63,6 +65,11 @@ def tell_departments(petition: Petition, subject: str, key: str, *, assisting: b
         )
 
 
+def short_url(petition: Petition) -> str:
+    """The short link to the constituent's tracking page (/t/<code>), for SMS and email."""
+    return f"{settings.PUBLIC_BASE_URL}{reverse('short_track', args=[petition.tracking_code])}"
+
+
 def sms_constituent(petition: Petition, subject: str, key: str) -> None:
     """An SMS to the constituent's phone, with the tracking code; nothing if there is none."""
     if petition.phone:
@@ -70,7 +77,8 @@ def sms_constituent(petition: Petition, subject: str, key: str) -> None:
             channel="sms",
             address=petition.phone,
             subject=subject,
-            body=_("Tracking code: %(code)s") % {"code": petition.display_code},
+            body=_("Tracking code: %(code)s. Follow your case: %(url)s")
+            % {"code": petition.display_code, "url": short_url(petition)},
             dedupe_key=key,
         )
 
@@ -83,7 +91,7 @@ def submitted(petition: Petition) -> None:
             channel="sms",
             address=petition.phone,
             subject=_("Your opinion was received. Tracking code: %(code)s") % {"code": code},
-            body=_("Use this code to follow your case on the station's page."),
+            body=_("Follow your case: %(url)s") % {"url": short_url(petition)},
             dedupe_key=f"petition:{pk}:submitted:sms",
         )
     tell_station(

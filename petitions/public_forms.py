@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import ALPHABET, normalize_code
@@ -27,6 +28,14 @@ def new_idempotency_key() -> str:
 
 def _large(widget_attrs: dict | None = None) -> dict:
     return {"class": "form-control-lg", **(widget_attrs or {})}
+
+
+def _format(text, params: dict) -> str:
+    return str(text) % params
+
+
+# The help text is formatted each time it is shown, in the language of that request.
+_lazy_format = lazy(_format, str)
 
 
 class SubmitForm(SubmissionFormMixin, NormalizedFormMixin, forms.Form):
@@ -58,8 +67,12 @@ class SubmitForm(SubmissionFormMixin, NormalizedFormMixin, forms.Form):
     attachments = attachments_field(
         label=_("Photos or PDF"),
         required=False,
-        help_text=_("Up to %(n)d files, JPEG, PNG, WebP or PDF, at most %(mb)d MB each.")
-        % {"n": MAX_FILES, "mb": MAX_BYTES // (1024 * 1024)},
+        # Formatted when shown, not at import: a lazy string formatted here would freeze the
+        # language the process started in (the English form showed this text in Chinese).
+        help_text=_lazy_format(
+            _("Up to %(n)d files, JPEG, PNG, WebP or PDF, at most %(mb)d MB each."),
+            {"n": MAX_FILES, "mb": MAX_BYTES // (1024 * 1024)},
+        ),
     )
     is_anonymous = forms.BooleanField(
         label=_("Submit anonymously"),

@@ -12,7 +12,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -28,8 +28,9 @@ from deputies.selectors import primary_station
 from stations.models import Station
 
 from . import captcha, ratelimit, services
-from .choices import UNDER_DEADLINE, Channel, RaterKind, Satisfaction, Status
+from .choices import STATUS_TONE, UNDER_DEADLINE, Channel, RaterKind, Satisfaction, Status
 from .errors import PetitionError, RatingRefused
+from .event_notes import render_note
 from .loop import LOOP, constituent_not_rated
 from .models import Petition, PetitionEvent, Rating
 from .public_forms import RateForm, SubmitForm, TrackForm
@@ -235,6 +236,18 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/public/track.html", {"form": form})
 
 
+@require_GET
+def short_link(request: HttpRequest, code: str) -> HttpResponse:
+    """/t/<code>, the short link in the constituent's SMS: on to the tracking page.
+
+    The tracking page itself refuses unknown codes and throttles guessing; this only redirects.
+    """
+    clean = normalize_code(code)
+    if not clean:
+        raise Http404
+    return redirect("public:track_detail", clean)
+
+
 @dataclass
 class Step:
     label: str
@@ -274,6 +287,14 @@ PLAIN_STATUS: dict[str, Promise] = {
         "Your opinion is about the same matter as an earlier case; they are handled together."
     ),
 }
+
+
+def step_label(status: str) -> str:
+    """The stepper's word for a status: the timeline and the status badge say the same."""
+    for statuses, label in STEPS:
+        if status in statuses:
+            return str(label)
+    return str(Status(status).label) if status else ""
 
 
 def progress(status: str) -> list[Step]:
@@ -319,11 +340,11 @@ def _timeline(petition: Petition) -> list[dict]:
             {
                 "at": event.created_at,
                 "who": actor_role(event, cache),
-                "what": event.get_to_status_display() if event.to_status else "",
+                "what": step_label(event.to_status) if event.to_status else "",
                 "kind": event.get_kind_display(),
                 "is_transition": bool(event.to_status),
                 # Only text meant for the constituent; staff notes stay internal.
-                "note": event.public_note,
+                "note": render_note(event.public_note),
             }
         )
     return rows
@@ -337,6 +358,12 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
         "petition": petition,
         "groups": petition.display_code.split("-"),
         "plain_status": PLAIN_STATUS.get(petition.status, ""),
+        "status_label": step_label(petition.status),
+        "status_tone": STATUS_TONE.get(petition.status, "primary"),
+        # Named once the case has left the station (the seeds: 转交部门办理, 结果反馈).
+        "department": petition.lead_department
+        if petition.status not in (Status.SUBMITTED, Status.ACCEPTED, Status.TRIAGED)
+        else None,
         "steps": progress(petition.status),
         "timeline": _timeline(petition),
         "masked_name": mask_name(petition.constituent_name),

@@ -44,6 +44,7 @@ from .choices import (
 )
 from .deadlines import compute_deadline
 from .errors import IllegalTransition, PetitionError, RatingRefused, StaleCase
+from .event_notes import system_note
 from .loop import LOOP
 from .models import ExtensionRequest, Petition, PetitionEvent, Rating, RatingCode, Reply
 from .submission import Submission
@@ -708,26 +709,21 @@ def _apply_constituent_rating(
         recorded_by=actor if by_staff else None,
         method=method,
     )
-    label = Satisfaction(satisfaction).label
+    # Stored as keys, shown in the reader's language (petitions/event_notes.py).
     if by_staff:
         # Written by staff: the timeline says so, and the staff member's wording stays internal.
         event_kw: dict[str, Any] = {
             "actor": actor,
-            "note": " · ".join(
-                x
-                for x in (
-                    _("Recorded by staff (%(how)s)") % {"how": FeedbackMethod(method).label},
-                    comment.strip(),
-                )
-                if x
-            ),
-            "public_note": _("%(level)s (recorded by the station)") % {"level": label},
+            "note": system_note("recorded_by_staff", method=method, comment=comment.strip()),
+            "public_note": system_note("recorded_by_station", satisfaction=satisfaction),
         }
     else:
         event_kw = {
             "actor": None,
             "actor_label": "constituent",
-            "public_note": f"{label}: {comment.strip()}" if comment.strip() else str(label),
+            "public_note": system_note(
+                "rated_by_constituent", satisfaction=satisfaction, comment=comment.strip()
+            ),
         }
     if satisfaction == Satisfaction.UNSATISFIED:
         p.reopen_count += 1
@@ -809,7 +805,7 @@ def petition_rate_deputy(
         p,
         actor=actor,
         kind=EventKind.RATED,
-        note=f"{RaterKind.DEPUTY.label}: {rating.get_satisfaction_display()}",
+        note=system_note("rated", rater=RaterKind.DEPUTY, satisfaction=rating.satisfaction),
         is_public=False,
     )
     return p
@@ -914,7 +910,7 @@ def petition_auto_close(*, petition: Petition | int) -> Petition | None:
         actor=None,
         actor_label="system",
         fields=("closed_at", "closed_unrated"),
-        note=_("Closed without a rating"),
+        note=system_note("closed_unrated"),
     )
     return p
 

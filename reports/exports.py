@@ -120,16 +120,27 @@ def _chunks(iterable: Iterable, size: int = CHUNK) -> Iterator[list]:
         yield batch
 
 
-def _local(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return timezone.localtime(value).strftime(fmt) if value else ""
+def _local(value: dt.datetime | None) -> dt.datetime | str:
+    """A moment as a real Excel date-time in local time (Excel has no time zones)."""
+    return timezone.localtime(value).replace(tzinfo=None, second=0, microsecond=0) if value else ""
 
 
-def _day(value: dt.date | dt.datetime | None) -> str:
+def _day(value: dt.date | dt.datetime | None) -> dt.date | str:
+    """A calendar day as a real Excel date."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return _local(value, "%Y-%m-%d")
-    return value.isoformat()
+        return timezone.localtime(value).date()
+    return value
+
+
+def _time(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%H:%M") if value else ""
+
+
+def display_code(code: str) -> str:
+    """The tracking code grouped as the pages show it (ABCD-EFGH-JKLM-NP)."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def _label(choices, value) -> str:
@@ -173,7 +184,7 @@ class Ledger:
     headers: Callable[[], list[str]]
     queryset: Callable[[Any, LedgerFilters], QuerySet]
     rows: Callable[[Any, LedgerFilters, QuerySet], Iterator[list]]
-    widths: tuple[int, ...] = ()
+    widths: tuple[int, ...] = ()  # empty: fitted to the content
 
 
 # Reception register ------------------------------------------------------------------------------
@@ -223,8 +234,8 @@ def reception_rows(user, filters: LedgerFilters, qs: QuerySet) -> Iterator[list]
             opinions[rid] += 1
         for pk, held_at, station_id, kind, topic, count, notes in batch:
             yield [
-                _local(held_at, "%Y-%m-%d"),
-                _local(held_at, "%H:%M"),
+                _day(held_at),
+                _time(held_at),
                 stations.get(station_id, ""),
                 _label(ReceptionKind, kind),
                 topic,
@@ -246,6 +257,7 @@ PETITION_HEADERS = (
     gettext_lazy("Constituent"),
     gettext_lazy("Phone"),
     gettext_lazy("Title"),
+    gettext_lazy("Content"),
     gettext_lazy("Category"),
     gettext_lazy("Urgency"),
     gettext_lazy("Tier"),
@@ -259,6 +271,7 @@ PETITION_HEADERS = (
     gettext_lazy("Closed at"),
     gettext_lazy("Satisfaction"),
     gettext_lazy("Times reopened"),
+    gettext_lazy("Reply"),
 )
 
 
@@ -280,6 +293,7 @@ def petition_rows(user, filters: LedgerFilters, qs: QuerySet) -> Iterator[list]:
         "constituent_name",
         "phone",
         "title",
+        "content",
         "category_id",
         "urgency",
         "tier",
@@ -293,11 +307,12 @@ def petition_rows(user, filters: LedgerFilters, qs: QuerySet) -> Iterator[list]:
         "closed_at",
         "satisfaction",
         "reopen_count",
+        "reply_summary",
     ).iterator(chunk_size=CHUNK)
     for batch in _chunks(rows):
         stations = _names(Station, (r[2] for r in batch))
-        deputies = _names(Deputy, (r[12] for r in batch))
-        departments = _names(Department, (r[13] for r in batch))
+        deputies = _names(Deputy, (r[13] for r in batch))
+        departments = _names(Department, (r[14] for r in batch))
         for (
             code,
             submitted_at,
@@ -307,6 +322,7 @@ def petition_rows(user, filters: LedgerFilters, qs: QuerySet) -> Iterator[list]:
             name,
             phone,
             title,
+            content,
             category_id,
             urgency,
             tier,
@@ -320,6 +336,7 @@ def petition_rows(user, filters: LedgerFilters, qs: QuerySet) -> Iterator[list]:
             closed_at,
             satisfaction,
             reopened,
+            reply,
         ) in batch:
             full = station_id in full_pii
             if is_anonymous:
@@ -327,13 +344,14 @@ def petition_rows(user, filters: LedgerFilters, qs: QuerySet) -> Iterator[list]:
             elif not full:
                 name = mask_name(name)
             yield [
-                code,
+                display_code(code),
                 _local(submitted_at),
                 stations.get(station_id, ""),
                 _label(Channel, channel),
                 name,
                 phone if full else mask_phone(phone),
                 title,
+                content,
                 categories.get(category_id, ""),
                 _label(Urgency, urgency),
                 _label(Tier, tier),
@@ -347,6 +365,7 @@ def petition_rows(user, filters: LedgerFilters, qs: QuerySet) -> Iterator[list]:
                 _local(closed_at),
                 _label(Satisfaction, satisfaction),
                 reopened,
+                reply,
             ]
 
 
@@ -496,7 +515,6 @@ LEDGERS: dict[str, Ledger] = {
         lambda: [str(h) for h in RECEPTION_HEADERS],
         reception_queryset,
         reception_rows,
-        (12, 8, 24, 14, 24, 30, 30, 10, 10, 30),
     ),
     LedgerKind.PETITIONS: Ledger(
         LedgerKind.PETITIONS,
@@ -520,3 +538,22 @@ def file_name(kind: str, filters: LedgerFilters) -> str:
     if kind == LedgerKind.DEPUTIES:
         stamp = str(filters.record_year)
     return f"{label}-{stamp}.xlsx"
+
+
+def ledger_title(kind: str, filters: LedgerFilters) -> str:
+    """The title row of a ledger: what it is, whose, and for which period."""
+    if filters.station_id:
+        scope = Station.objects.filter(pk=filters.station_id).values_list("name", flat=True).first()
+    elif filters.region_id:
+        scope = Region.objects.filter(pk=filters.region_id).values_list("name", flat=True).first()
+    else:
+        scope = None
+    if kind == LedgerKind.DEPUTIES:
+        period = _("Year %(y)s") % {"y": filters.record_year}
+    elif filters.date_from or filters.date_to:
+        low = filters.date_from.isoformat() if filters.date_from else "…"
+        high = filters.date_to.isoformat() if filters.date_to else "…"
+        period = f"{low} – {high}"
+    else:
+        period = _("All dates")
+    return " · ".join([str(LedgerKind(kind).label), scope or _("Everything you may see"), period])

@@ -10,7 +10,16 @@ from operator import add
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -438,12 +447,34 @@ def children_figures(
             c = child_of(path)
             if c is not None and n > 0:
                 per[c.pk].overdue_now = (per[c.pk].overdue_now or 0) + n
+        # Stations placed on this region itself (a district's own station beside its streets)
+        # are rows too: without them the rows would not add up to the region.
+        direct = list(Station.objects.filter(region=region).order_by("name"))
         return [
             {"kind": "region", "object": c, "figures": per[c.pk], "params": {"region": c.pk}}
             for c in children
-        ]
+        ] + (station_table(direct, start, end) if direct else [])
     stations = list(Station.objects.filter(region__path__startswith=region.path).order_by("name"))
     return station_table(stations, start, end)
+
+
+# Figures that are plain counts, so the rows of a drill-down table must sum to the parent.
+ADDITIVE = ("receptions", "collected", "accepted", "closed", "overdue_now")
+
+
+def add_up(parent: Figures, rows: list[dict]) -> list[dict]:
+    """Each additive figure: the parent's value, the sum of its rows and the difference.
+
+    Rates are not summed (a rate of a sum is not a sum of rates). A difference arises when a
+    station moved to another area: its earlier cases stay counted where they were recorded
+    (the daily rollup keeps the area of the day), while the row of the station counts them all.
+    """
+    out = []
+    for name in ADDITIVE:
+        whole = getattr(parent, name) or 0
+        summed = sum(getattr(r["figures"], name) or 0 for r in rows)
+        out.append({"name": name, "parent": whole, "rows": summed, "difference": whole - summed})
+    return out
 
 
 def station_table(stations: list[Station], start: dt.date, end: dt.date) -> list[dict]:
@@ -615,6 +646,8 @@ def map_points(stations: list[Station], start: dt.date, end: dt.date) -> list[di
             "name": s.name,
             "value": [float(s.longitude), float(s.latitude), activity.get(s.pk, 0)],
             "id": s.pk,
+            # A click on the marker opens the station's figures.
+            "url": reverse("reports:station", args=[s.pk]),
         }
         for s in stations
         if s.latitude is not None and s.longitude is not None
@@ -626,3 +659,156 @@ def region_or_404(user, pk: int) -> Region:
     if region is None:
         raise Http404
     return region
+
+
+# The funnel is a cohort: the cases submitted in the period, each counted at every stage up to
+# the one it stands at today. Counted that way a stage can never hold more cases than the one
+# before it (flows in the period could: a case accepted this month may have been sent last month).
+FUNNEL_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("collected", tuple(Status.values)),
+    (
+        "accepted",
+        (
+            Status.ACCEPTED,
+            Status.TRIAGED,
+            Status.ASSIGNED,
+            Status.HANDLING,
+            Status.REPLIED,
+            Status.FEEDBACK_GIVEN,
+            Status.CLOSED,
+        ),
+    ),
+    (
+        "assigned",
+        (
+            Status.ASSIGNED,
+            Status.HANDLING,
+            Status.REPLIED,
+            Status.FEEDBACK_GIVEN,
+            Status.CLOSED,
+        ),
+    ),
+    ("replied", (Status.REPLIED, Status.FEEDBACK_GIVEN, Status.CLOSED)),
+    ("closed", (Status.CLOSED,)),
+)
+
+
+def funnel_cohort(
+    start: dt.date, end: dt.date, *, region: Region | None = None, station: Station | None = None
+) -> list[dict]:
+    """The cases submitted in the period by the stage they have reached today (one query).
+
+    A case settled on the spot is closed without an assignment: it counts as past the
+    "handed on or settled" stage, so the stages stay nested.
+    """
+    qs = Petition.objects.filter(submitted_at__date__range=(start, end))
+    if station is not None:
+        qs = qs.filter(station=station)
+    elif region is not None:
+        qs = qs.filter(station__region__path__startswith=region.path)
+    by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    return [
+        {"stage": stage, "value": sum(by_status.get(s, 0) for s in statuses)}
+        for stage, statuses in FUNNEL_STAGES
+    ]
+
+
+def last_finished_month(today: dt.date) -> dt.date:
+    """The first day of the last month that has ended (the monthly report's default)."""
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def overdue_at_month_end(month_last_day: dt.date, region: Region) -> dict[int, int]:
+    """Overdue cases per station as they stood at the end of that month (not today).
+
+    A case counts if, at midnight after the month's last day, it was assigned or being handled
+    (its latest status change before then) and its deadline had passed. A case replied in the
+    following month still counts; one that became overdue only after the month does not. The
+    deadline read is the case's current one (an extension granted later moves it).
+    """
+    from petitions.models import PetitionEvent
+
+    cutoff_day = month_last_day + dt.timedelta(days=1)
+    cutoff = timezone.make_aware(dt.datetime.combine(cutoff_day, dt.time.min))
+    status_then = (
+        PetitionEvent.objects.filter(petition=OuterRef("pk"), created_at__lt=cutoff)
+        .exclude(to_status="")
+        .order_by("-created_at", "-pk")
+        .values("to_status")[:1]
+    )
+    rows = (
+        Petition.objects.filter(
+            station__region__path__startswith=region.path,
+            submitted_at__lt=cutoff,
+            deadline__lt=cutoff_day,
+        )
+        .annotate(status_then=Subquery(status_then))
+        .filter(status_then__in=UNDER_DEADLINE)
+        .values("station_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["station_id"]: r["n"] for r in rows}
+
+
+def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Convex hull (Andrew's monotone chain), counter-clockwise, closed."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return pts
+
+    def cross(o, a, b) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[tuple[float, float]] = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+# Margin (degrees, about 1 km) drawn around a child region's stations.
+OUTLINE_MARGIN = 0.01
+
+
+def drawn_outline(region: Region, stations: list[Station]) -> dict | None:
+    """A base map drawn offline from the region data when no outline was uploaded.
+
+    Each child region (or the region itself, for a street) becomes one area: the hull of its
+    stations' positions with a small margin. It is a sketch, not a survey boundary, but it
+    puts the stations of each area together on the page without any map service.
+    """
+    children = {c.path: c for c in Region.objects.filter(parent=region)}
+    groups: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for s in stations:
+        if s.latitude is None or s.longitude is None:
+            continue
+        path = s.region.path
+        key = next((p for p in children if path.startswith(p)), region.path)
+        names[key] = children[key].name if key in children else region.name
+        lon, lat, m = float(s.longitude), float(s.latitude), OUTLINE_MARGIN
+        groups[key] += [
+            (lon - m, lat - m),
+            (lon + m, lat - m),
+            (lon + m, lat + m),
+            (lon - m, lat + m),
+        ]
+    features = []
+    for key, points in sorted(groups.items()):
+        ring = _hull(points)
+        ring.append(ring[0])
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": names[key]},
+                "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features} if features else None

@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.roles import roles_of
 from core.views_helpers import paginate, require
 from core.workdays import Calendar
+from stations.models import Station
 
 from . import selectors
 from .forms import OutlineForm, PeriodForm
@@ -108,8 +110,38 @@ def _with_links(rows: list[dict], start, end) -> list[dict]:
     return rows
 
 
-def _charts(data: dict) -> dict:
-    f = data["figures"]
+def _add_up(figures, children: list[dict]) -> dict:
+    """The sum row under a drill-down table and whether it matches the figures above."""
+    labels = {
+        "receptions": _("Receptions"),
+        "collected": _("Collected"),
+        "accepted": _("Accepted"),
+        "closed": _("Closed"),
+        "overdue_now": _("Overdue now"),
+    }
+    checks = selectors.add_up(figures, children)
+    for c in checks:
+        c["label"] = labels[c["name"]]
+    return {
+        "sums": {c["name"]: c["rows"] for c in checks},
+        "differences": [c for c in checks if c["difference"]],
+    }
+
+
+FUNNEL_LABELS = {
+    "collected": gettext_lazy("Submitted in the period"),
+    "accepted": gettext_lazy("Accepted"),
+    "assigned": gettext_lazy("Handed on or settled"),
+    "replied": gettext_lazy("Replied"),
+    "closed": gettext_lazy("Closed"),
+}
+
+
+def _funnel(cohort: list[dict]) -> list[dict]:
+    return [{"name": str(FUNNEL_LABELS[c["stage"]]), "value": c["value"]} for c in cohort]
+
+
+def _charts(data: dict, cohort: list[dict]) -> dict:
     return {
         "trend": data["trend"],
         "categories": [
@@ -119,13 +151,8 @@ def _charts(data: dict) -> dict:
         "tiers": [
             {"name": t["name"] or _("Not triaged"), "value": t["collected"]} for t in data["tiers"]
         ],
-        "funnel": [
-            {"name": _("Collected"), "value": f.collected},
-            {"name": _("Accepted"), "value": f.accepted},
-            {"name": _("Assigned"), "value": f.assigned},
-            {"name": _("Replied"), "value": f.replied},
-            {"name": _("Closed"), "value": f.closed},
-        ],
+        # A cohort (cases submitted in the period, by their state today): never widens.
+        "funnel": _funnel(cohort),
         "labels": {
             "collected": _("Collected"),
             "replied": _("Replied"),
@@ -137,14 +164,18 @@ def _charts(data: dict) -> dict:
 def _scope_context(request, *, region=None, station=None, start, end, overdue=None) -> dict:
     data = selectors.dashboard(start, end, region=region, station=station, overdue=overdue)
     params = {"station": station.pk} if station else {"region": region.pk}
+    cohort = selectors.funnel_cohort(start, end, region=region, station=station)
     return {
         "data": data,
         "figures": data["figures"],
         "links": _links(params, start, end),
-        "charts": _charts(data),
+        "charts": _charts(data, cohort),
+        "funnel": _funnel(cohort),
         "start": start,
         "end": end,
         "period_query": _period_query(request),
+        # The monthly report opens on the last month that has ended.
+        "report_month": selectors.last_finished_month(timezone.localdate()),
     }
 
 
@@ -164,6 +195,7 @@ def overview(request):
     overdue = selectors.overdue_by_path(timezone.localdate(), region)
     context = _scope_context(request, region=region, start=start, end=end, overdue=overdue)
     children = _with_links(selectors.children_figures(region, start, end, overdue), start, end)
+    context["add_up"] = _add_up(context["figures"], children)
     return render(
         request,
         "reports/overview.html",
@@ -186,6 +218,7 @@ def region(request, pk: int):
     overdue = selectors.overdue_by_path(timezone.localdate(), region)
     context = _scope_context(request, region=region, start=start, end=end, overdue=overdue)
     children = _with_links(selectors.children_figures(region, start, end, overdue), start, end)
+    context["add_up"] = _add_up(context["figures"], children)
     visible = set(
         selectors.dashboard_regions(request.user)
         .filter(pk__in=[a.pk for a in region.ancestors()])
@@ -290,22 +323,29 @@ def station_map(request):
     """Stations as points coloured by activity, over the region outline when one is uploaded."""
     require(can_see_region_dashboards(roles_of(request.user)))
     form, region, start, end = _period(request)
-    points, outline = [], None
+    points, outline, drawn = [], None, False
     if region is not None:
         stations = list(
             selectors.figure_stations(request.user)
             .filter(region__path__startswith=region.path)
-            .only("pk", "name", "latitude", "longitude")
+            .select_related("region")
+            .only("pk", "name", "latitude", "longitude", "region__path", "region__name")
         )
         points = selectors.map_points(stations, start, end)
         found = RegionOutline.objects.filter(region=region).first()
         if found is not None:
             outline = as_feature_collection(json.loads(found.geojson))
+        else:
+            # No uploaded outline: draw the areas from the region data, offline.
+            outline, drawn = selectors.drawn_outline(region, stations), True
     map_data = {
         "points": points,
         "outline": outline,
         "name": region.code if region else "",
         "label": _("Opinions collected"),
+        "axes": {"x": _("Longitude"), "y": _("Latitude")},
+        "legend": [_("Fewer opinions"), _("More opinions")],
+        "drawn": drawn,
     }
     return render(
         request,
@@ -348,13 +388,24 @@ def monthly(request, pk: int, year: int, month: int):
     end = dt.date(year, month, calendar.monthrange(year, month)[1])
     data = selectors.dashboard(start, end, region=region)
     children = _with_links(selectors.children_figures(region, start, end), start, end)
+    # "Overdue" as it stood at the end of the month, not today's count.
+    overdue = selectors.overdue_at_month_end(end, region)
+    data["figures"].overdue_now = sum(overdue.values())
+    station_paths = dict(Station.objects.filter(pk__in=overdue).values_list("pk", "region__path"))
+    for row in children:
+        if row["kind"] == "station":
+            row["figures"].overdue_now = overdue.get(row["object"].pk, 0)
+        else:
+            row["figures"].overdue_now = sum(
+                n for pk, n in overdue.items() if station_paths[pk].startswith(row["object"].path)
+            )
     return render(
         request,
         "reports/monthly.html",
         {
             "region": region,
             "figures": data["figures"],
-            "charts": _charts(data),
+            "charts": _charts(data, selectors.funnel_cohort(start, end, region=region)),
             "start": start,
             "end": end,
             "children": children,

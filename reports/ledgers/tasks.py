@@ -13,7 +13,7 @@ from core.codes import random_code
 from core.excel import write_xlsx
 
 from .. import notices
-from ..exports import LEDGERS, LedgerFilters
+from ..exports import LEDGERS, LedgerFilters, ledger_title
 from .choices import JobStatus
 from .models import ExportJob
 
@@ -59,6 +59,7 @@ def run_export_job(job_id: int) -> bool:
                 counted(),
                 sheet_name=str(job.get_kind_display()),
                 widths=ledger.widths or None,
+                title=ledger_title(job.kind, filters),
             )
     except Exception as exc:
         log.exception("export job %s failed", job_id)

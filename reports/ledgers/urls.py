@@ -6,6 +6,8 @@ app_name = "ledgers"
 urlpatterns = [
     path("", views.index, name="index"),
     path("export/", views.export, name="export"),
+    # "Export this list": the petitions list with its on-screen filter (same query string).
+    path("petitions-list.xlsx", views.petition_list_export, name="petition_list_export"),
     path("jobs/<int:pk>/", views.export_job, name="export_job"),
     path("jobs/<int:pk>/status/", views.export_status, name="export_status"),
     path("jobs/<int:pk>/download/", views.export_download, name="export_download"),

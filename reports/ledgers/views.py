@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from deputies.models import Deputy
 from stations.models import Station
 
 from .. import notices, record
-from ..exports import LEDGERS, LedgerFilters, file_name, sync_max_rows
+from ..exports import LEDGERS, LedgerFilters, file_name, ledger_title, sync_max_rows
 from . import services
 from .choices import LedgerKind
 from .forms import ActivityForm, LedgerFilterForm
@@ -82,6 +83,7 @@ def export(request: HttpRequest) -> HttpResponse:
             ledger.rows(request.user, filters, qs),
             sheet_name=str(LedgerKind(kind).label),
             widths=ledger.widths or None,
+            title=ledger_title(kind, filters),
         )
         return _xlsx(content, file_name(kind, filters))
     job = services.export_job_create(actor=request.user, kind=kind, filters=filters)
@@ -313,3 +315,57 @@ def behind(request: HttpRequest) -> HttpResponse:
             "total": len(rows),
         },
     )
+
+
+# --- "Export this list" -------------------------------------------------------------------------
+
+
+def _shown(field, value) -> str:
+    """A filter value as the form shows it (a choice's label, not its code)."""
+    labels = {str(k): str(v) for k, v in getattr(field, "choices", ()) if not isinstance(v, list)}
+    values = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(labels.get(str(v), str(v)) for v in values)
+
+
+@login_required
+@require_GET
+def petition_list_export(request: HttpRequest) -> HttpResponse:
+    """The petitions list as it is filtered on screen, as a ledger (same form, same query)."""
+    from petitions.forms import PetitionFilterForm
+    from petitions.selectors import petition_list
+
+    from ..exports import PETITION_HEADERS, petition_rows
+
+    roles = roles_of(request.user)
+    require(roles.is_anyone)
+    form = PetitionFilterForm(request.GET or None, actor=request.user)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("The list's filter could not be read; nothing was exported."))
+        return redirect(f"{reverse('petitions:list')}?{request.GET.urlencode()}")
+    today = timezone.localdate()
+    qs = petition_list(request.user, form.cleaned_data if form.is_bound else {}, today=today)
+    if qs.count() > sync_max_rows():
+        messages.error(
+            request,
+            _("This list has more than %(n)d cases: narrow it, or use the ledgers page.")
+            % {"n": sync_max_rows()},
+        )
+        return redirect(f"{reverse('petitions:list')}?{request.GET.urlencode()}")
+    chips = [str(label) for label, _query in form.chips()] if form.is_bound else []
+    shown = [
+        f"{form.fields[name].label}: {_shown(form.fields[name], value)}"
+        for name, value in (form.cleaned_data.items() if form.is_bound else [])
+        if value not in (None, "", False, [])
+        and name not in {"station", "region", "assigned_from", "assigned_to", "assisting"}
+        and name not in {"accepted", "assigned", "replied", "reopened"}
+    ]
+    title = " · ".join(
+        [str(LedgerKind.PETITIONS.label), *(chips + shown or [_("All cases you may see")])]
+    )
+    content = xlsx_bytes(
+        [str(h) for h in PETITION_HEADERS],
+        petition_rows(request.user, LedgerFilters(), qs.order_by("submitted_at", "pk")),
+        sheet_name=str(LedgerKind.PETITIONS.label),
+        title=title,
+    )
+    return _xlsx(content, f"{LedgerKind.PETITIONS.label}-{today:%Y%m%d}.xlsx")

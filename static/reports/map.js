@@ -1,4 +1,6 @@
-/* Offline station map: the uploaded outline as an ECharts geo component, or plain lon/lat axes. */
+/* Offline station map: the uploaded outline, or areas drawn from the region data, as an ECharts
+   geo component (plain longitude/latitude axes when neither exists). A marker opens the
+   station's figures; labels that would overlap are hidden. */
 (function () {
   "use strict";
   var el = document.getElementById("map-data");
@@ -7,20 +9,31 @@
   var data = JSON.parse(el.textContent);
   var chart = echarts.init(node, null, { renderer: "svg" });
   var max = data.points.reduce(function (m, p) { return Math.max(m, p.value[2]); }, 1);
-  var visualMap = { min: 0, max: max, dimension: 2, calculable: true, text: [data.label, ""],
+  var visualMap = { min: 0, max: max, dimension: 2, calculable: true,
+                    text: [data.legend[1], data.legend[0]], textGap: 6,
                     inRange: { color: ["#9ecae1", "#fdae6b", "#d7301f"] }, left: 8, bottom: 8 };
-  var tooltip = { trigger: "item", formatter: function (p) { return p.name + ": " + p.value[2]; } };
+  var tooltip = { trigger: "item", formatter: function (p) {
+    return p.value && p.value.length > 2 ? p.name + " · " + data.label + ": " + p.value[2] : p.name; } };
+  var scatter = { type: "scatter", symbolSize: 10, data: data.points,
+                  label: { show: true, position: "right", formatter: "{b}", fontSize: 11 },
+                  labelLayout: { hideOverlap: true }, emphasis: { label: { show: true } } };
   var option;
   if (data.outline) {
-    echarts.registerMap(data.name, data.outline);
+    echarts.registerMap(data.name || "area", data.outline);
+    scatter.coordinateSystem = "geo";
     option = { animation: false, tooltip: tooltip, visualMap: visualMap,
-      geo: { map: data.name, roam: true, itemStyle: { areaColor: "#f3f3f3", borderColor: "#888" } },
-      series: [{ type: "scatter", coordinateSystem: "geo", symbolSize: 9, data: data.points }] };
+      geo: { map: data.name || "area", roam: true, label: { show: true, color: "#666", fontSize: 11 },
+             labelLayout: { hideOverlap: true },
+             itemStyle: { areaColor: "#f3f3f3", borderColor: "#888" } },
+      series: [scatter] };
   } else {
     option = { animation: false, tooltip: tooltip, visualMap: visualMap,
-      xAxis: { type: "value", scale: true, name: "lon" }, yAxis: { type: "value", scale: true, name: "lat" },
-      series: [{ type: "scatter", symbolSize: 9, data: data.points }] };
+      xAxis: { type: "value", scale: true, name: data.axes.x }, yAxis: { type: "value", scale: true, name: data.axes.y },
+      series: [scatter] };
   }
   chart.setOption(option);
+  chart.on("click", function (p) {
+    if (p.seriesType === "scatter" && p.data && p.data.url) window.location.href = p.data.url;
+  });
   window.addEventListener("resize", function () { chart.resize(); });
 })();

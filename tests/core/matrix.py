@@ -2,7 +2,10 @@ from ..matrix import ALL_ROLES, Entry
 
 ENTRIES = [
     # home redirects every role to its landing page; someone without a role sees an explanation.
-    Entry("home", allow=ALL_ROLES, ok=(200, 302)),
+    # Visitors without an account get the public home (find a station, track a case).
+    Entry("home", allow=ALL_ROLES, ok=(200, 302), public=True),
+    # The short link in the constituent's SMS: on to the tracking page, for anyone.
+    Entry("short_track", args=lambda w: ["ABCDEFGHJKLMNP"], public=True, ok=302),
     # Logged-in users are sent on from the login page to their home page.
     Entry("login", public=True, ok=(200, 302)),
     Entry("logout", method="post", public=True, ok=302),

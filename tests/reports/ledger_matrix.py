@@ -14,7 +14,7 @@ from django.conf import settings
 from reports.ledgers.choices import JobStatus, LedgerKind
 from reports.ledgers.models import ExportJob, ProgressNotice
 
-from ..matrix import Entry
+from ..matrix import ALL_ROLES, Entry
 
 LEDGER_ROLES = frozenset(
     {"admin", "staff", "other_staff", "far_staff", "clerk", "city_clerk", "other_clerk"}
@@ -57,6 +57,13 @@ def _notice(world) -> list:
 
 
 ENTRIES = [
+    # "Export this list": whoever may open the petitions list, with its filter.
+    Entry(
+        "ledgers:petition_list_export",
+        allow=ALL_ROLES - {"nobody"},
+        deny=403,
+        query="status=submitted",
+    ),
     Entry("ledgers:index", allow=LEDGER_ROLES, deny=403),
     Entry(
         "ledgers:export",

@@ -48,9 +48,17 @@ def reception(world, *, station=None, held_at=None, deputies=(), **kw) -> Recept
 
 
 def sheet(content: bytes) -> list[tuple]:
-    """All rows of the first sheet, header first, as openpyxl reads them."""
+    """All rows of the first sheet below the title row, header first, as openpyxl reads them."""
     workbook = load_workbook(io.BytesIO(content))
-    return [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    rows = [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    # A ledger opens with a title row (one cell); other workbooks start with their header.
+    titled = rows and len(rows[0]) > 1 and sum(v is not None for v in rows[0]) == 1
+    return rows[1:] if titled else rows
+
+
+def title(content: bytes) -> str:
+    """The ledger's title row (what, whose, which period)."""
+    return load_workbook(io.BytesIO(content)).worksheets[0]["A1"].value
 
 
 def cells(content: bytes):

@@ -46,8 +46,8 @@ def _form(world, **kw):
 def test_a_constituent_books_a_deputy_from_the_station_page(client, world, monkeypatch):
     known_captcha(monkeypatch)
     page = client.get(f"/stations/s/{world.station_a.public_code}/").content.decode()
-    assert f"/t/b/{world.station_a.public_code}/" in page
-    url = f"/t/b/{world.station_a.public_code}/"
+    assert f"/m/b/{world.station_a.public_code}/" in page
+    url = f"/m/b/{world.station_a.public_code}/"
     response = _book(client, world, url)
     html = client.get(response.url).content.decode()
     assert "Request received" in html and "139****1111" in html
@@ -61,7 +61,7 @@ def test_a_constituent_books_a_deputy_from_the_station_page(client, world, monke
 
 def test_bad_input_comes_back_with_what_was_typed(client, world, monkeypatch):
     known_captcha(monkeypatch)
-    url = f"/t/b/{world.station_a.public_code}/"
+    url = f"/m/b/{world.station_a.public_code}/"
     html = _book(client, world, url, consent="", captcha="WRONG").content.decode()
     assert "Please agree to the handling of your personal data." in html
     assert "The characters do not match the picture" in html
@@ -72,7 +72,7 @@ def test_bad_input_comes_back_with_what_was_typed(client, world, monkeypatch):
 def test_the_booking_rate_limit(client, world, monkeypatch, settings):
     known_captcha(monkeypatch)
     settings.PUBLIC_SUBMIT_RATE = 1
-    url = f"/t/b/{world.station_a.public_code}/"
+    url = f"/m/b/{world.station_a.public_code}/"
     assert _book(client, world, url).status_code == 302
     response = _book(client, world, url, topic="第二次")
     assert response.status_code == 429
@@ -119,7 +119,7 @@ def test_the_staff_page_confirms_with_a_message(client, world):
 def test_an_open_themed_reception_can_be_booked(client, world, monkeypatch):
     known_captcha(monkeypatch)
     meeting = make_meeting(world)
-    url = f"/t/b/{world.station_a.public_code}/"
+    url = f"/m/b/{world.station_a.public_code}/"
     assert "老旧小区改造进度" in client.get(url).content.decode()
     _book(client, world, url, with_whom=f"m{meeting.pk}")
     assert Appointment.objects.get().meeting == meeting

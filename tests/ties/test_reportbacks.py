@@ -131,7 +131,7 @@ def test_the_qr_page_takes_one_rating_and_the_deputy_page_shows_it(client, world
     session = make_reportback(world)
     speaker = session.speakers.get()
     code = session.codes.first().code
-    url = f"/t/r/{session.public_code}/"
+    url = f"/m/r/{session.public_code}/"
     assert "戴伟" in client.get(url).content.decode()
     html = client.post(url, {"code": code, f"s{speaker.pk}": "satisfied"}).content.decode()
     assert 'id="evaluated"' in html
