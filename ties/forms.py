@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.input import ExactCharField, NormalizedFormMixin, clean_mobile
@@ -212,7 +213,8 @@ class EvaluateForm(NormalizedFormMixin, forms.Form):
         self.speakers = list(speakers)
         for s in self.speakers:
             self.fields[f"s{s.pk}"] = forms.ChoiceField(
-                label=f"{s.deputy.name}（{s.get_form_display()}）",
+                label=gettext("%(name)s (%(form)s)")
+                % {"name": s.deputy.name, "form": s.get_form_display()},
                 choices=Satisfaction.choices,
                 widget=forms.RadioSelect,
             )
