@@ -36,6 +36,8 @@ urlpatterns = [
     # Constituent-facing pages (no login): submit by QR, receipt, tracking, rating.
     path("p/", include("petitions.public_urls")),
     path("suggestions/", include("suggestions.urls")),
+    path("projects/", include("projects.urls")),
+    path("p/projects/", include("projects.public_urls")),
     path("reports/", include("reports.urls")),
     path("ledgers/", include("reports.ledgers.urls")),
     path("admin/", admin.site.urls),
