@@ -25,6 +25,7 @@ LOADERS = (
     ("deputies.roster.demo", "reception rules, days, duty roster, attendance"),
     ("petitions.demo", "receptions and petitions"),
     ("suggestions.demo", "deputies' formal suggestions"),
+    ("projects.demo", "livelihood projects (a cycle in each state)"),
 )
 
 # (days ago, kind, title): a few hand-recorded activities for the demo deputy and neighbours.
