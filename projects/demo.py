@@ -25,8 +25,8 @@ from django.utils import timezone
 from deputies.models import Deputy, StationAssignment
 from petitions.models import Petition
 from stations.choices import RegionLevel
-from stations.models import Department, Region
-from stations.scope import with_rooms_q
+from stations.models import Department, Region, Station
+from stations.scope import managed_q
 
 from . import rights, services
 from .choices import Choice, Rating, Status
@@ -107,7 +107,7 @@ def _cycle(clerk, region, year: int, title: str, **kw) -> Cycle:
     )  # fmt: skip
 
 
-def _propose(clerk, cycle, rows, *, by=None, petitions=()) -> list:
+def _propose(clerk, cycle, rows, *, by=None, petitions=(), station=None) -> list:
     out = []
     for n, (title, description, cost) in enumerate(rows):
         c = services.candidate_propose(
@@ -117,6 +117,7 @@ def _propose(clerk, cycle, rows, *, by=None, petitions=()) -> list:
             description=description,
             estimated_cost=Decimal(cost),
             petitions=list(petitions) if n == 0 else [],
+            station=station if n == 0 else None,
         )
         out.append(c)
     return out
@@ -154,10 +155,21 @@ def _make(users, lead, department, district, year) -> list[Cycle]:
     supervisors = list(rights.congress_deputies(district).order_by("pk")[:2])
     if lead not in supervisors:
         supervisors = [lead, *supervisors[:1]]
-    stations = StationAssignment.objects.filter(deputy=lead, end_date__isnull=True).values_list(
-        "station_id", flat=True
+    # The station's staff propose this year's first project from two of their cases; those
+    # constituents see it on their tracking page.
+    staff = get_user_model().objects.filter(username="staff").first()
+    station = (
+        Station.objects.filter(managed_q(staff, "pk"), region__path__startswith=district.path)
+        .order_by("pk")
+        .first()
+        if staff is not None
+        else None
     )
-    cases = list(Petition.objects.filter(with_rooms_q(stations, "station")).order_by("pk")[:2])
+    cases = (
+        list(Petition.objects.visible_to(staff).filter(station=station).order_by("pk")[:2])
+        if station is not None
+        else []
+    )
 
     # Last year: evaluated.
     last = _cycle(clerk, district, year - 1, f"{year - 1}年{district.name}{TITLE}")
@@ -176,7 +188,10 @@ def _make(users, lead, department, district, year) -> list[Cycle]:
         m = services.milestone_add(actor=handler, candidate=c, title="完成设计和招标",
                                    due_date=dt.date(year - 1, 4, 30))  # fmt: skip
         services.milestone_done(
-            actor=handler, candidate=c, milestone=m, done_on=dt.date(year - 1, 4, 30) + dt.timedelta(days=n * 6 - 8)
+            actor=handler,
+            candidate=c,
+            milestone=m,
+            done_on=dt.date(year - 1, 4, 30) + dt.timedelta(days=n * 6 - 8),
         )
         m = services.milestone_add(
             actor=handler, candidate=c, title="主体完工", due_date=dt.date(year - 1, 10, 31)
@@ -201,7 +216,8 @@ def _make(users, lead, department, district, year) -> list[Cycle]:
 
     # This year: being carried out (the vote was at the session in the spring).
     this = _cycle(clerk, district, year, f"{year}年{district.name}{TITLE}")
-    cs = _propose(clerk, this, THIS_YEAR, by=users["deputy"], petitions=cases)
+    cs = _propose(clerk, this, THIS_YEAR, by=staff if station else deputy, petitions=cases,
+                  station=station)  # fmt: skip
     for c in cs:
         services.candidate_screen(actor=clerk, candidate=c, recommendation="经财政测算，建议列入。",
                                   departments=[department])  # fmt: skip

@@ -79,7 +79,7 @@ class CycleForm(NormalizedFormMixin, forms.Form):
         self.helper = _helper()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         opens, closes = data.get("vote_opens_at"), data.get("vote_closes_at")
         if opens and closes and closes <= opens:
             self.add_error("vote_closes_at", _("The vote must close after it opens."))
@@ -303,7 +303,7 @@ class BallotForm(forms.Form):
         self.helper = _helper()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if self.cycle.vote_rule == VoteRule.CHOOSE_N:
             if len(data.get("chosen") or []) > (self.cycle.choose_n or 0):
                 self.add_error(
@@ -390,7 +390,7 @@ class StartForm(ActionForm):
     lead_department = forms.ModelChoiceField(
         label=_("Lead department"), queryset=Department.objects.none()
     )
-    supervisors = forms.ModelMultipleChoiceField(
+    supervisors: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Supervising deputies"), queryset=None, required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )  # fmt: skip
@@ -421,7 +421,7 @@ class MilestoneForm(NormalizedFormMixin, ActionForm):
 
 
 class MilestoneDoneForm(ActionForm):
-    milestone = forms.ModelChoiceField(label=_("Milestone"), queryset=None)
+    milestone: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Milestone"), queryset=None)
     done_on = forms.DateField(label=_("Done on"), widget=DateInput)
     done_message = _("Milestone recorded as done.")
 

@@ -33,7 +33,7 @@ def _seated_paths(user) -> list[str]:
     if roles.is_deputy:
         paths.update(
             StationAssignment.objects.filter(
-                deputy_id=roles.deputy_id, end_date__isnull=True
+                deputy_id=roles.deputy_id or 0, end_date__isnull=True
             ).values_list("station__region__path", flat=True)
         )
     if roles.is_staff_member:

@@ -32,6 +32,16 @@ def congress_deputies(region):
     return Deputy.objects.active().filter(level=level, pk__in=seated)
 
 
+def deputy_id_of(user) -> int:
+    """The deputy id of a user known to be a deputy (PermissionDenied otherwise)."""
+    from django.core.exceptions import PermissionDenied
+
+    deputy_id = roles_of(user).deputy_id
+    if deputy_id is None:
+        raise PermissionDenied
+    return deputy_id
+
+
 def sits_in_congress(user, cycle) -> bool:
     roles = roles_of(user)
     if not roles.is_deputy:

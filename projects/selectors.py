@@ -225,7 +225,7 @@ def dashboard_rows(cycles, today) -> list[tuple[Cycle, Report]]:
 
 
 def stage_label(stage: str) -> str:
-    return Stage(stage).label
+    return str(Stage(stage).label)
 
 
 def deputy_record(deputy, year: int) -> dict:

@@ -370,7 +370,7 @@ def ballot_cast(*, actor, cycle, marks: dict[int, str], deputy: Deputy | None = 
             raise ValidationError(_("Choose a deputy of this congress."))
     else:
         _require(rights.may_vote(actor, cy))
-        deputy = Deputy.objects.get(pk=roles_of(actor).deputy_id)
+        deputy = Deputy.objects.get(pk=rights.deputy_id_of(actor))
     if not vote_is_open(cy):
         raise VoteClosed(_("The vote is not open."))
     marks = _clean_marks(cy, marks)
@@ -520,7 +520,7 @@ def inspection_record(
     """A supervising deputy's inspection (视察) and opinion; the department is told."""
     c = _begin("inspect", actor, candidate, expected_version)
     ins = Inspection.objects.create(
-        candidate=c, deputy_id=roles_of(actor).deputy_id, visited_on=visited_on, opinion=opinion
+        candidate=c, deputy_id=rights.deputy_id_of(actor), visited_on=visited_on, opinion=opinion
     )
     _touch(c)
     _event(c, actor=actor, action="inspect", kind=EventKind.INSPECTION, note=opinion)
@@ -551,7 +551,7 @@ def deputy_rate(*, actor, candidate, rating: str, expected_version=None) -> Depu
     if rating not in Rating.values:
         raise ValidationError(_("Choose a rating."))
     row, _created = DeputyRating.objects.update_or_create(
-        candidate=c, deputy_id=roles_of(actor).deputy_id, defaults={"rating": rating}
+        candidate=c, deputy_id=rights.deputy_id_of(actor), defaults={"rating": rating}
     )
     _event(c, actor=actor, action="rate", kind=EventKind.RATED)
     return row

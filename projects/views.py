@@ -102,7 +102,9 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
     groups = [(st, [c for c in candidates if c.status == st.value]) for st in Status]
     ballot = None
     if rights.may_vote(request.user, cy):
-        ballot = Ballot.objects.filter(cycle=cy, deputy_id=roles_of(request.user).deputy_id).first()
+        ballot = Ballot.objects.filter(
+            cycle=cy, deputy_id=rights.deputy_id_of(request.user)
+        ).first()
     actions = [
         {
             "name": a.name,
@@ -182,7 +184,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     """The deputy's own ballot, on a phone during the session: cast, or change until close."""
     cy = _cycle(request, pk)
     _require(rights.may_vote(request.user, cy))
-    deputy_id = roles_of(request.user).deputy_id
+    deputy_id = rights.deputy_id_of(request.user)
     mine = Ballot.objects.filter(cycle=cy, deputy_id=deputy_id).first()
     marks = dict(mine.marks.values_list("candidate_id", "choice")) if mine else {}
     candidates = _on_ballot(cy)
@@ -295,7 +297,7 @@ def _form_class(name: str):
 
 
 def _render_detail(request, c: Candidate, invalid=None):
-    actions = []
+    actions: list[dict] = []
     for a in REGISTRY.available(request.user, c):
         if invalid and invalid[0] == a.name:
             form = invalid[1]
@@ -379,7 +381,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: HttpRequest, pk: int) -> FileResponse:
     p = get_object_or_404(
         ProgressPhoto.objects.filter(
             report__candidate__in=Candidate.objects.visible_to(request.user)

@@ -1,0 +1,32 @@
+"""The deputy's performance record (reports/) shows their part in the livelihood projects —
+proposed, supervised, inspected — and never how they voted."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from projects import services
+from projects.choices import Status
+
+from .factories import make_candidate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_deputy_record_shows_the_projects(world, as_role):
+    c = make_candidate(world, Status.IN_PROGRESS)  # proposed by 戴伟, who supervises it
+    make_candidate(world, Status.REJECTED)
+    today = timezone.localdate()
+    services.inspection_record(
+        actor=world.user("deputy"), candidate=c, visited_on=today, opinion="进度正常"
+    )
+    html = as_role("deputy").get(
+        reverse("ledgers:record", args=[world.deputy_dave.pk, c.cycle.year])
+    )
+    html = html.content.decode()
+    assert 'id="record-projects"' in html
+    assert 'data-figure="proposed">1<' in html  # the rejected one is another year's
+    assert 'data-figure="chosen">1<' in html
+    assert 'data-figure="supervised">1<' in html
+    section = html.split('id="record-projects"')[1]
+    assert "For" not in section and "Against" not in section
