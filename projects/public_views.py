@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from petitions import captcha, ratelimit
@@ -24,6 +25,8 @@ from .loop import ONGOING
 from .models import Candidate, Cycle
 
 HOUR = ratelimit.HOUR
+# Wrong SMS codes per IP and hour (each code also dies after five wrong tries).
+RATE_FAILURES_PER_HOUR = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,13 +138,17 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     elif request.method == "POST":
         rate_form = PublicRateForm(request.POST)
-        if rate_form.is_valid():
+        ip = ratelimit.client_ip(request)
+        if ratelimit.exceeded("project-rate-fail", ip, limit=RATE_FAILURES_PER_HOUR, window=HOUR):
+            error, status = _("Too many wrong codes from this network. Please wait an hour."), 429
+        elif rate_form.is_valid():
             d = rate_form.cleaned_data
             try:
                 services.public_rate(
                     candidate=c, phone=d["phone"], code=d["code"], rating=d["rating"]
                 )
             except services.ProjectError as exc:
+                ratelimit.hit("project-rate-fail", ip, window=HOUR)
                 error, status = str(exc), 400
             else:
                 return redirect("projects_public:rated", c.pk)

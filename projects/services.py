@@ -361,9 +361,9 @@ def ballot_cast(*, actor, cycle, marks: dict[int, str], deputy: Deputy | None = 
     A deputy casts their own by login; the vote administrator records a paper ballot for a
     deputy of the congress. One ballot per deputy and cycle (database constraint); each cast
     and change writes a BallotAudit row."""
-    cy = Cycle.objects.select_related("region").get(
-        pk=cycle.pk if isinstance(cycle, Cycle) else cycle
-    )
+    # The cycle's row is locked: a ballot cast while the vote closes waits for the close and is
+    # then refused, so the published tally always counts every stored ballot.
+    cy = _lock_cycle(cycle)
     if on_paper:
         _require(rights.administers_vote(actor, cy))
         if deputy is None or not rights.congress_deputies(cy.region).filter(pk=deputy.pk).exists():

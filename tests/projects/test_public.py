@@ -169,3 +169,18 @@ def test_the_public_pages_speak_chinese(client, world):
         ).content.decode()
     assert "实施中" in html and "进度" in html
     assert "Being carried out" not in html and "Progress" not in html
+
+
+def test_wrong_codes_are_limited_per_network(client, world, monkeypatch):
+    from projects import public_views
+
+    monkeypatch.setattr(public_views, "RATE_FAILURES_PER_HOUR", 1)
+    c = make_candidate(world, Status.COMPLETED)
+    code = services.rating_code_issue(candidate=c, phone="13912345678")
+    url = reverse("projects_public:rate", args=[c.pk])
+    wrong = "000000" if code != "000000" else "111111"
+    data = {"phone": "13912345678", "code": wrong, "rating": Rating.BASIC}
+    assert client.post(url, data).status_code == 400
+    response = client.post(url, data)
+    assert response.status_code == 429
+    assert "Too many wrong codes" in response.content.decode()

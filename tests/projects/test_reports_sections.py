@@ -8,15 +8,16 @@ from django.utils import timezone
 from projects import services
 from projects.choices import Status
 
-from .factories import make_candidate
+from .factories import make_candidate, make_cycle
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_deputy_record_shows_the_projects(world, as_role):
-    c = make_candidate(world, Status.IN_PROGRESS)  # proposed by 戴伟, who supervises it
-    make_candidate(world, Status.REJECTED)
     today = timezone.localdate()
+    cycle = make_cycle(world, year=today.year)
+    c = make_candidate(world, Status.IN_PROGRESS, cycle=cycle)  # by 戴伟, who supervises it
+    make_candidate(world, Status.REJECTED)  # another year's cycle
     services.inspection_record(
         actor=world.user("deputy"), candidate=c, visited_on=today, opinion="进度正常"
     )
@@ -28,5 +29,6 @@ def test_the_deputy_record_shows_the_projects(world, as_role):
     assert 'data-figure="proposed">1<' in html  # the rejected one is another year's
     assert 'data-figure="chosen">1<' in html
     assert 'data-figure="supervised">1<' in html
+    assert 'data-figure="inspections">1<' in html
     section = html.split('id="record-projects"')[1]
     assert "For" not in section and "Against" not in section
