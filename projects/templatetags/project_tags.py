@@ -26,3 +26,15 @@ def project_record(deputy, year: int) -> dict:
     from ..selectors import deputy_record
 
     return deputy_record(deputy, int(year))
+
+
+@register.simple_tag
+def project_departments(rows, year: int) -> list:
+    """(department, figures) for the departments of the league table, in its order."""
+    from django.utils import timezone
+
+    from ..selectors import department_figures
+
+    departments = [r["object"] for r in rows]
+    found = department_figures([d.pk for d in departments], int(year), timezone.localdate())
+    return [(d, found[d.pk]) for d in departments]

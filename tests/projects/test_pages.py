@@ -176,3 +176,15 @@ def test_carry_over_puts_the_project_into_next_years_cycle(world):
     assert (new.cycle.year, new.cycle.region, new.status, new.carried_from) == (
         c.cycle.year + 1, c.cycle.region, Status.PROPOSED, c,
     )  # fmt: skip
+
+
+def test_the_ballot_page_speaks_chinese(as_role, world):
+    from django.utils import translation
+
+    c = make_candidate(world, Status.ON_BALLOT)
+    client = as_role("deputy")
+    client.cookies["django_language"] = "zh-hans"
+    with translation.override("zh-hans"):
+        html = client.get(reverse("projects:ballot", args=[c.cycle.pk])).content.decode()
+    assert "我的选票" in html and "赞成" in html and "弃权" in html
+    assert "My ballot" not in html and "Abstain" not in html
