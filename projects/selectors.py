@@ -264,9 +264,9 @@ def department_figures(department_ids, year: int, today) -> dict[int, dict]:
         )
         .values_list("candidate__lead_department_id")
         .annotate(
-            due=Count("pk", filter=Q(due_date__lt=today) | Q(done_on__isnull=False)),
-            on_time=Count("pk", filter=Q(done_on__isnull=False, done_on__lte=F("due_date"))),
-            overdue=Count("pk", filter=Q(done_on__isnull=True, due_date__lt=today)),
+            n_due=Count("pk", filter=Q(due_date__lt=today) | Q(done_on__isnull=False)),
+            n_on_time=Count("pk", filter=Q(done_on__isnull=False, done_on__lte=F("due_date"))),
+            n_overdue=Count("pk", filter=Q(done_on__isnull=True, due_date__lt=today)),
         )
         .order_by()
     ):
