@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "petitions",
     "ties",
     "suggestions",
+    "projects",
     "reports",
 ]
 

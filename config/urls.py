@@ -43,6 +43,8 @@ urlpatterns = [
     # The short link in the constituent's SMS (/t/<tracking code>) to their tracking page.
     path("t/<str:code>", short_link, name="short_track"),
     path("suggestions/", include("suggestions.urls")),
+    path("projects/", include("projects.urls")),
+    path("p/projects/", include("projects.public_urls")),
     path("reports/", include("reports.urls")),
     path("ledgers/", include("reports.ledgers.urls")),
     path("admin/", admin.site.urls),

@@ -113,6 +113,13 @@ def _reencoded(f, content_type: str, name: str) -> bytes:
     return out.getvalue()
 
 
+def checked_upload(f) -> tuple[str, bytes | None]:
+    """Validate one upload; returns its real content type and the bytes to store (a picture
+    re-encoded, None for a PDF, which is stored as sent). For other apps storing uploads."""
+    content_type = validate_upload(f)
+    return content_type, getattr(f, _CHECKED)[1]
+
+
 def validate_uploads(files: Iterable) -> list:
     """Check a batch of uploads: at most five files, each valid."""
     files = [f for f in files if f]

@@ -26,6 +26,7 @@ LOADERS = (
     ("petitions.demo", "receptions and petitions"),
     ("ties.demo", "ties: terms, pairing, grids, report-backs, appointments, themed meetings"),
     ("suggestions.demo", "deputies' formal suggestions"),
+    ("projects.demo", "livelihood projects (a cycle in each state)"),
 )
 
 # (days ago, kind, title): a few hand-recorded activities for the demo deputy and neighbours.
