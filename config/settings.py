@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "deputies",
     "petitions",
     "suggestions",
+    "duty",
     "reports",
 ]
 

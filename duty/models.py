@@ -1,0 +1,132 @@
+"""The duty app's rows: county quota rules, deputies' self-reported activities with their
+evidence, points schemes, and what a station publishes and is assessed on (五公开, 六有)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy
+from stations.models import Region, Station
+
+from .choices import ActivityKind, ActivityStatus, ItemCode
+from .querysets import ActivityQuerySet, RegionRuleQuerySet
+
+
+class QuotaRule(models.Model):
+    """A region's quantity for one "八个一" item (量化标准); deeper regions override higher ones.
+
+    "县(市)区制定代表开展活动的量化标准" (seed 002): a county or district sets the numbers; a
+    province row is the default for every county that sets none.
+    """
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="quota_rules", verbose_name=_("region")
+    )
+    item = models.CharField(_("item"), max_length=16, choices=ItemCode.choices)
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity per period"), help_text=_("How many are due in each month or year.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegionRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__code", "item"]
+        verbose_name = _("quota rule")
+        verbose_name_plural = _("quota rules")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "item"], name="quotarule_one_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.get_item_display()} · {self.quantity}"
+
+
+class Activity(models.Model):
+    """An activity a deputy reports themselves; it counts once the station approves it."""
+
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.CASCADE, related_name="duty_activities", verbose_name=_("deputy")
+    )
+    # The station that approves: the deputy's primary station when the activity was filed.
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="duty_activities", verbose_name=_("station")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ActivityKind.choices)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    # Internal: read by the deputy, the station's staff and the clerks; a story's text reaches
+    # the public page only when the deputy asked for it and the station published it.
+    body = models.TextField(_("description"), blank=True)
+    wants_publication = models.BooleanField(
+        _("publish on the station's public page as “代表风采”"), default=False
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.SUBMITTED,
+    )
+    return_reason = models.CharField(_("reason for returning"), max_length=300, blank=True)
+    # HOOK(projects): the projects app links the livelihood project a deputy took on here
+    # (its id or code); until then a "project" activity is a plain self-reported record.
+    project_ref = models.CharField(_("project reference"), max_length=40, blank=True)
+    # HOOK(ties): the ties app's report-back session this record stands for (its id), once
+    # sessions are recorded there; until then a report-back is self-reported.
+    report_back_ref = models.CharField(_("report-back session"), max_length=40, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["deputy", "status", "date"]),
+            models.Index(fields=["station", "status"]),
+        ]
+        verbose_name = _("self-reported activity")
+        verbose_name_plural = _("self-reported activities")
+
+    def __str__(self) -> str:
+        return f"{self.deputy} {self.date} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty:activity", args=[self.pk])
+
+
+def evidence_path(instance: ActivityFile, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"duty/{instance.activity_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class ActivityFile(models.Model):
+    """A photo or PDF attached to a self-reported activity as evidence."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
