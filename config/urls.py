@@ -36,6 +36,7 @@ urlpatterns = [
     # Constituent-facing pages (no login): submit by QR, receipt, tracking, rating.
     path("p/", include("petitions.public_urls")),
     path("suggestions/", include("suggestions.urls")),
+    path("duty/", include("duty.urls")),
     path("reports/", include("reports.urls")),
     path("ledgers/", include("reports.ledgers.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,196 @@
+"""Pages of the duty app (thin: form → service → message → redirect).
+
+The activity page offers exactly the actions of ``loop.REGISTRY`` the user may take now; one
+POST view runs any of them through the form named on its row.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError
+from core.roles import roles_of
+from core.views_helpers import add_service_error, paginate, require
+
+from . import rights
+from .choices import ActivityStatus
+from .forms import ActivityForm
+from .loop import REGISTRY
+from .models import Activity, ActivityFile
+
+PAGE_SIZE = 25
+
+
+def _activity(request: HttpRequest, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.visible_to(request.user).select_related("deputy", "station", "decided_by"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def activity_list(request: HttpRequest) -> HttpResponse:
+    """A deputy's own activities; for station staff the queue of their stations."""
+    roles = roles_of(request.user)
+    require(roles.is_deputy or rights.may_review(request.user) or roles.is_clerk)
+    status = request.GET.get("status", "")
+    if status not in ActivityStatus.values:
+        status = ""
+    qs = Activity.objects.visible_to(request.user).select_related("deputy", "station")
+    if status:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "duty/activity_list.html",
+        {
+            "page": paginate(request, qs, PAGE_SIZE),
+            "status": status,
+            "statuses": ActivityStatus.choices,
+            "can_file": rights.may_file(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request: HttpRequest) -> HttpResponse:
+    require(rights.may_file(request.user))
+    form = ActivityForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = form.save()
+        except (ValidationError, DomainError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Filed: your station will review it."))
+            return redirect(activity)
+    return render(request, "duty/activity_form.html", {"form": form, "activity": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deputy corrects a returned activity and submits it again."""
+    activity = _activity(request, pk)
+    action = REGISTRY["resubmit"]
+    require(action.allowed_for(request.user, activity))
+    if not action.starts_from(activity.status):
+        messages.error(request, _("Only a returned activity can be edited."))
+        return redirect(activity)
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, actor=request.user, activity=activity
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except (ValidationError, DomainError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Submitted again: your station will review it."))
+            return redirect(activity)
+    return render(request, "duty/activity_form.html", {"form": form, "activity": activity})
+
+
+def _action_forms(request, activity, invalid=None):
+    found = []
+    for action in REGISTRY.available(request.user, activity):
+        if not action.form:
+            found.append((action, None))
+            continue
+        if invalid and invalid[0] == action.name:
+            found.append((action, invalid[1]))
+        else:
+            form_class = import_string(action.form)
+            found.append((action, form_class(activity=activity, actor=request.user)))
+    return found
+
+
+def _render_activity(request, activity, invalid=None, status=200):
+    return render(
+        request,
+        "duty/activity_detail.html",
+        {
+            "a": activity,
+            "files": list(activity.files.all()),
+            "actions": _action_forms(request, activity, invalid),
+            "can_unpublish": activity.is_published
+            and REGISTRY["approve"].allowed_for(request.user, activity),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_activity(request, _activity(request, pk))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one registry action: rights (403), form, service, then back to the page."""
+    activity = _activity(request, pk)
+    if action not in REGISTRY or not REGISTRY[action].form:
+        raise Http404
+    require(REGISTRY[action].allowed_for(request.user, activity))
+    form = import_string(REGISTRY[action].form)(request.POST, activity=activity, actor=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was changed: please correct the form below."))
+        return _render_activity(request, activity, invalid=(action, form), status=400)
+    try:
+        form.perform()
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render_activity(request, activity, invalid=(action, form), status=400)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, str(form.done_message))
+    return redirect(activity)
+
+
+@login_required
+@require_POST
+def activity_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    from . import services
+
+    activity = _activity(request, pk)
+    require(REGISTRY["approve"].allowed_for(request.user, activity))
+    services.activity_unpublish(actor=request.user, activity=activity)
+    messages.success(request, _("The story is no longer on the public page."))
+    return redirect(activity)
+
+
+def _serve(item: ActivityFile) -> FileResponse:
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(item.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
+    return response
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence only for those who may see the activity (never a public media URL)."""
+    return _serve(
+        get_object_or_404(
+            ActivityFile.objects.filter(activity__in=Activity.objects.visible_to(request.user)),
+            pk=pk,
+        )
+    )

@@ -1,0 +1,99 @@
+"""Role matrix for the duty pages.
+
+The activity in each entry is 戴伟's ("deputy") at station A (staff "staff"; district X with
+clerks "clerk" and "city_clerk"). Who sees it: admin, staff, the two covering clerks and the
+deputy; everyone else gets a 404. Those who see it without the right for an action get a 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.base import ContentFile
+
+from duty.choices import ActivityKind, ActivityStatus
+from duty.models import Activity, ActivityFile
+from tests.images import picture
+
+from ..matrix import ALL_ROLES, Entry
+
+SEES = {"admin", "staff", "clerk", "city_clerk", "deputy"}
+LISTS = ALL_ROLES - {"handler", "other_handler", "nobody"}
+DEPUTIES = {"deputy", "other_deputy"}
+
+
+def _activity(w, status=ActivityStatus.SUBMITTED, **kw) -> Activity:
+    data = dict(
+        deputy=w.deputy_dave,
+        station=w.station_a,
+        kind=ActivityKind.INSPECTION,
+        date=dt.date(2025, 3, 1),
+        title="视察",
+        status=status,
+    )
+    data.update(kw)
+    return Activity.objects.create(**data)
+
+
+def _a(status=ActivityStatus.SUBMITTED, **kw):
+    return lambda w: [_activity(w, status, **kw).pk]
+
+
+def _file(w):
+    row = ActivityFile(
+        activity=_activity(w), original_name="a.png", content_type="image/png", size=1
+    )
+    row.file.save("a.png", ContentFile(picture()), save=False)
+    row.save()
+    return [row.pk]
+
+
+def _act(name, status, allow, data=None):
+    return Entry(
+        "duty:act",
+        args=lambda w: [_activity(w, status).pk, name],
+        method="post",
+        allow=allow,
+        ok=(302, 400),
+        data=data,
+        special={r: 403 for r in SEES - set(allow)},
+    )
+
+
+ENTRIES = [
+    Entry("duty:activities", allow=LISTS, deny=403),
+    Entry("duty:activities", allow=LISTS, deny=403, query="status=submitted"),
+    Entry("duty:activity_create", allow=DEPUTIES, deny=403),
+    Entry(
+        "duty:activity_create",
+        method="post",
+        allow=DEPUTIES,
+        deny=403,
+        data=lambda w: {"kind": "training", "title": "培训"},  # no date: the form again
+    ),
+    Entry("duty:activity", args=_a(), allow=SEES),
+    Entry(
+        "duty:activity_edit",
+        args=_a(ActivityStatus.RETURNED),
+        allow={"deputy"},
+        special={r: 403 for r in SEES - {"deputy"}},
+    ),
+    Entry(
+        "duty:activity_edit",
+        args=_a(ActivityStatus.RETURNED),
+        method="post",
+        allow={"deputy"},
+        special={r: 403 for r in SEES - {"deputy"}},
+    ),
+    _act("approve", ActivityStatus.SUBMITTED, {"admin", "staff"}),
+    _act("return", ActivityStatus.SUBMITTED, {"admin", "staff"}, lambda w: {"reason": "不全"}),
+    Entry(
+        "duty:unpublish",
+        args=_a(ActivityStatus.APPROVED, kind=ActivityKind.STORY, is_published=True),
+        method="post",
+        allow={"admin", "staff"},
+        ok=302,
+        special={r: 403 for r in SEES - {"admin", "staff"}},
+    ),
+    Entry("duty:file", args=_file, allow=SEES),
+]
