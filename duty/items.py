@@ -66,6 +66,10 @@ class Item:
     def is_monthly(self) -> bool:
         return self.period == Period.MONTH
 
+    @property
+    def period_label(self) -> str | Promise:
+        return Period(self.period).label
+
 
 def _empty(ids: Iterable[int]) -> Counts:
     return {pk: Counter() for pk in ids}

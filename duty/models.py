@@ -130,3 +130,54 @@ class ActivityFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class PointsScheme(models.Model):
+    """A region's optional points scheme (履职积分): each "八个一" item counts for a weight.
+
+    Deputies of the region and below are scored by the nearest active scheme up the region
+    tree; a region without one (and nothing above) scores nobody.
+    """
+
+    region = models.OneToOneField(
+        Region, on_delete=models.CASCADE, related_name="points_scheme", verbose_name=_("region")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = RegionRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__code"]
+        verbose_name = _("points scheme")
+        verbose_name_plural = _("points schemes")
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.name}"
+
+
+class PointsRow(models.Model):
+    """One row of a scheme: points per counted item, up to a cap of counted items a year."""
+
+    scheme = models.ForeignKey(
+        PointsScheme, on_delete=models.CASCADE, related_name="rows", verbose_name=_("scheme")
+    )
+    item = models.CharField(_("item"), max_length=16, choices=ItemCode.choices)
+    weight = models.DecimalField(_("points each"), max_digits=5, decimal_places=1)
+    cap = models.PositiveSmallIntegerField(
+        _("counted at most"),
+        null=True,
+        blank=True,
+        help_text=_("How many of the item count in a year (empty: all)."),
+    )
+
+    class Meta:
+        ordering = ["scheme", "item"]
+        verbose_name = _("points row")
+        verbose_name_plural = _("points rows")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "item"], name="pointsrow_one_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()} × {self.weight}"

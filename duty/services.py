@@ -27,7 +27,9 @@ EDITABLE = ("kind", "date", "title", "body", "wants_publication")
 
 
 class NoStation(DomainError):
-    default_message = gettext_lazy("You are not grouped into a station yet, so no station can approve this.")
+    default_message = gettext_lazy(
+        "You are not grouped into a station yet, so no station can approve this."
+    )
 
 
 def _require(allowed: bool) -> None:

@@ -11,4 +11,9 @@ urlpatterns = [
     path("activities/<int:pk>/do/<slug:action>/", views.act, name="act"),
     path("activities/<int:pk>/unpublish/", views.activity_unpublish, name="unpublish"),
     path("files/<int:pk>/", views.evidence_file, name="file"),
+    path("year/", views.my_year, name="my_year"),
+    path("deputies/<int:pk>/", views.deputy_year, name="year"),
+    path("deputies/<int:pk>/evidence/<slug:item>/", views.evidence, name="evidence"),
+    path("behind/", views.behind, name="behind"),
+    path("points/", views.points_ranking, name="ranking"),
 ]

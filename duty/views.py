@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,10 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
+from deputies.models import Deputy
 
-from . import rights
+from . import points, rights, selectors
 from .choices import ActivityStatus
-from .forms import ActivityForm
+from .forms import ActivityForm, YearForm
+from .items import BY_CODE
 from .loop import REGISTRY
 from .models import Activity, ActivityFile
 
@@ -193,4 +196,92 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
             ActivityFile.objects.filter(activity__in=Activity.objects.visible_to(request.user)),
             pk=pk,
         )
+    )
+
+
+# --- The deputy's "八个一" year and the "who is behind" list -----------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    form = YearForm(request.GET or None)
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("year"):
+        return form.cleaned_data["year"]
+    return timezone.localdate().year
+
+
+@login_required
+@require_GET
+def my_year(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(request.user)
+    require(roles.is_deputy)
+    return redirect("duty:year", pk=roles.deputy_id)
+
+
+@login_required
+@require_GET
+def deputy_year(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each item per month or year: count, quota (the deputy's own region's), evidence."""
+    deputy = get_object_or_404(Deputy.objects.visible_to(request.user), pk=pk)
+    year = _year(request)
+    duty = selectors.duty_year(deputy, year)
+    return render(
+        request,
+        "duty/year.html",
+        {
+            "deputy": deputy,
+            "year": year,
+            "duty": duty,
+            "months": range(1, 13),
+            "score": points.score_for(deputy, duty),
+        },
+    )
+
+
+@login_required
+@require_GET
+def evidence(request: HttpRequest, pk: int, item: str) -> HttpResponse:
+    deputy = get_object_or_404(Deputy.objects.visible_to(request.user), pk=pk)
+    if item not in BY_CODE:
+        raise Http404
+    year = _year(request)
+    month = request.GET.get("month", "")
+    month_number = int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
+    return render(
+        request,
+        "duty/evidence.html",
+        {
+            "deputy": deputy,
+            "item": BY_CODE[item],
+            "year": year,
+            "month": month_number,
+            "facts": BY_CODE[item].facts(deputy.pk, year, month_number),
+        },
+    )
+
+
+@login_required
+@require_GET
+def behind(request: HttpRequest) -> HttpResponse:
+    """Deputies of the user's stations or region who missed a due month or year of an item."""
+    require(rights.may_see_region_lists(request.user))
+    year = _year(request)
+    rows = selectors.behind(Deputy.objects.visible_to(request.user).active(), year)
+    return render(
+        request,
+        "duty/behind.html",
+        {"rows": rows, "year": year, "page": paginate(request, rows, 50)},
+    )
+
+
+@login_required
+@require_GET
+def points_ranking(request: HttpRequest) -> HttpResponse:
+    """The yearly points ranking of the deputies in the clerk's region (or staff's stations)."""
+    require(rights.may_see_region_lists(request.user))
+    year = _year(request)
+    rows = points.ranking(Deputy.objects.visible_to(request.user).active(), year)
+    return render(
+        request,
+        "duty/ranking.html",
+        {"year": year, "page": paginate(request, rows, 50)},
     )

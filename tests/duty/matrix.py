@@ -20,6 +20,7 @@ from ..matrix import ALL_ROLES, Entry
 SEES = {"admin", "staff", "clerk", "city_clerk", "deputy"}
 LISTS = ALL_ROLES - {"handler", "other_handler", "nobody"}
 DEPUTIES = {"deputy", "other_deputy"}
+REGION_LISTS = {"admin", "staff", "other_staff", "far_staff", "clerk", "city_clerk", "other_clerk"}
 
 
 def _activity(w, status=ActivityStatus.SUBMITTED, **kw) -> Activity:
@@ -96,4 +97,16 @@ ENTRIES = [
         special={r: 403 for r in SEES - {"admin", "staff"}},
     ),
     Entry("duty:file", args=_file, allow=SEES),
+    Entry("duty:my_year", allow=DEPUTIES, ok=302, deny=403),
+    Entry("duty:year", args=lambda w: [w.deputy_dave.pk], allow=SEES),
+    Entry("duty:year", args=lambda w: [w.deputy_dave.pk], allow=SEES, query="year=2025"),
+    Entry("duty:evidence", args=lambda w: [w.deputy_dave.pk, "opinion"], allow=SEES),
+    Entry(
+        "duty:evidence",
+        args=lambda w: [w.deputy_dave.pk, "reception"],
+        allow=SEES,
+        query="year=2025&month=3",
+    ),
+    Entry("duty:behind", allow=REGION_LISTS, deny=403),
+    Entry("duty:ranking", allow=REGION_LISTS, deny=403, query="year=2025"),
 ]
