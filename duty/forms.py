@@ -107,3 +107,32 @@ class ReturnForm(_ActionForm):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+
+class RuleForm(NormalizedFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Rule"),
+        max_length=200,
+        help_text=_("Published on the station's public page and poster as typed."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class PlanItemForm(NormalizedFormMixin, forms.Form):
+    date = forms.DateField(label=_("Planned for"), widget=DateInput)
+    title = forms.CharField(
+        label=_("Activity"), max_length=200, help_text=_("Published on the station's public page.")
+    )
+    note = forms.CharField(
+        label=_("Internal note"),
+        max_length=300,
+        required=False,
+        help_text=_("For the station's staff and the clerks; never published."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

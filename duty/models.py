@@ -181,3 +181,46 @@ class PointsRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_item_display()} × {self.weight}"
+
+
+class StationRule(models.Model):
+    """One of a station's written rules (工作制度, "五公开"): shown on its public page."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="open_rules", verbose_name=_("station")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Public: published on the station's public page and its poster as typed.
+    text = models.CharField(_("rule (public)"), max_length=200)
+
+    class Meta:
+        ordering = ["station", "order", "pk"]
+        verbose_name = _("station rule")
+        verbose_name_plural = _("station rules")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PlanItem(models.Model):
+    """An item of a station's annual activity plan (年度计划), with its completion."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="plan_items", verbose_name=_("station")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    date = models.DateField(_("planned for"))
+    # Public: the plan's item as the public page shows it.
+    title = models.CharField(_("activity (public)"), max_length=200)
+    # Internal: for the station's staff and the clerks only.
+    note = models.CharField(_("internal note"), max_length=300, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["station", "date", "pk"]
+        indexes = [models.Index(fields=["station", "year"])]
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"

@@ -16,4 +16,14 @@ urlpatterns = [
     path("deputies/<int:pk>/evidence/<slug:item>/", views.evidence, name="evidence"),
     path("behind/", views.behind, name="behind"),
     path("points/", views.points_ranking, name="ranking"),
+    path("stations/<int:pk>/open/", views.open_manage, name="open_manage"),
+    path("stations/<int:pk>/open/rules/", views.rule_add, name="rule_add"),
+    path("stations/<int:pk>/open/rules/standard/", views.rules_start, name="rules_start"),
+    path("rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
+    path("stations/<int:pk>/open/plan/", views.plan_add, name="plan_add"),
+    path("plan/<int:pk>/done/", views.plan_done, name="plan_done"),
+    path("plan/<int:pk>/delete/", views.plan_delete, name="plan_delete"),
+    # Public (no login): the station's 五公开 poster and published story photos.
+    path("open/<str:code>/", views.poster, name="poster"),
+    path("open/photos/<int:pk>/", views.story_photo, name="story_photo"),
 ]

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -22,13 +23,14 @@ from core.errors import DomainError
 from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
 from deputies.models import Deputy
+from stations.models import Station
 
-from . import points, rights, selectors
+from . import openness, points, rights, selectors
 from .choices import ActivityStatus
-from .forms import ActivityForm, YearForm
+from .forms import ActivityForm, PlanItemForm, RuleForm, YearForm
 from .items import BY_CODE
 from .loop import REGISTRY
-from .models import Activity, ActivityFile
+from .models import Activity, ActivityFile, PlanItem, StationRule
 
 PAGE_SIZE = 25
 
@@ -284,4 +286,142 @@ def points_ranking(request: HttpRequest) -> HttpResponse:
         request,
         "duty/ranking.html",
         {"year": year, "page": paginate(request, rows, 50)},
+    )
+
+
+# --- 五公开: what the station publishes ---------------------------------------------------------
+
+
+def _editable_station(request: HttpRequest, pk: int) -> Station:
+    return get_object_or_404(Station.objects.editable_by(request.user), pk=pk)
+
+
+def _render_manage(request, station, rule_form=None, plan_form=None, status=200):
+    year = _year(request)
+    return render(
+        request,
+        "duty/open_manage.html",
+        {
+            "station": station,
+            "year": year,
+            "rules": station.open_rules.all(),
+            "plan": station.plan_items.filter(year=year),
+            "rule_form": rule_form or RuleForm(),
+            "plan_form": plan_form or PlanItemForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def open_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    """The station's 五公开 lists for its staff: rules and the annual plan."""
+    return _render_manage(request, _editable_station(request, pk))
+
+
+@login_required
+@require_POST
+def rule_add(request: HttpRequest, pk: int) -> HttpResponse:
+    station = _editable_station(request, pk)
+    form = RuleForm(request.POST)
+    if form.is_valid():
+        try:
+            openness.station_rule_add(
+                actor=request.user, station=station, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Rule added to the public page."))
+            return redirect("duty:open_manage", pk=station.pk)
+    return _render_manage(request, station, rule_form=form, status=400)
+
+
+@login_required
+@require_POST
+def rules_start(request: HttpRequest, pk: int) -> HttpResponse:
+    station = _editable_station(request, pk)
+    n = openness.station_rules_start(actor=request.user, station=station)
+    messages.success(request, _("%(n)d standard rules added; edit them as needed.") % {"n": n})
+    return redirect("duty:open_manage", pk=station.pk)
+
+
+@login_required
+@require_POST
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(
+        StationRule.objects.filter(station__in=Station.objects.editable_by(request.user)), pk=pk
+    )
+    openness.station_rule_delete(actor=request.user, rule=rule)
+    messages.success(request, _("Rule removed."))
+    return redirect("duty:open_manage", pk=rule.station_id)
+
+
+@login_required
+@require_POST
+def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
+    station = _editable_station(request, pk)
+    form = PlanItemForm(request.POST)
+    if form.is_valid():
+        try:
+            item = openness.plan_item_add(actor=request.user, station=station, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Added to the annual plan."))
+            return redirect(reverse("duty:open_manage", args=[station.pk]) + f"?year={item.year}")
+    return _render_manage(request, station, plan_form=form, status=400)
+
+
+def _plan_item(request, pk: int) -> PlanItem:
+    return get_object_or_404(
+        PlanItem.objects.filter(station__in=Station.objects.editable_by(request.user)), pk=pk
+    )
+
+
+@login_required
+@require_POST
+def plan_done(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _plan_item(request, pk)
+    openness.plan_item_complete(
+        actor=request.user, item=item, done=request.POST.get("done", "1") == "1"
+    )
+    return redirect(reverse("duty:open_manage", args=[item.station_id]) + f"?year={item.year}")
+
+
+@login_required
+@require_POST
+def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _plan_item(request, pk)
+    openness.plan_item_delete(actor=request.user, item=item)
+    return redirect(reverse("duty:open_manage", args=[item.station_id]) + f"?year={item.year}")
+
+
+@require_GET
+def poster(request: HttpRequest, code: str) -> HttpResponse:
+    """The 五公开 wall poster of a station (public; prints on A3, or A4 with ?size=a4)."""
+    station = get_object_or_404(Station.objects.active().select_related("region"), public_code=code)
+    return render(
+        request,
+        "duty/poster.html",
+        {
+            "open": openness.open_page(station),
+            "a4": request.GET.get("size") == "a4",
+        },
+    )
+
+
+@require_GET
+def story_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo of a published duty story ("代表风采"), public; nothing else is served here."""
+    return _serve(
+        get_object_or_404(
+            ActivityFile.objects.filter(
+                activity__is_published=True,
+                activity__status=ActivityStatus.APPROVED,
+                content_type__startswith="image/",
+            ),
+            pk=pk,
+        )
     )

@@ -21,3 +21,11 @@ def duty_summary(deputy, year: int) -> dict:
         "duty": duty,
         "score": points.score_for(deputy, duty),
     }
+
+
+@register.inclusion_tag("duty/_open_panel.html")
+def station_open(station) -> dict:
+    """五公开 on the station's public page: deputies, rules, plan, results, published stories."""
+    from ..openness import open_page
+
+    return {"open": open_page(station)}

@@ -61,7 +61,58 @@ def _act(name, status, allow, data=None):
     )
 
 
+EDITS_A = {"admin", "staff", "clerk", "city_clerk"}
+
+
+def _rule(w):
+    from duty.models import StationRule
+
+    return [StationRule.objects.create(station=w.station_a, text="首问负责制").pk]
+
+
+def _plan(w):
+    from duty.models import PlanItem
+
+    item = PlanItem.objects.create(
+        station=w.station_a, year=2025, date=dt.date(2025, 6, 20), title="代表进站接待"
+    )
+    return [item.pk]
+
+
+def _story_photo(w):
+    story = _activity(
+        w,
+        ActivityStatus.APPROVED,
+        kind=ActivityKind.STORY,
+        wants_publication=True,
+        is_published=True,
+    )
+    row = ActivityFile(activity=story, original_name="a.png", content_type="image/png", size=1)
+    row.file.save("a.png", ContentFile(picture()), save=False)
+    row.save()
+    return [row.pk]
+
+
+def _post(name, args, data=None, ok=302):
+    return Entry(name, args=args, method="post", allow=EDITS_A, ok=ok, data=data)
+
+
+STATION_A = lambda w: [w.station_a.pk]  # noqa: E731
+
 ENTRIES = [
+    Entry("duty:open_manage", args=STATION_A, allow=EDITS_A),
+    Entry("duty:open_manage", args=STATION_A, allow=EDITS_A, query="year=2025"),
+    _post("duty:rule_add", STATION_A, lambda w: {"text": "首问负责制"}),
+    _post("duty:rules_start", STATION_A),
+    # Deleting twice: the second allowed role finds nothing (404); success is asserted in
+    # tests/duty/test_openness.py.
+    _post("duty:rule_delete", _rule, ok=(302, 404)),
+    _post("duty:plan_add", STATION_A, lambda w: {"title": "接待", "date": "2025-06-20"}),
+    _post("duty:plan_done", _plan, lambda w: {"done": "1"}),
+    _post("duty:plan_delete", _plan, ok=(302, 404)),
+    Entry("duty:poster", args=lambda w: [w.station_a.public_code], public=True),
+    Entry("duty:poster", args=lambda w: [w.station_a.public_code], public=True, query="size=a4"),
+    Entry("duty:story_photo", args=_story_photo, public=True),
     Entry("duty:activities", allow=LISTS, deny=403),
     Entry("duty:activities", allow=LISTS, deny=403, query="status=submitted"),
     Entry("duty:activity_create", allow=DEPUTIES, deny=403),
