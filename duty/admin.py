@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Activity, ActivityFile, PointsRow, PointsScheme, QuotaRule
+from .models import (
+    Activity,
+    ActivityFile,
+    AssessmentPhoto,
+    PlanItem,
+    PointsRow,
+    PointsScheme,
+    QuotaRule,
+    StationAssessment,
+    StationRule,
+)
 
 
 @admin.register(QuotaRule)
@@ -37,3 +47,29 @@ class ActivityAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind")
     readonly_fields = ("status", "decided_by", "decided_at", "return_reason", "is_published")
     inlines = [ActivityFileInline]
+
+
+class AssessmentPhotoInline(admin.TabularInline):
+    model = AssessmentPhoto
+    extra = 0
+    readonly_fields = ("original_name", "content_type", "size")
+    fields = readonly_fields
+
+
+@admin.register(StationAssessment)
+class StationAssessmentAdmin(admin.ModelAdmin):
+    list_display = ("year", "station", "score", "award", "award_published")
+    list_filter = ("year", "award_published")
+    readonly_fields = ("score", "breakdown", "assessed_by", "assessed_at")
+    inlines = [AssessmentPhotoInline]
+
+
+@admin.register(StationRule)
+class StationRuleAdmin(admin.ModelAdmin):
+    list_display = ("station", "order", "text")
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(admin.ModelAdmin):
+    list_display = ("station", "date", "title", "done_on")
+    list_filter = ("year",)

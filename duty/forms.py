@@ -136,3 +136,35 @@ class PlanItemForm(NormalizedFormMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+class AssessmentForm(NormalizedFormMixin, forms.Form):
+    floor_area = forms.DecimalField(
+        label=_("Floor area measured (m²)"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+        help_text=_("Empty: the station record's floor area is used. The standard is 60 m²."),
+    )
+    note = forms.CharField(
+        label=_("Assessor's notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Internal; never published."),
+    )
+    award = forms.CharField(
+        label=_("Award"),
+        required=False,
+        max_length=100,
+        help_text=_("e.g. 最美人大代表联络站; public once published."),
+    )
+    award_published = forms.BooleanField(
+        label=_("Publish the award on the station's public page"), required=False
+    )
+    photos = attachments_field(label=_("Photos as evidence"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -224,3 +224,69 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
+
+
+class StationAssessment(models.Model):
+    """A clerk's yearly assessment of a station: 六有 with evidence, staff against the standard,
+    activity figures and satisfaction, scored out of 100 (``assessment.py`` says how)."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("station")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    floor_area = models.DecimalField(
+        _("floor area measured (m²)"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    # Internal: the clerk's notes on the evidence.
+    note = models.TextField(_("assessor's notes (internal)"), blank=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, default=0)
+    # {"part": points, …} as computed when the assessment was saved.
+    breakdown = models.JSONField(_("breakdown"), default=dict, blank=True)
+    # Public once ``award_published``: e.g. "最美人大代表联络站" (seed 000).
+    award = models.CharField(_("award (public)"), max_length=100, blank=True)
+    award_published = models.BooleanField(_("publish the award"), default=False)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
+    assessed_at = models.DateTimeField(_("assessed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-score"]
+        verbose_name = _("station assessment")
+        verbose_name_plural = _("station assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "year"], name="assessment_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.year}"
+
+
+def assessment_photo_path(instance: AssessmentPhoto, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"duty/assessments/{instance.assessment_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class AssessmentPhoto(models.Model):
+    """Evidence for an assessment (signage, the room, the rules on the wall); internal."""
+
+    assessment = models.ForeignKey(
+        StationAssessment, on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(_("file"), upload_to=assessment_photo_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -139,6 +139,7 @@ class OpenPage:
     plan: list[PlanItem] = field(default_factory=list)
     stories: list[Activity] = field(default_factory=list)
     projects: list[tuple[str, str]] = field(default_factory=list)
+    awards: list[tuple[int, str]] = field(default_factory=list)
     closed_cases: int = 0
     accepted_cases: int = 0
 
@@ -173,6 +174,12 @@ def open_page(station: Station, year: int | None = None) -> OpenPage:
         .select_related("deputy")
         .prefetch_related("files")
         .order_by("-date")[:6]
+    )
+    page.awards = list(
+        station.assessments.filter(award_published=True)
+        .exclude(award="")
+        .order_by("-year")
+        .values_list("year", "award")
     )
     for hook in PROJECT_RESULTS:
         page.projects += hook(station)

@@ -23,6 +23,9 @@ urlpatterns = [
     path("stations/<int:pk>/open/plan/", views.plan_add, name="plan_add"),
     path("plan/<int:pk>/done/", views.plan_done, name="plan_done"),
     path("plan/<int:pk>/delete/", views.plan_delete, name="plan_delete"),
+    path("assessments/", views.assessments, name="assessments"),
+    path("stations/<int:pk>/assessment/", views.assess, name="assess"),
+    path("assessments/photos/<int:pk>/", views.assessment_photo, name="assessment_photo"),
     # Public (no login): the station's 五公开 poster and published story photos.
     path("open/<str:code>/", views.poster, name="poster"),
     path("open/photos/<int:pk>/", views.story_photo, name="story_photo"),

@@ -25,12 +25,19 @@ from core.views_helpers import add_service_error, paginate, require
 from deputies.models import Deputy
 from stations.models import Station
 
-from . import openness, points, rights, selectors
+from . import assessment, openness, points, rights, selectors
 from .choices import ActivityStatus
-from .forms import ActivityForm, PlanItemForm, RuleForm, YearForm
+from .forms import ActivityForm, AssessmentForm, PlanItemForm, RuleForm, YearForm
 from .items import BY_CODE
 from .loop import REGISTRY
-from .models import Activity, ActivityFile, PlanItem, StationRule
+from .models import (
+    Activity,
+    ActivityFile,
+    AssessmentPhoto,
+    PlanItem,
+    StationAssessment,
+    StationRule,
+)
 
 PAGE_SIZE = 25
 
@@ -177,7 +184,7 @@ def activity_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(activity)
 
 
-def _serve(item: ActivityFile) -> FileResponse:
+def _serve(item: ActivityFile | AssessmentPhoto) -> FileResponse:
     try:
         handle = item.file.open("rb")
     except FileNotFoundError:
@@ -425,3 +432,100 @@ def story_photo(request: HttpRequest, pk: int) -> FileResponse:
             pk=pk,
         )
     )
+
+
+# --- The yearly station assessment (clerks) ----------------------------------------------------
+
+
+@login_required
+@require_GET
+def assessments(request: HttpRequest) -> HttpResponse:
+    """Stations of the clerk's area with their score for the year, best first."""
+    require(rights.may_set_rules(request.user))
+    year = _year(request)
+    stations = Station.objects.visible_to(request.user).active().select_related("region")
+    scored = {
+        a.station_id: a for a in StationAssessment.objects.filter(station__in=stations, year=year)
+    }
+    rows = sorted(
+        ((s, scored.get(s.pk)) for s in stations),
+        key=lambda row: (-(row[1].score if row[1] else -1), row[0].name),
+    )
+    ranked, last, rank = [], None, 0
+    for i, (station, a) in enumerate(rows, start=1):
+        if a is not None and a.score != last:
+            rank, last = i, a.score
+        ranked.append((rank if a else None, station, a))
+    return render(
+        request,
+        "duty/assessments.html",
+        {"year": year, "page": paginate(request, ranked, 50), "parts": assessment.PARTS},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    station = get_object_or_404(Station.objects.visible_to(request.user), pk=pk)
+    require(rights.covers_region(request.user, station.region))
+    year = _year(request)
+    current = StationAssessment.objects.filter(station=station, year=year).first()
+    initial = (
+        {
+            "floor_area": current.floor_area,
+            "note": current.note,
+            "award": current.award,
+            "award_published": current.award_published,
+        }
+        if current
+        else {}
+    )
+    form = AssessmentForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = assessment.assessment_record(
+                actor=request.user, station=station, year=year, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("Assessment saved: %(score)s points.") % {"score": saved.score}
+            )
+            return redirect(reverse("duty:assess", args=[station.pk]) + f"?year={year}")
+    facts = assessment.facts(station, year)
+    preview = assessment.score(
+        station,
+        current.floor_area if current else None,
+        current.photos.count() if current else 0,
+        facts,
+    )
+    return render(
+        request,
+        "duty/assess.html",
+        {
+            "station": station,
+            "year": year,
+            "form": form,
+            "current": current,
+            "photos": list(current.photos.all()) if current else [],
+            "facts": facts,
+            "preview": preview,
+            "parts": [
+                (key, label, maximum, preview[key]) for key, label, maximum in assessment.PARTS
+            ],
+            "six_haves": assessment.six_haves_labels(station),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def assessment_photo(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(
+        AssessmentPhoto.objects.select_related("assessment__station__region"), pk=pk
+    )
+    if not rights.covers_region(request.user, item.assessment.station.region):
+        raise Http404
+    return _serve(item)

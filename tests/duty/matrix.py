@@ -97,6 +97,18 @@ def _post(name, args, data=None, ok=302):
     return Entry(name, args=args, method="post", allow=EDITS_A, ok=ok, data=data)
 
 
+def _assessment_photo(w):
+    from duty.models import AssessmentPhoto, StationAssessment
+
+    a = StationAssessment.objects.create(station=w.station_a, year=2025)
+    row = AssessmentPhoto(assessment=a, original_name="a.png", content_type="image/png", size=1)
+    row.file.save("a.png", ContentFile(picture()), save=False)
+    row.save()
+    return [row.pk]
+
+
+CLERKS_A = {"admin", "clerk", "city_clerk"}
+SEE_STATION_A = {"staff", "deputy"}  # they see the station but do not assess it
 STATION_A = lambda w: [w.station_a.pk]  # noqa: E731
 
 ENTRIES = [
@@ -110,6 +122,24 @@ ENTRIES = [
     _post("duty:plan_add", STATION_A, lambda w: {"title": "接待", "date": "2025-06-20"}),
     _post("duty:plan_done", _plan, lambda w: {"done": "1"}),
     _post("duty:plan_delete", _plan, ok=(302, 404)),
+    Entry("duty:assessments", allow=CLERKS_A | {"other_clerk"}, deny=403),
+    Entry("duty:assessments", allow=CLERKS_A | {"other_clerk"}, deny=403, query="year=2025"),
+    Entry(
+        "duty:assess",
+        args=STATION_A,
+        allow=CLERKS_A,
+        special={r: 403 for r in SEE_STATION_A},
+    ),
+    Entry(
+        "duty:assess",
+        args=STATION_A,
+        method="post",
+        allow=CLERKS_A,
+        ok=302,
+        data=lambda w: {"floor_area": "80"},
+        special={r: 403 for r in SEE_STATION_A},
+    ),
+    Entry("duty:assessment_photo", args=_assessment_photo, allow=CLERKS_A),
     Entry("duty:poster", args=lambda w: [w.station_a.public_code], public=True),
     Entry("duty:poster", args=lambda w: [w.station_a.public_code], public=True, query="size=a4"),
     Entry("duty:story_photo", args=_story_photo, public=True),
