@@ -25,6 +25,7 @@ LOADERS = (
     ("deputies.roster.demo", "reception rules, days, duty roster, attendance"),
     ("petitions.demo", "receptions and petitions"),
     ("suggestions.demo", "deputies' formal suggestions"),
+    ("duty.demo", "the whole duty: quotas, points, self-reported activities, 五公开, assessments"),
 )
 
 # (days ago, kind, title): a few hand-recorded activities for the demo deputy and neighbours.
