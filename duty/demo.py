@@ -64,7 +64,7 @@ def load(stdout=None) -> list[Activity]:
     User = get_user_model()
     users = {n: User.objects.filter(username=n).first() for n in ("deputy", "staff", "clerk")}
     deputy = Deputy.objects.filter(user=users["deputy"]).first() if users["deputy"] else None
-    if None in (*users.values(), deputy):
+    if None in users.values() or deputy is None:
         _say(stdout, "Duty demo skipped: the demo logins are missing.\n")
         return []
     if Activity.objects.filter(deputy=deputy).exists():
