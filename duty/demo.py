@@ -11,10 +11,11 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from deputies.models import Deputy, StationAssignment
@@ -141,7 +142,10 @@ def _activities(users, deputy: Deputy) -> list[Activity]:
 
 
 def _open(staff, station: Station) -> None:
-    openness.station_rules_start(actor=staff, station=station)
+    # The standard rules are stored in the language of whoever adds them; a management
+    # command has none active, so the demo writes them in the site's default language.
+    with translation.override(settings.LANGUAGE_CODE):
+        openness.station_rules_start(actor=staff, station=station)
     year = timezone.localdate().year
     if not station.plan_items.filter(year=year).exists():
         for month, day, title, done in PLAN:
