@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ties",
     "suggestions",
     "projects",
+    "duty",
     "reports",
 ]
 

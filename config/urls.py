@@ -45,6 +45,7 @@ urlpatterns = [
     path("suggestions/", include("suggestions.urls")),
     path("projects/", include("projects.urls")),
     path("p/projects/", include("projects.public_urls")),
+    path("duty/", include("duty.urls")),
     path("reports/", include("reports.urls")),
     path("ledgers/", include("reports.ledgers.urls")),
     path("admin/", admin.site.urls),

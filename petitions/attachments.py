@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -136,16 +137,22 @@ def validate_uploads(files: Iterable) -> list:
     return files
 
 
+def checked_content(f) -> tuple[str, str, File]:
+    """(content type, original name, what to store) for a valid upload: a picture's
+    re-encoded bytes, a PDF as sent. Other apps' evidence uploads store files through this."""
+    content_type = validate_upload(f)
+    stored = getattr(f, _CHECKED)[1]
+    original = (getattr(f, "name", "") or "file").rsplit("/", 1)[-1][-200:]
+    return content_type, original, (f if stored is None else ContentFile(stored))
+
+
 def save_attachments(petition, files: Iterable, user=None, reply=None) -> list:
     """Validate and store uploads for a petition (or one of its replies)."""
     from .models import Attachment
 
     saved = []
     for f in validate_uploads(files):
-        content_type = validate_upload(f)
-        stored = getattr(f, _CHECKED)[1]
-        original = (getattr(f, "name", "") or "file").rsplit("/", 1)[-1][-200:]
-        content = f if stored is None else ContentFile(stored)
+        content_type, original, content = checked_content(f)
         attachment = Attachment(
             petition=petition,
             reply=reply,

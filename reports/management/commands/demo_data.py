@@ -27,6 +27,7 @@ LOADERS = (
     ("ties.demo", "ties: terms, pairing, grids, report-backs, appointments, themed meetings"),
     ("suggestions.demo", "deputies' formal suggestions"),
     ("projects.demo", "livelihood projects (a cycle in each state)"),
+    ("duty.demo", "the whole duty: quotas, points, self-reported activities, 五公开, assessments"),
 )
 
 # (days ago, kind, title): a few hand-recorded activities for the demo deputy and neighbours.

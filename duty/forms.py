@@ -1,0 +1,170 @@
+"""Forms of the duty pages (crispy; the services check everything again)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.input import NormalizedFormMixin
+from petitions.attachments import attachments_field
+
+from . import services
+from .choices import ActivityKind
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ActivityForm(NormalizedFormMixin, forms.Form):
+    """What a deputy reports: the activity, when, what happened, and photos or a file."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("What happened"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Read by your station's staff and the standing committee's clerks; a duty story "
+            "reaches the public page only if you tick the box below and the station publishes it."
+        ),
+    )
+    wants_publication = forms.BooleanField(
+        label=_("Publish this duty story on the station's public page as “代表风采”"),
+        required=False,
+    )
+    evidence = attachments_field(
+        label=_("Photos or a file"),
+        required=False,
+        help_text=_("Up to five JPEG, PNG or WebP photos or PDF documents, 10 MB each."),
+    )
+
+    def __init__(self, *args, actor, activity=None, **kwargs) -> None:
+        if activity is not None and not kwargs.get("data") and not args:
+            kwargs["initial"] = {name: getattr(activity, name) for name in services.EDITABLE}
+        super().__init__(*args, **kwargs)
+        self.actor, self.activity = actor, activity
+        self.helper = _helper()
+
+    def save(self):
+        files = self.cleaned_data.get("evidence") or []
+        if self.activity is None:
+            return services.activity_file(actor=self.actor, fields=self.cleaned_data, files=files)
+        return services.activity_resubmit(
+            actor=self.actor, activity=self.activity, fields=self.cleaned_data, files=files
+        )
+
+
+class _ActionForm(NormalizedFormMixin, forms.Form):
+    done_message = _("Saved.")
+
+    def __init__(self, *args, activity, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.activity, self.actor = activity, actor
+        self.helper = _helper()
+
+
+class ApproveForm(_ActionForm):
+    done_message = _("Approved: the activity now counts on the deputy's record.")
+    publish = forms.BooleanField(
+        label=_("Publish the story on the station's public page (the deputy asked for it)"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not (self.activity.kind == ActivityKind.STORY and self.activity.wants_publication):
+            del self.fields["publish"]
+
+    def perform(self):
+        return services.activity_approve(
+            actor=self.actor,
+            activity=self.activity,
+            publish=bool(self.cleaned_data.get("publish")),
+        )
+
+
+class ReturnForm(_ActionForm):
+    done_message = _("Returned to the deputy with your reason.")
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def perform(self):
+        return services.activity_return(
+            actor=self.actor, activity=self.activity, reason=self.cleaned_data["reason"]
+        )
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+
+class RuleForm(NormalizedFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Rule"),
+        max_length=200,
+        help_text=_("Published on the station's public page and poster as typed."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class PlanItemForm(NormalizedFormMixin, forms.Form):
+    date = forms.DateField(label=_("Planned for"), widget=DateInput)
+    title = forms.CharField(
+        label=_("Activity"), max_length=200, help_text=_("Published on the station's public page.")
+    )
+    note = forms.CharField(
+        label=_("Internal note"),
+        max_length=300,
+        required=False,
+        help_text=_("For the station's staff and the clerks; never published."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class AssessmentForm(NormalizedFormMixin, forms.Form):
+    floor_area = forms.DecimalField(
+        label=_("Floor area measured (m²)"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+        help_text=_("Empty: the station record's floor area is used. The standard is 60 m²."),
+    )
+    note = forms.CharField(
+        label=_("Assessor's notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Internal; never published."),
+    )
+    award = forms.CharField(
+        label=_("Award"),
+        required=False,
+        max_length=100,
+        help_text=_("e.g. 最美人大代表联络站; public once published."),
+    )
+    award_published = forms.BooleanField(
+        label=_("Publish the award on the station's public page"), required=False
+    )
+    photos = attachments_field(label=_("Photos as evidence"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -1,0 +1,105 @@
+"""Points (履职积分): an optional, per-region scheme of "八个一" items × weights.
+
+The scheme is rows in the database (``PointsScheme``, ``PointsRow``), never a table in code:
+a county decides how much a reception or a duty story is worth, and may cap how many count.
+A deputy's score for a year is Σ min(count, cap) × weight over the rows of the nearest active
+scheme up their region's tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from deputies.models import Deputy
+from stations.paths import path_prefixes
+
+from .models import PointsRow, PointsScheme
+from .selectors import DutyYear, duty_years
+
+
+@dataclass(frozen=True)
+class Scheme:
+    pk: int
+    name: str
+    region_name: str
+    rows: tuple[tuple[str, Decimal, int | None], ...]  # (item, weight, cap)
+
+    def score(self, totals: dict[str, int]) -> Decimal:
+        total = Decimal(0)
+        for item, weight, cap in self.rows:
+            counted = totals.get(item, 0)
+            if cap is not None:
+                counted = min(counted, cap)
+            total += counted * weight
+        return total
+
+
+def schemes_for(paths) -> dict[str, Scheme | None]:
+    """For each region path, the nearest active scheme up the tree (None: no points). Two
+    queries whatever the number of paths."""
+    paths = set(paths)
+    prefixes = {p for path in paths for p in path_prefixes(path)}
+    found = {
+        s.region.path: s
+        for s in PointsScheme.objects.filter(
+            region__path__in=prefixes, is_active=True
+        ).select_related("region")
+    }
+    rows: dict[int, list] = {s.pk: [] for s in found.values()}
+    for scheme_id, item, weight, cap in PointsRow.objects.filter(
+        scheme_id__in=list(rows)
+    ).values_list("scheme_id", "item", "weight", "cap"):
+        rows[scheme_id].append((item, weight, cap))
+    result: dict[str, Scheme | None] = {}
+    for path in paths:
+        nearest = None
+        for prefix in reversed(path_prefixes(path)):
+            if prefix in found:
+                nearest = found[prefix]
+                break
+        result[path] = (
+            Scheme(nearest.pk, nearest.name, nearest.region.name, tuple(rows[nearest.pk]))
+            if nearest
+            else None
+        )
+    return result
+
+
+@dataclass
+class Score:
+    scheme: Scheme
+    points: Decimal
+
+
+def score_for(deputy: Deputy, duty: DutyYear) -> Score | None:
+    scheme = schemes_for([duty.region_path])[duty.region_path]
+    return Score(scheme, scheme.score(duty.totals)) if scheme else None
+
+
+@dataclass
+class RankRow:
+    rank: int
+    deputy: Deputy
+    score: Score
+
+
+def ranking(deputies: QuerySet[Deputy], year: int) -> list[RankRow]:
+    """Deputies with a scheme, highest score first; equal scores share a rank (1, 2, 2, 4)."""
+    people = {d.pk: d for d in deputies}
+    years = duty_years(people, year)
+    schemes = schemes_for({y.region_path for y in years.values()})
+    scored = []
+    for pk, duty in years.items():
+        scheme = schemes[duty.region_path]
+        if scheme is not None:
+            scored.append((scheme.score(duty.totals), people[pk], scheme))
+    scored.sort(key=lambda t: (-t[0], t[1].name_pinyin))
+    rows, last, rank = [], None, 0
+    for i, (points, deputy, scheme) in enumerate(scored, start=1):
+        if points != last:
+            rank, last = i, points
+        rows.append(RankRow(rank, deputy, Score(scheme, points)))
+    return rows
