@@ -4,11 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core import health
 from core.forms import LoginForm
 from reports.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    # Liveness (touches nothing) and readiness (database and broker); public, plain text.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
