@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.codes import random_code
+from core.pinyin import pinyin_keys
 
 from .choices import RegionLevel, StaffPostKind, StationKind
 from .querysets import DepartmentQuerySet, RegionQuerySet, StationQuerySet
@@ -67,7 +68,31 @@ def _public_code() -> str:
     return random_code(8)
 
 
-class Station(models.Model):
+class PinyinNamed(models.Model):
+    """A name with its pinyin keys, for type-ahead fields (``core.pinyin``).
+
+    ``save()`` fills the keys; bulk inserts call ``fill_pinyin`` on each row first.
+    """
+
+    name_pinyin = models.CharField(max_length=400, editable=False, blank=True, default="")
+    name_initials = models.CharField(max_length=100, editable=False, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_pinyin()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
+    def fill_pinyin(self):
+        self.name_pinyin, self.name_initials = pinyin_keys(getattr(self, "name", ""))
+        return self
+
+
+class Station(PinyinNamed):
     """A liaison station, room, point or online station."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -195,7 +220,7 @@ class ClerkScope(models.Model):
         return f"{self.user} · {self.region}"
 
 
-class Department(models.Model):
+class Department(PinyinNamed):
     """A handling department (承办单位) that receives assigned cases."""
 
     name = models.CharField(_("name"), max_length=100)
