@@ -217,10 +217,11 @@ def station(request, pk: int):
 @login_required
 @require_GET
 def departments(request):
-    """Department league table for the chosen region and period."""
+    """Department league table for the chosen region and period (rank, sortable columns)."""
     require(can_see_region_dashboards(roles_of(request.user)))
     form, region, start, end = _period(request)
-    rows = selectors.department_table(request.user, region, start, end) if region else []
+    sort = request.GET.get("sort", "")
+    rows = selectors.department_table(request.user, region, start, end, sort) if region else []
     for r in rows:
         r["links"] = {
             "assigned": selectors.cases_url(
@@ -230,7 +231,6 @@ def departments(request):
             ),
             "overdue_now": selectors.cases_url(department=r["object"].pk, overdue="1"),
         }
-    deputies = selectors.deputy_ranking(region, start, end) if region else []
     return render(
         request,
         "reports/departments.html",
@@ -238,11 +238,49 @@ def departments(request):
             "form": form,
             "region": region,
             "rows": rows,
-            "deputies": deputies,
             "start": start,
             "end": end,
+            "sorts": _sort_links(request, selectors.DEPARTMENT_SORTS, sort or "-assigned"),
+            "period_query": _period_query(request),
         },
     )
+
+
+@login_required
+@require_GET
+def deputies(request):
+    """Deputies of the region ranked by opinions collected (its own page: 100k at a province)."""
+    require(can_see_region_dashboards(roles_of(request.user)))
+    form, region, start, end = _period(request)
+    sort = request.GET.get("sort", "")
+    ranking = selectors.deputy_ranking(region, start, end, sort) if region else []
+    page = paginate(request, ranking, 50)
+    page.object_list = selectors.with_deputy_names(page.object_list)
+    return render(
+        request,
+        "reports/deputies.html",
+        {
+            "form": form,
+            "region": region,
+            "page": page,
+            "start": start,
+            "end": end,
+            "sorts": _sort_links(request, selectors.DEPUTY_SORTS, sort or "-collected"),
+        },
+    )
+
+
+def _sort_links(request, keys, current: str) -> dict:
+    """Per column: the query string sorting by it (descending first, then ascending) and the
+    arrow shown on the current column."""
+    out = {}
+    for key in keys:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = key if current == f"-{key}" else f"-{key}"
+        arrow = "↓" if current == f"-{key}" else "↑" if current == key else ""
+        out[key] = {"query": query.urlencode(), "arrow": arrow}
+    return out
 
 
 @login_required

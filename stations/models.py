@@ -57,11 +57,30 @@ class Region(models.Model):
         self.path = (self.parent.path if self.parent else "/") + f"{self.code}/"
         super().save(*args, **kwargs)
 
+    _ancestors: list[Region]
+
     def ancestors(self) -> list[Region]:
-        """From the root down to this region (one query)."""
+        """From the root down to this region (one query, remembered on the object)."""
+        cached = self.__dict__.get("_ancestors")
+        if cached is not None:
+            return cached
         codes = [c for c in self.path.split("/") if c]
         by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
-        return [by_code[c] for c in codes if c in by_code]
+        self._ancestors = [by_code[c] for c in codes if c in by_code]
+        return self._ancestors
+
+    @classmethod
+    def with_ancestors(cls, paths) -> list[Region]:
+        """The regions at ``paths``, each with its ancestors already known: one query for all."""
+        codes = {c for p in paths for c in p.split("/") if c}
+        by_code = {r.code: r for r in cls.objects.filter(code__in=codes)}
+        found = []
+        for path in paths:
+            chain = [by_code[c] for c in path.split("/") if c in by_code]
+            if chain and chain[-1].path == path:
+                chain[-1]._ancestors = chain
+                found.append(chain[-1])
+        return found
 
 
 def _public_code() -> str:
