@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.replica import use_replica
 from core.roles import roles_of
 from core.views_helpers import paginate, require
 from core.workdays import Calendar
@@ -152,6 +153,7 @@ def _scope_context(request, *, region=None, station=None, start, end, overdue=No
 
 @login_required
 @require_GET
+@use_replica
 def overview(request):
     """The clerk's dashboard for one region and period."""
     require(can_see_region_dashboards(roles_of(request.user)))
@@ -177,6 +179,7 @@ def overview(request):
 
 @login_required
 @require_GET
+@use_replica
 def region(request, pk: int):
     """One region's figures and the same figures per child region (or station)."""
     region = selectors.region_or_404(request.user, pk)
@@ -199,6 +202,7 @@ def region(request, pk: int):
 
 @login_required
 @require_GET
+@use_replica
 def station(request, pk: int):
     """One station's figures (clerks of its area, administrators, and the station's staff)."""
     station = get_object_or_404(
@@ -216,6 +220,7 @@ def station(request, pk: int):
 
 @login_required
 @require_GET
+@use_replica
 def departments(request):
     """Department league table for the chosen region and period (rank, sortable columns)."""
     require(can_see_region_dashboards(roles_of(request.user)))
@@ -248,6 +253,7 @@ def departments(request):
 
 @login_required
 @require_GET
+@use_replica
 def deputies(request):
     """Deputies of the region ranked by opinions collected (its own page: 100k at a province)."""
     require(can_see_region_dashboards(roles_of(request.user)))
@@ -285,6 +291,7 @@ def _sort_links(request, keys, current: str) -> dict:
 
 @login_required
 @require_GET
+@use_replica
 def stations_ranking(request):
     """Stations of the region ranked by opinions collected."""
     require(can_see_region_dashboards(roles_of(request.user)))
@@ -306,6 +313,7 @@ def stations_ranking(request):
 
 @login_required
 @require_GET
+@use_replica
 def overdue(request):
     """Open cases past their deadline, most days late first."""
     require(can_see_region_dashboards(roles_of(request.user)))
@@ -322,6 +330,7 @@ def overdue(request):
 
 @login_required
 @require_GET
+@use_replica
 def station_map(request):
     """Stations as points coloured by activity, over the region outline when one is uploaded."""
     require(can_see_region_dashboards(roles_of(request.user)))
@@ -375,6 +384,7 @@ def map_upload(request):
 
 @login_required
 @require_GET
+@use_replica
 def monthly(request, pk: int, year: int, month: int):
     """A printable A4 monthly report for one region."""
     region = selectors.region_or_404(request.user, pk)
