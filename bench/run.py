@@ -48,6 +48,10 @@ from stations.models import Department, Region, Station  # noqa: E402
 
 ROWS: list[tuple[str, str, str]] = []
 
+# Every bench-* user's password, so load tests can log in through the real form. Bench
+# database only: never a production account (``check --deploy`` refuses known passwords).
+BENCH_PASSWORD = "bench-password-1"
+
 
 def say(text: str) -> None:
     print(text, flush=True)
@@ -98,8 +102,9 @@ def seed_registry(stations: int, deputies: int) -> None:
 
 def seed_people() -> None:
     """Who the deadline sweep tells: a clerk per city and district, two handlers per department
-    and one staff member per station (bulk, unusable passwords)."""
+    and one staff member per station (bulk; password ``BENCH_PASSWORD``)."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
 
     from stations.choices import StaffPostKind
     from stations.models import ClerkScope, DepartmentHandler, StaffPost
@@ -116,8 +121,9 @@ def seed_people() -> None:
         + [f"bench-handler-{d}-{i}" for d in departments for i in (1, 2)]
         + [f"bench-staff-{s}" for s in stations]
     )
+    hashed = make_password(BENCH_PASSWORD)  # hashed once: PBKDF2 per user would take minutes
     User.objects.bulk_create(
-        [User(username=n, password="!") for n in names], batch_size=5000, ignore_conflicts=True
+        [User(username=n, password=hashed) for n in names], batch_size=5000, ignore_conflicts=True
     )
     ids = dict(User.objects.filter(username__startswith="bench-").values_list("username", "pk"))
     ClerkScope.objects.bulk_create(
@@ -139,6 +145,18 @@ def seed_people() -> None:
         ],
         batch_size=5000,
         ignore_conflicts=True,
+    )
+
+
+def bench_passwords() -> int:
+    """Give every bench-* user ``BENCH_PASSWORD`` (databases seeded before it had none)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    return (
+        get_user_model()
+        .objects.filter(username__startswith="bench-")
+        .update(password=make_password(BENCH_PASSWORD))
     )
 
 
@@ -576,6 +594,7 @@ def main() -> None:
     admin, _ = get_user_model().objects.get_or_create(
         username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
     )
+    bench_passwords()
     client = Client()
     client.force_login(admin)
     counts = _region_counts()

@@ -9,6 +9,36 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("liaison")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
+# Three queues, each with its own workers in production (deploy/), so a 100k-row export or a
+# rollup rebuild never delays an SMS: ``interactive`` (notifications people wait for),
+# ``sweep`` (periodic deadline and calendar work, minutes) and ``bulk`` (exports, rollup
+# rebuilds, imports: may run for minutes). A task not listed goes to ``interactive``.
+QUEUES: dict[str, tuple[str, ...]] = {
+    "interactive": (
+        "core.tasks.deliver_outbox_message",
+        "core.tasks.deliver_outbox_batch",
+        "core.tasks.deliver_pending_outbox",
+    ),
+    "sweep": (
+        "petitions.tasks.sweep_deadlines",
+        "petitions.tasks.auto_close_unrated",
+        "suggestions.tasks.sweep_suggestions",
+        "deputies.roster.tasks.extend_reception_days",
+        "deputies.roster.tasks.send_duty_reminders",
+        "reports.tasks.apply_new_events",
+        "reports.ledgers.tasks.publish_due_notices",
+        "core.tasks.clear_expired_sessions",
+        "core.tasks.warn_calendar_coverage",
+    ),
+    "bulk": (
+        "reports.ledgers.tasks.run_export",
+        "reports.tasks.reconcile_rollups",
+        "reports.tasks.prepare_monthly_reports",
+    ),
+}
+app.conf.task_default_queue = "interactive"
+app.conf.task_routes = {task: {"queue": queue} for queue, tasks in QUEUES.items() for task in tasks}
+
 
 def _task_packages() -> list[str]:
     from core.packages import app_packages

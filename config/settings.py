@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A user who just wrote reads from the primary for a while (core.replica).
+    "core.replica.PinPrimaryMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
     "core.middleware.PrivatePagesMiddleware",
     # Axes must be last: it turns a lock-out into the response.
@@ -124,6 +126,17 @@ else:
     _db.setdefault("CONN_HEALTH_CHECKS", True)
 _db["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 DATABASES = {"default": _db}
+# A read replica (PostgreSQL streaming replication): dashboards, ledgers and exports read from
+# it through core.replica.ReplicaRouter; writes, the loop and a user's reads for
+# REPLICA_PIN_SECONDS after their own write stay on the primary.
+_replica = env_database("DATABASE_REPLICA_URL")
+if _replica is not None:
+    _replica.setdefault("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 60))
+    _replica.setdefault("CONN_HEALTH_CHECKS", True)
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------------------
@@ -232,8 +245,27 @@ if not PRODUCTION:
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads and exports go through Django's storage API. Local files by default; with
+# S3_BUCKET an S3-compatible object store (django-storages, ``pip install .[s3]``) that several
+# web machines and workers share. Credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+# (read by boto3 itself, never by this file).
+S3_BUCKET = env_str("S3_BUCKET")
+_default_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

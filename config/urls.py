@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core import health
 from core.forms import LoginForm
 from petitions.public_views import short_link
 from reports.public.views import entry
@@ -11,6 +12,9 @@ from reports.public.views import entry
 urlpatterns = [
     # The public home for visitors; logged-in users go on to their role's home page.
     path("", entry, name="home"),
+    # Liveness (touches nothing) and readiness (database and broker); public, plain text.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

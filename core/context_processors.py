@@ -1,4 +1,4 @@
-from .roles import roles_of
+from .roles import roles_of, unread_notifications
 from .workdays import coverage_gap
 
 
@@ -10,8 +10,6 @@ def roles(request) -> dict:
         # The year within the coming months whose holidays are not loaded (a banner says so).
         context["calendar_gap"] = coverage_gap
     if user is not None and user.is_authenticated:
-        # Lazy: only queried when the header renders the bell.
-        context["unread_notifications"] = lambda: user.notifications.filter(
-            read_at__isnull=True
-        ).count()
+        # Read with the roles in one query (core.roles), once per request.
+        context["unread_notifications"] = lambda: unread_notifications(user)
     return context

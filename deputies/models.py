@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.codes import random_code
 from core.pii import mask_phone
+from core.pinyin import pinyin_keys
 from stations.models import Station
 
 from .choices import DeputyLevel, Gender
@@ -20,16 +21,6 @@ from .querysets import DeputyQuerySet
 
 def _public_code() -> str:
     return random_code(8)
-
-
-def pinyin_keys(name: str) -> tuple[str, str]:
-    """('zhangsan', 'zs') for 张三: what people type to find a Chinese name."""
-    # Imported on first use: pypinyin's phrase dictionary costs ~55 MB of RSS, which every
-    # process (export workers included) would otherwise pay at django.setup().
-    from pypinyin import Style, lazy_pinyin
-
-    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
-    return "".join(syllables).lower(), "".join(s[0] for s in syllables if s).lower()
 
 
 class Deputy(models.Model):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.input import ExactCharField, NormalizedFormMixin, clean_phone, fold
 from core.pii import validate_id_number
 from core.roles import roles_of
+from core.widgets import TypeaheadWidget
 from deputies.models import Deputy
 from stations.models import Department, Region, Station
 from stations.scope import managed_q
@@ -516,11 +517,18 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False
     )
+    # Type-ahead fields: a province has 100k deputies and 10k stations (petitions.lookups).
     deputy = forms.ModelChoiceField(
-        label=_("Deputy"), queryset=Deputy.objects.none(), required=False
+        label=_("Deputy"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=TypeaheadWidget("petitions:lookup", ("deputy",)),
     )
     department = forms.ModelChoiceField(
-        label=_("Lead department"), queryset=Department.objects.none(), required=False
+        label=_("Lead department"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=TypeaheadWidget("petitions:lookup", ("department",)),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     submitted_from = forms.DateField(
@@ -531,10 +539,13 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
     )
     tier = forms.ChoiceField(label=_("Tier"), required=False)
     satisfaction = forms.ChoiceField(label=_("Satisfaction"), required=False)
-    # Set by drill-down links; shown as chips.
     station = forms.ModelChoiceField(
-        queryset=Station.objects.none(), required=False, widget=forms.HiddenInput
+        label=_("Station"),
+        queryset=Station.objects.none(),
+        required=False,
+        widget=TypeaheadWidget("petitions:lookup", ("station",)),
     )
+    # Set by drill-down links; shown as chips.
     region = forms.ModelChoiceField(
         queryset=Region.objects.none(), required=False, widget=forms.HiddenInput
     )
@@ -558,7 +569,7 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
         )
         self.fields["satisfaction"].choices = [("", _("All"))] + list(Satisfaction.choices)
         self.fields["category"].queryset = Category.objects.all()
-        self.fields["deputy"].queryset = Deputy.objects.visible_to(actor).order_by("name_pinyin")
+        self.fields["deputy"].queryset = Deputy.objects.visible_to(actor)
         self.fields["department"].queryset = Department.objects.visible_to(actor)
         # A station or region outside the user's scope is "not a valid choice", exactly like
         # one that does not exist; the rows are intersected with visible_to anyway.

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import lookups, views
 from .loop import LOOP
 
 app_name = "petitions"
 urlpatterns = [
     path("", views.petition_list, name="list"),
+    # Type-ahead lookups for the list's deputy / station / department filters (JSON).
+    path("lookup/<str:kind>/", lookups.lookup, name="lookup"),
     path("new/", views.petition_create, name="create"),
     path("mine/", views.my_petitions, name="my"),
     path("department/", views.department_cases, name="department_cases"),

@@ -218,8 +218,11 @@ def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def month_end(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month (any day of it; from the 31st, adding 32 days from the
+    day itself would land two months on)."""
+    first = day.replace(day=1)
+    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def _monthly_rows(daily, wanted: set[tuple[str, dt.date]] | None) -> list[PetitionMonthlyRollup]:

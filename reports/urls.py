@@ -8,6 +8,7 @@ urlpatterns = [
     path("regions/<int:pk>/", views.region, name="region"),
     path("stations/<int:pk>/", views.station, name="station"),
     path("departments/", views.departments, name="departments"),
+    path("deputies/", views.deputies, name="deputies"),
     path("stations/ranking/", views.stations_ranking, name="stations_ranking"),
     path("overdue/", views.overdue, name="overdue"),
     path("map/", views.station_map, name="map"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.replica import use_replica
 from core.roles import roles_of
 from core.views_helpers import paginate, require
 from core.workdays import Calendar
@@ -185,6 +186,7 @@ def _scope_context(request, *, region=None, station=None, start, end, overdue=No
 
 @login_required
 @require_GET
+@use_replica
 def overview(request):
     """The clerk's dashboard for one region and period."""
     require(can_see_region_dashboards(roles_of(request.user)))
@@ -211,6 +213,7 @@ def overview(request):
 
 @login_required
 @require_GET
+@use_replica
 def region(request, pk: int):
     """One region's figures and the same figures per child region (or station)."""
     region = selectors.region_or_404(request.user, pk)
@@ -234,6 +237,7 @@ def region(request, pk: int):
 
 @login_required
 @require_GET
+@use_replica
 def station(request, pk: int):
     """One station's figures (clerks of its area, administrators, and the station's staff)."""
     station = get_object_or_404(
@@ -251,11 +255,13 @@ def station(request, pk: int):
 
 @login_required
 @require_GET
+@use_replica
 def departments(request):
-    """Department league table for the chosen region and period."""
+    """Department league table for the chosen region and period (rank, sortable columns)."""
     require(can_see_region_dashboards(roles_of(request.user)))
     form, region, start, end = _period(request)
-    rows = selectors.department_table(request.user, region, start, end) if region else []
+    sort = request.GET.get("sort", "")
+    rows = selectors.department_table(request.user, region, start, end, sort) if region else []
     for r in rows:
         r["links"] = {
             "assigned": selectors.cases_url(
@@ -265,7 +271,6 @@ def departments(request):
             ),
             "overdue_now": selectors.cases_url(department=r["object"].pk, overdue="1"),
         }
-    deputies = selectors.deputy_ranking(region, start, end) if region else []
     return render(
         request,
         "reports/departments.html",
@@ -273,15 +278,55 @@ def departments(request):
             "form": form,
             "region": region,
             "rows": rows,
-            "deputies": deputies,
             "start": start,
             "end": end,
+            "sorts": _sort_links(request, selectors.DEPARTMENT_SORTS, sort or "-assigned"),
+            "period_query": _period_query(request),
         },
     )
 
 
 @login_required
 @require_GET
+@use_replica
+def deputies(request):
+    """Deputies of the region ranked by opinions collected (its own page: 100k at a province)."""
+    require(can_see_region_dashboards(roles_of(request.user)))
+    form, region, start, end = _period(request)
+    sort = request.GET.get("sort", "")
+    ranking = selectors.deputy_ranking(region, start, end, sort) if region else []
+    page = paginate(request, ranking, 50)
+    page.object_list = selectors.with_deputy_names(page.object_list)
+    return render(
+        request,
+        "reports/deputies.html",
+        {
+            "form": form,
+            "region": region,
+            "page": page,
+            "start": start,
+            "end": end,
+            "sorts": _sort_links(request, selectors.DEPUTY_SORTS, sort or "-collected"),
+        },
+    )
+
+
+def _sort_links(request, keys, current: str) -> dict:
+    """Per column: the query string sorting by it (descending first, then ascending) and the
+    arrow shown on the current column."""
+    out = {}
+    for key in keys:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = key if current == f"-{key}" else f"-{key}"
+        arrow = "↓" if current == f"-{key}" else "↑" if current == key else ""
+        out[key] = {"query": query.urlencode(), "arrow": arrow}
+    return out
+
+
+@login_required
+@require_GET
+@use_replica
 def stations_ranking(request):
     """Stations of the region ranked by opinions collected."""
     require(can_see_region_dashboards(roles_of(request.user)))
@@ -303,6 +348,7 @@ def stations_ranking(request):
 
 @login_required
 @require_GET
+@use_replica
 def overdue(request):
     """Open cases past their deadline, most days late first."""
     require(can_see_region_dashboards(roles_of(request.user)))
@@ -319,6 +365,7 @@ def overdue(request):
 
 @login_required
 @require_GET
+@use_replica
 def station_map(request):
     """Stations as points coloured by activity, over the region outline when one is uploaded."""
     require(can_see_region_dashboards(roles_of(request.user)))
@@ -379,6 +426,7 @@ def map_upload(request):
 
 @login_required
 @require_GET
+@use_replica
 def monthly(request, pk: int, year: int, month: int):
     """A printable A4 monthly report for one region."""
     region = selectors.region_or_404(request.user, pk)

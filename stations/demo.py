@@ -306,7 +306,7 @@ def scale(stations: int, stdout=None) -> int:
         for street in streets
         if (street.pk, f"{street.name}人大代表联络站") not in taken
     ]
-    Station.objects.bulk_create(homes, batch_size=1000)
+    Station.objects.bulk_create([s.fill_pinyin() for s in homes], batch_size=1000)
     parents = {
         s.region_id: s
         for s in Station.objects.filter(region__in=streets, kind=StationKind.HOME, parent=None)
@@ -327,7 +327,7 @@ def scale(stations: int, stdout=None) -> int:
                     **{f: rng.random() < 0.6 for f in SIX},
                 )
             )
-    Station.objects.bulk_create(children, batch_size=1000)
+    Station.objects.bulk_create([s.fill_pinyin() for s in children], batch_size=1000)
     new = len(homes) + len(children)
     _say(stdout, f"Scale: {new} stations added in {len(streets)} streets")
     return new

@@ -286,7 +286,9 @@ def stations_import(*, actor, upload: IO[bytes]) -> ImportReport:
         for p in ready:
             if p.parent_in_file:
                 p.station.parent = created[p.parent_in_file]
-        saved = Station.objects.bulk_create([p.station for p in ready], batch_size=500)
+        saved = Station.objects.bulk_create(
+            [p.station.fill_pinyin() for p in ready], batch_size=500
+        )
         for station in saved:
             created.setdefault(station.name, station)
         done = {id(p) for p in ready}

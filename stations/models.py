@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.codes import random_code
+from core.pinyin import pinyin_keys
 
 from .choices import RegionLevel, StaffPostKind, StationKind
 from .querysets import DepartmentQuerySet, RegionQuerySet, StationQuerySet
@@ -56,18 +57,61 @@ class Region(models.Model):
         self.path = (self.parent.path if self.parent else "/") + f"{self.code}/"
         super().save(*args, **kwargs)
 
+    _ancestors: list[Region]
+
     def ancestors(self) -> list[Region]:
-        """From the root down to this region (one query)."""
+        """From the root down to this region (one query, remembered on the object)."""
+        cached = self.__dict__.get("_ancestors")
+        if cached is not None:
+            return cached
         codes = [c for c in self.path.split("/") if c]
         by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
-        return [by_code[c] for c in codes if c in by_code]
+        self._ancestors = [by_code[c] for c in codes if c in by_code]
+        return self._ancestors
+
+    @classmethod
+    def with_ancestors(cls, paths) -> list[Region]:
+        """The regions at ``paths``, each with its ancestors already known: one query for all."""
+        codes = {c for p in paths for c in p.split("/") if c}
+        by_code = {r.code: r for r in cls.objects.filter(code__in=codes)}
+        found = []
+        for path in paths:
+            chain = [by_code[c] for c in path.split("/") if c in by_code]
+            if chain and chain[-1].path == path:
+                chain[-1]._ancestors = chain
+                found.append(chain[-1])
+        return found
 
 
 def _public_code() -> str:
     return random_code(8)
 
 
-class Station(models.Model):
+class PinyinNamed(models.Model):
+    """A name with its pinyin keys, for type-ahead fields (``core.pinyin``).
+
+    ``save()`` fills the keys; bulk inserts call ``fill_pinyin`` on each row first.
+    """
+
+    name_pinyin = models.CharField(max_length=400, editable=False, blank=True, default="")
+    name_initials = models.CharField(max_length=100, editable=False, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_pinyin()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
+    def fill_pinyin(self):
+        self.name_pinyin, self.name_initials = pinyin_keys(getattr(self, "name", ""))
+        return self
+
+
+class Station(PinyinNamed):
     """A liaison station, room, point or online station."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -195,7 +239,7 @@ class ClerkScope(models.Model):
         return f"{self.user} · {self.region}"
 
 
-class Department(models.Model):
+class Department(PinyinNamed):
     """A handling department (承办单位) that receives assigned cases."""
 
     name = models.CharField(_("name"), max_length=100)

@@ -29,9 +29,15 @@ def with_rooms_q(station_ids: Iterable[int], field: str = "station") -> Q:
     """``field`` (a station foreign key, or ``pk`` for stations) is one of ``station_ids`` or a
     room or point below one of them."""
     ids = sorted(set(station_ids))
+    rooms = Q(pk__in=ids) | Q(parent_id__in=ids)
     if field == "pk":
-        return Q(pk__in=ids) | Q(parent_id__in=ids)
-    return Q(**{f"{field}_id__in": ids}) | Q(**{f"{field}__parent_id__in": ids})
+        return rooms
+    # A subquery over the (small) station table, not ``station_id IN … OR station.parent_id IN
+    # …`` on the joined rows: that OR spans two tables, so PostgreSQL joined every station to
+    # every case before filtering (0.6 s for a street's ~100 cases at province scale). This
+    # shape reads a few station rows by index, then the cases by their station index.
+    station_model = apps.get_model("stations", "Station")
+    return Q(**{f"{field}_id__in": station_model.objects.filter(rooms).values("pk")})
 
 
 def managed_station_ids(user: Any) -> frozenset[int]:

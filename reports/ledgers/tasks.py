@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 
 from celery import shared_task
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 
 from core.codes import random_code
 from core.excel import write_xlsx
+from core.replica import replica_reads
 
 from .. import notices
 from ..exports import LEDGERS, LedgerFilters, ledger_title
@@ -22,13 +26,18 @@ PROGRESS_EVERY = 500  # rows between progress updates (one UPDATE each)
 
 
 def export_dir() -> str:
-    path = os.path.join(settings.MEDIA_ROOT, "exports")
+    """Where the workbook is written before it goes to the storage (a local scratch folder)."""
+    path = os.path.join(tempfile.gettempdir(), "liaison-exports")
     os.makedirs(path, exist_ok=True)
     return path
 
 
 def run_export_job(job_id: int) -> bool:
-    """Write the job's ledger to MEDIA_ROOT/exports/; returns False if it was not pending."""
+    """Write the job's ledger to ``exports/`` in the default storage (MEDIA_ROOT, or an S3
+    bucket shared by every web machine and worker); returns False if it was not pending.
+
+    XlsxWriter streams to a local scratch file (constant memory); the finished file is then
+    handed to the storage API, which stores it under the name it chooses."""
     claimed = ExportJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
         status=JobStatus.RUNNING, progress=0
     )
@@ -40,7 +49,11 @@ def run_export_job(job_id: int) -> bool:
     relative = f"exports/{job.pk}-{random_code(10)}.xlsx"
     target = os.path.join(export_dir(), os.path.basename(relative))
     try:
-        with translation.override(job.filters.get("language") or settings.LANGUAGE_CODE):
+        # The ledger's rows from the replica when there is one (progress writes go to the primary).
+        with (
+            translation.override(job.filters.get("language") or settings.LANGUAGE_CODE),
+            replica_reads(),
+        ):
             qs = ledger.queryset(job.user, filters)
             total = max(1, qs.count())
 
@@ -69,6 +82,11 @@ def run_export_job(job_id: int) -> bool:
         if os.path.exists(target):
             os.remove(target)
         return False
+    try:
+        with open(target, "rb") as handle:
+            relative = default_storage.save(relative, File(handle))
+    finally:
+        os.remove(target)
     ExportJob.objects.filter(pk=job_id).update(
         status=JobStatus.DONE,
         progress=100,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.excel import XLSX_CONTENT_TYPE, xlsx_bytes
+from core.replica import use_replica
 from core.roles import roles_of
 from core.views_helpers import paginate, require
 from deputies.models import Deputy
@@ -60,6 +59,7 @@ def _index(request: HttpRequest, form: LedgerFilterForm, status: int = 200) -> H
 
 @login_required
 @require_GET
+@use_replica
 def index(request: HttpRequest) -> HttpResponse:
     require(can_use_ledgers(roles_of(request.user)))
     initial = {"kind": request.GET.get("kind", LedgerKind.PETITIONS)}
@@ -116,12 +116,15 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
     if not job.file_path:
         raise Http404
-    path = os.path.join(settings.MEDIA_ROOT, job.file_path)
-    if not os.path.exists(path):
+    # Through the storage API: the file may sit in a bucket another machine wrote to.
+    if not default_storage.exists(job.file_path):
         raise Http404
     name = file_name(job.kind, LedgerFilters.from_json(job.filters or {}))
     return FileResponse(
-        open(path, "rb"), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE
+        default_storage.open(job.file_path, "rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

@@ -11,6 +11,9 @@ ENTRIES = [
     Entry("logout", method="post", public=True, ok=302),
     Entry("password_change", allow=ALL_ROLES),
     Entry("password_change_done", allow=ALL_ROLES),
+    # Health endpoints: public, plain text, for load balancers and the benchmarks.
+    Entry("healthz", public=True),
+    Entry("readyz", public=True),
     Entry("core:notifications", allow=ALL_ROLES),
     # A notification that is not yours is a 404, like one that does not exist.
     Entry("core:notification_read", args=lambda w: [999999], method="post", allow=(), deny=404),

@@ -77,9 +77,9 @@ def _add_deputies(world, n):
 def test_it_runs_a_constant_number_of_queries(as_role, world, django_assert_num_queries, extra):
     _add_deputies(world, extra)
     client = as_role("staff")
-    # session, user, 4 role lookups (deputy profile, clerk, staff, handler), count, page,
-    # assignments prefetch, unread notifications, station filter choices
-    with django_assert_num_queries(11):
+    # session, user, roles and unread notifications (one UNION), count, page,
+    # assignments prefetch, station filter choices
+    with django_assert_num_queries(7):
         response = client.get(URL, {"q": "cs"})
     assert response.status_code == 200
 

@@ -51,6 +51,17 @@ ENTRIES = [
         allow=STAFF_SIDE | {"deputy", "other_deputy", "handler", "other_handler"},
         deny=403,
     ),
+    # The list's type-ahead filters: anyone with a role asks (rows scoped by visible_to).
+    *(
+        Entry(
+            "petitions:lookup",
+            args=lambda w, kind=kind: [kind],
+            query="q=a",
+            allow=STAFF_SIDE | {"deputy", "other_deputy", "handler", "other_handler"},
+            deny=403,
+        )
+        for kind in ("deputy", "station", "department")
+    ),
     Entry("petitions:create", allow={"admin", "staff", "other_staff", "far_staff"}, deny=403),
     Entry("petitions:my", allow={"deputy", "other_deputy"}, deny=403),
     Entry("petitions:department_cases", allow={"handler", "other_handler"}, deny=403),

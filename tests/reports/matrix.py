@@ -28,6 +28,7 @@ ENTRIES = [
         allow=("admin", "city_clerk", "other_clerk", "far_staff"),
     ),
     Entry("reports:departments", allow=CLERKS, deny=403),
+    Entry("reports:deputies", allow=CLERKS, deny=403),
     Entry("reports:stations_ranking", allow=CLERKS, deny=403),
     Entry("reports:overdue", allow=CLERKS, deny=403),
     Entry("reports:map", allow=CLERKS, deny=403),

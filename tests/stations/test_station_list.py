@@ -75,7 +75,7 @@ def test_it_uses_constant_queries(as_role, world, django_assert_num_queries, ext
         f.StationAssignmentFactory(station=station)
     client = as_role("admin")
     client.get(URL)  # warm the session
-    # session, user, 4 role lookups, count, page, region choices, unread notifications.
-    with django_assert_num_queries(10):
+    # session, user, roles and unread notifications (one UNION), count, page, region choices.
+    with django_assert_num_queries(6):
         response = client.get(URL)
     assert response.status_code == 200

@@ -41,6 +41,8 @@ class Command(BaseCommand):
                     "config",
                     "worker",
                     "--beat",
+                    # Every queue in one development worker (production runs one per queue).
+                    "--queues=interactive,sweep,bulk",
                     "--loglevel=INFO",
                     "--concurrency=2",
                 ]

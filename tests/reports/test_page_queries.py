@@ -1,0 +1,76 @@
+"""Queries per page: at most 12 for every list and dashboard page, and not growing with data.
+
+Each page is counted with a little data, then again after cases at more stations, deputies,
+departments and in more states exist; a per-row lookup (N+1) would show as a larger count.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.models import Notification
+from petitions.choices import Status
+from reports import rollups
+from tests.petitions.factories import make_petition
+
+PAGES = [
+    ("petitions:list", "staff"),
+    ("petitions:list", "clerk"),
+    ("petitions:list", "city_clerk"),
+    ("petitions:department_cases", "handler"),
+    ("petitions:my", "deputy"),
+    ("reports:overview", "clerk"),
+    ("reports:overview", "city_clerk"),
+    ("reports:departments", "clerk"),
+    ("reports:departments", "city_clerk"),
+    ("reports:deputies", "city_clerk"),
+    ("reports:stations_ranking", "clerk"),
+    ("reports:overdue", "city_clerk"),
+    ("reports:map", "clerk"),
+    ("core:notifications", "staff"),
+    ("suggestions:list", "clerk"),
+]
+
+
+def _count(client, url: str) -> int:
+    client.get(url)  # warm: first-request work (a session write, the calendar) is not the page
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _more_data(world) -> None:
+    for status in (Status.CLOSED, Status.HANDLING, Status.REPLIED, Status.SUBMITTED):
+        make_petition(world, status, station=world.room_a1)
+    make_petition(world, Status.ACCEPTED, deputy=None, title="路灯不亮")
+    for n in range(3):
+        Notification.objects.create(user=world.user("staff"), title=f"提醒{n}")
+
+
+@pytest.fixture
+def counts(world, client):
+    def measure() -> dict:
+        rollups.apply_new_events()
+        out = {}
+        for name, role in PAGES:
+            client.force_login(world.user(role))
+            out[(name, role)] = _count(client, reverse(name))
+        return out
+
+    return measure
+
+
+def test_every_list_and_dashboard_page_takes_at_most_12_queries_whatever_the_data(world, counts):
+    # Every list has a row already (an empty page skips its rows query).
+    make_petition(world, Status.ASSIGNED)
+    make_petition(world, Status.CLOSED, title="井盖松动")
+    Notification.objects.create(user=world.user("staff"), title="提醒")
+    before = counts()
+    _more_data(world)
+    after = counts()
+    too_many = {page: n for page, n in after.items() if n > 12}
+    assert not too_many, too_many
+    grew = {page: (before[page], after[page]) for page in before if after[page] > before[page]}
+    assert not grew, grew
