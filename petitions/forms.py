@@ -25,6 +25,8 @@ from .attachments import attachments_field
 from .choices import Channel, FeedbackMethod, ReceptionKind, Satisfaction, Tier, Urgency
 from .models import Category, Petition, Reception
 from .submission import SubmissionFormMixin
+from .todo.tiles import BY_KEY as TODO_TILES
+from .todo.tiles import CHOICES as TODO_CHOICES
 
 
 def _helper(*, tag: bool = False) -> FormHelper:
@@ -545,6 +547,8 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
     assigned = forms.BooleanField(required=False, widget=forms.HiddenInput)
     replied = forms.BooleanField(required=False, widget=forms.HiddenInput)
     reopened = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # A tile of the to-do home (petitions/todo/tiles.py): the rows it counted.
+    waiting = forms.ChoiceField(choices=TODO_CHOICES, required=False, widget=forms.HiddenInput)
 
     NOT_TRIAGED = "none"
 
@@ -604,6 +608,8 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
             "reopened": _("Reopened at least once"),
         }
         out += [(str(label), [name]) for name, label in flags.items() if d.get(name)]
+        if d.get("waiting"):
+            out.append((str(TODO_TILES[d["waiting"]].label), ["waiting"]))
         chips = []
         for label, names in out:
             query = cast(QueryDict, self.data).copy()

@@ -12,6 +12,7 @@ from core.roles import roles_of
 
 from .choices import UNDER_DEADLINE, Status
 from .models import Attachment, Petition, PetitionEvent, Reception, Reply
+from .todo.tiles import waiting_q
 
 LIST_RELATED = ("station", "deputy", "lead_department", "category")
 
@@ -88,6 +89,8 @@ def petition_list(user, filters: dict | None = None, *, today: dt.date) -> Query
         qs = qs.filter(reopen_count__gt=0)
     if f.get("overdue"):
         qs = qs.overdue(today)
+    if f.get("waiting"):
+        qs = qs.filter(waiting_q(f["waiting"], user, today))
     text = (f.get("q") or "").strip()
     if text:
         code = normalize_code(text)
