@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.roles import roles_of
+from stations.models import Station
 
 from . import selectors
 from . import tiles as t
@@ -27,6 +28,9 @@ def home(request: HttpRequest) -> HttpResponse:
     list_url = reverse("petitions:list")
     for section in sections:
         if section.role == t.STAFF:
+            section.extra["stations"] = Station.objects.filter(
+                pk__in=roles.staff_station_ids
+            ).order_by("name")
             section.extra["today"], section.extra["next"] = selectors.station_reception_days(
                 request.user, today
             )

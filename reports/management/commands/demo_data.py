@@ -25,6 +25,7 @@ LOADERS = (
     ("deputies.roster.demo", "reception rules, days, duty roster, attendance"),
     ("petitions.demo", "receptions and petitions"),
     ("suggestions.demo", "deputies' formal suggestions"),
+    ("petitions.todo.demo", "working day: notification choices, routing rules, canned replies"),
 )
 
 # (days ago, kind, title): a few hand-recorded activities for the demo deputy and neighbours.
