@@ -6,12 +6,14 @@ import uuid
 from typing import cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.input import ExactCharField, NormalizedFormMixin, clean_phone, fold
@@ -53,6 +55,42 @@ def station_deputies(station_ids):
     )
 
 
+class SearchableCheckboxes(forms.CheckboxSelectMultiple):
+    """Deputies as tick boxes, each carrying its name and pinyin for the search box
+    (static/js/reception.js hides the ones that do not match)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        deputy = getattr(value, "instance", None)
+        if deputy is not None:
+            pinyin = deputy.name_pinyin or ""
+            option["attrs"]["data-search"] = f"{deputy.name} {pinyin} {pinyin.replace(' ', '')}"
+        return option
+
+
+def reception_defaults(actor, stations, day) -> tuple[Station | None, list[int]]:
+    """The station to preselect (the one with a reception day today, else the user's first) and
+    the deputies on duty there today according to the roster."""
+    from deputies.roster.choices import DayStatus, DutyStatus
+    from deputies.roster.models import Duty
+
+    duties = list(
+        Duty.objects.filter(day__station__in=stations, day__date=day)
+        .exclude(day__status=DayStatus.CANCELLED)
+        .exclude(status=DutyStatus.ABSENT)
+        .values_list("day__station_id", "deputy_id", "replaced_by_id")
+    )
+    station = None
+    if duties:
+        station = stations.filter(pk=duties[0][0]).first()
+    if station is None:
+        station = stations.order_by("pk").first()
+    if station is None:
+        return None, []
+    on_duty = [replaced or deputy for sid, deputy, replaced in duties if sid == station.pk]
+    return station, on_duty
+
+
 class ReceptionForm(NormalizedFormMixin, forms.ModelForm):
     class Meta:
         model = Reception
@@ -79,10 +117,18 @@ class ReceptionForm(NormalizedFormMixin, forms.ModelForm):
         stations = managed_stations(actor)
         self.fields["station"].queryset = stations
         self.fields["deputies"].queryset = station_deputies(stations.values("pk"))
+        self.fields["deputies"].widget = SearchableCheckboxes()
+        self.fields["deputies"].widget.choices = self.fields["deputies"].choices
         self.fields["departments"].queryset = Department.objects.visible_to(actor).active()
         self.fields["departments"].required = False
         self.fields["kind"].initial = ReceptionKind.REGULAR
-        self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["held_at"].initial = now
+        if not self.is_bound:
+            station, on_duty = reception_defaults(actor, stations, now.date())
+            if station is not None:
+                self.initial.setdefault("station", station.pk)
+                self.initial.setdefault("deputies", on_duty)
         self.helper = _helper()
         self.helper.layout = Layout(
             Row(
@@ -92,7 +138,19 @@ class ReceptionForm(NormalizedFormMixin, forms.ModelForm):
             ),
             "topic",
             Row(
-                Column("deputies", css_class="col-md-6"),
+                Column(
+                    HTML(
+                        format_html(
+                            '<input type="search" class="form-control form-control-sm mb-1" '
+                            'data-filter-checkboxes="div_id_deputies" placeholder="{}" '
+                            'aria-label="{}">',
+                            _("Find a deputy (name or pinyin)"),
+                            _("Find a deputy (name or pinyin)"),
+                        )
+                    ),
+                    "deputies",
+                    css_class="col-md-6",
+                ),
                 Column("departments", css_class="col-md-6"),
             ),
             Row(
@@ -139,6 +197,16 @@ class OpinionFields(SubmissionFormMixin, NormalizedFormMixin, forms.Form):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        # The constituent's earlier cases, looked up by the number as it is typed (htmx).
+        self.fields["phone"].widget.attrs.update(
+            {
+                "hx-get": reverse("petitions:phone_history"),
+                "hx-trigger": "input changed delay:500ms, change",
+                "hx-target": "#phone-history",
+                "hx-swap": "innerHTML",
+                "autocomplete": "off",
+            }
+        )
 
     def clean_id_number(self) -> str:
         value = fold(self.cleaned_data["id_number"]).strip().upper()
@@ -167,6 +235,7 @@ class OpinionFields(SubmissionFormMixin, NormalizedFormMixin, forms.Form):
                 Column("id_number", css_class="col-md-4"),
                 Column("is_anonymous", css_class="col-md-2 pt-md-4"),
             ),
+            HTML('<div id="phone-history" aria-live="polite"></div>'),
             "address",
             Row(Column("title", css_class="col-md-8"), Column("category", css_class="col-md-4")),
             "content",

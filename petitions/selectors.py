@@ -168,3 +168,18 @@ def petition_detail(petition_qs: QuerySet[Petition]) -> QuerySet[Petition]:
         "ratings",
         "extensions",
     )
+
+
+EARLIER_CASES_SHOWN = 5
+
+
+def earlier_cases_by_phone(user, phone: str) -> list[Petition]:
+    """The latest cases the user may see that were registered with ``phone``."""
+    if not phone:
+        return []
+    return list(
+        Petition.objects.visible_to(user)
+        .filter(phone=phone)
+        .select_related("station")
+        .order_by("-submitted_at", "-pk")[:EARLIER_CASES_SHOWN]
+    )

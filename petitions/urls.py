@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.my_petitions, name="my"),
     path("department/", views.department_cases, name="department_cases"),
     path("receptions/", views.reception_list, name="reception_list"),
+    path("earlier-cases/", views.phone_history, name="phone_history"),
     path("receptions/new/", views.reception_create, name="reception_create"),
     path("receptions/<int:pk>/", views.reception_detail, name="reception_detail"),
     path(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.input import clean_phone
 from core.machine import Action
 from core.models import RevealReason
 from core.reveal import RevealForm, personal_data_reveal
@@ -139,6 +140,21 @@ def reception_add_petition(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Opinion recorded. Tracking code: %(code)s") % {"code": petition.display_code}
     )
     return redirect(reception)
+
+
+@login_required
+@require_GET
+def phone_history(request: HttpRequest) -> HttpResponse:
+    """The constituent's earlier cases with the number being typed (an htmx fragment under the
+    phone field): those the user may see, newest first, the number shown masked."""
+    roles = roles_of(request.user)
+    _require(roles.is_admin or roles.is_staff_member)
+    try:
+        phone = clean_phone(request.GET.get("phone", ""))
+    except ValidationError:
+        phone = ""
+    rows = selectors.earlier_cases_by_phone(request.user, phone) if len(phone) >= 7 else []
+    return render(request, "petitions/_phone_history.html", {"rows": rows, "phone": phone})
 
 
 # ---- petitions -------------------------------------------------------------------------------

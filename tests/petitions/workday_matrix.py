@@ -10,3 +10,13 @@ ENTRIES = [
     # Staff, deputies and handlers each see their own part; the others have no to-do home.
     Entry("todo:home", allow=STATION_STAFF | DEPUTIES | HANDLERS, deny=403),
 ]
+
+ENTRIES += [
+    # The earlier-cases fragment under the phone field: those who record opinions.
+    Entry(
+        "petitions:phone_history",
+        allow={"admin"} | STATION_STAFF,
+        deny=403,
+        query="phone=13812345678",
+    ),
+]
