@@ -104,3 +104,12 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     RATED = "rated", _("Rated")
     MERGED_IN = "merged_in", _("Duplicate merged in")
+
+
+class ReplyOutcome(models.TextChoices):
+    """What the department's reply achieved (counted per department in the reports)."""
+
+    SOLVED = "solved", _("Solved")
+    PARTLY = "partly", _("Partly solved")
+    EXPLAINED = "explained", _("Explained / cannot be solved now")
+    PLANNED = "planned", _("Included in a plan")

@@ -21,11 +21,20 @@ from core.pii import validate_id_number
 from core.roles import roles_of
 from deputies.models import Deputy
 from stations.models import Department, Region, Station
+from stations.paths import region_paths_q
 from stations.scope import managed_q
 
 from .attachments import attachments_field
-from .choices import Channel, FeedbackMethod, ReceptionKind, Satisfaction, Tier, Urgency
-from .models import Category, Petition, Reception
+from .choices import (
+    Channel,
+    FeedbackMethod,
+    ReceptionKind,
+    ReplyOutcome,
+    Satisfaction,
+    Tier,
+    Urgency,
+)
+from .models import CannedReply, Category, Petition, Reception, RoutingRule
 from .submission import SubmissionFormMixin
 from .todo.tiles import BY_KEY as TODO_TILES
 from .todo.tiles import CHOICES as TODO_CHOICES
@@ -459,6 +468,24 @@ class AssignForm(ActionForm):
         departments = Department.objects.visible_to(self.actor).active().select_related("region")
         self.fields["lead_department"].queryset = departments
         self.fields["assisting_departments"].queryset = departments
+        if not self.is_bound:
+            # Pre-filled from the routing rule, with the deadline it gives shown before saving.
+            from .routing.rules import match, rule_deadline
+
+            self.rule = match(self.petition) if self.petition.status == "triaged" else None
+            if self.rule is not None:
+                self.initial["lead_department"] = self.rule.lead_department_id
+                self.initial["assisting_departments"] = [
+                    d.pk for d in self.rule.assisting_departments.all()
+                ]
+            deadline = rule_deadline(self.petition, self.rule)
+            self.initial["deadline"] = deadline.isoformat()
+            self.fields["deadline"].help_text = (
+                _("Pre-filled from the routing rule “%(rule)s”: reply due by %(date)s.")
+                % {"rule": self.rule, "date": deadline.isoformat()}
+                if self.rule is not None
+                else _("The standard limit gives %(date)s.") % {"date": deadline.isoformat()}
+            )
 
     def clean_deadline(self):
         value = self.cleaned_data.get("deadline")
@@ -488,6 +515,25 @@ class AssignForm(ActionForm):
 
 class ReceiveForm(ActionForm):
     done = _("Signed for: the case is now being handled.")
+
+
+class RouteForm(ActionForm):
+    """A deputy hands the case to the department its routing rule names."""
+
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+    note = internal_note()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        if not self.is_bound and self.petition.category_id:
+            self.initial["category"] = self.petition.category_id
+
+    def done_message(self, result) -> str:
+        return _("Handed to %(dept)s, reply due by %(date)s.") % {
+            "dept": result.lead_department,
+            "date": result.deadline,
+        }
 
 
 class ReturnForm(ActionForm):
@@ -528,12 +574,52 @@ class ExtensionDecideForm(ActionForm):
         return str(_("Extension approved.") if approved else _("Extension refused."))
 
 
+class CannedSelect(forms.Select):
+    """The department's canned replies; picking one fills the reply (static/js/canned.js)."""
+
+    def __init__(self, texts: dict[str, tuple[str, str]], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.texts = texts
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.texts:
+            body, outcome = self.texts[str(value)]
+            option["attrs"]["data-body"] = body
+            option["attrs"]["data-outcome"] = outcome
+        return option
+
+
 class ReplyForm(ActionForm):
+    canned = forms.ChoiceField(label=_("Start from a canned reply"), required=False)
     body = shown_to_constituent(
         forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
     )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=ReplyOutcome.choices, widget=forms.RadioSelect
+    )
     attachments = attachments_field(label=_("Attachments (images or PDF, up to 5)"))
     done = _("Reply sent.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        lead = self.petition.lead_department_id
+        canned = (
+            list(CannedReply.objects.filter(department_id=lead).order_by("title")) if lead else []
+        )
+        if canned:
+            texts = {str(c.pk): (c.body, c.outcome) for c in canned}
+            field = self.fields["canned"]
+            field.choices = [("", "—")] + [(str(c.pk), c.title) for c in canned]
+            field.widget = CannedSelect(texts, choices=field.choices)
+            field.widget.attrs["data-canned-for"] = "body"
+        else:
+            del self.fields["canned"]
+
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data.pop("canned", None)
+        return data
 
 
 class OpinionForm(ActionForm):
@@ -570,8 +656,17 @@ class RecordRatingForm(ActionForm):
         label=_("The constituent's rating"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
     method = forms.ChoiceField(label=_("How they were asked"), choices=FeedbackMethod.choices)
+    asked_on = forms.DateField(
+        label=_("Asked on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     comment = internal_note(_("What they said"))
     done = _("The constituent's rating was recorded.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asked_on"].initial = timezone.localdate()
 
 
 class PetitionFilterForm(NormalizedFormMixin, forms.Form):
@@ -686,3 +781,52 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
                 query.pop(name, None)
             chips.append((label, query.urlencode()))
         return chips
+
+
+class CannedReplyForm(NormalizedFormMixin, forms.Form):
+    """A department's canned reply: a title to pick it by, the text and its usual outcome."""
+
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=80)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.ChoiceField(
+        label=_("Usual outcome"), choices=[("", "—"), *ReplyOutcome.choices], required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(pk__in=roles_of(actor).handler_department_ids)
+        self.fields["department"].queryset = departments
+        if departments.count() == 1:
+            self.fields["department"].initial = departments.first()
+        self.helper = _helper()
+        self.helper.form_tag = False
+
+
+class RoutingRuleForm(NormalizedFormMixin, forms.ModelForm):
+    """A routing rule kept by a clerk or an administrator."""
+
+    class Meta:
+        model = RoutingRule
+        fields = [
+            "region",
+            "category",
+            "keyword",
+            "lead_department",
+            "assisting_departments",
+            "reply_days",
+        ]
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        roles = roles_of(actor)
+        regions = Region.objects.visible_to(actor).order_by("path")
+        if not roles.is_admin:
+            regions = regions.filter(region_paths_q(roles.clerk_region_paths, "path"))
+        self.fields["region"].queryset = regions
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        departments = Department.objects.visible_to(actor).active()
+        self.fields["lead_department"].queryset = departments
+        self.fields["assisting_departments"].queryset = departments
+        self.fields["assisting_departments"].required = False
+        self.helper = _helper()

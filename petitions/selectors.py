@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.codes import normalize_code
 from core.roles import roles_of
 
-from .choices import UNDER_DEADLINE, Status
+from .choices import UNDER_DEADLINE, RaterKind, Status
 from .models import Attachment, Petition, PetitionEvent, Reception, Reply
 from .todo.tiles import waiting_q
 
@@ -183,3 +183,46 @@ def earlier_cases_by_phone(user, phone: str) -> list[Petition]:
         .select_related("station")
         .order_by("-submitted_at", "-pk")[:EARLIER_CASES_SHOWN]
     )
+
+
+def reopen_reason(petition: Petition) -> dict | None:
+    """For a reopened case: the constituent's unsatisfied rating that reopened it and the lead
+    department's reply it was about (from the detail page's prefetched rows)."""
+    if not petition.reopen_count:
+        return None
+    previous = petition.reopen_count - 1
+    rating = next(
+        (
+            r
+            for r in petition.ratings.all()
+            if r.rater == RaterKind.CONSTITUENT and r.round == previous
+        ),
+        None,
+    )
+    reply = None
+    for r in petition.replies.all():
+        if r.is_lead and r.round == previous:
+            reply = r
+    return {"rating": rating, "reply": reply, "round": petition.reopen_count}
+
+
+def reply_outcomes(department_ids, lo, hi) -> dict[int, dict[str, int]]:
+    """{department id: {outcome: replies}}: the lead replies each department gave on the cases
+    assigned to it in [lo, hi) (every round counts: a reply after a reopening is a reply)."""
+    out: dict[int, dict[str, int]] = {}
+    rows = (
+        Reply.objects.filter(
+            is_lead=True,
+            department_id__in=list(department_ids),
+            petition__lead_department_id=F("department_id"),
+            petition__assigned_at__gte=lo,
+            petition__assigned_at__lt=hi,
+        )
+        .exclude(outcome="")
+        .values_list("department_id", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for department_id, outcome, n in rows:
+        out.setdefault(department_id, {})[outcome] = n
+    return out

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from core.roles import roles_of
-from petitions.choices import UNDER_DEADLINE, Satisfaction, Status, Tier
+from petitions import selectors as petition_selectors
+from petitions.choices import UNDER_DEADLINE, ReplyOutcome, Satisfaction, Status, Tier
 from petitions.models import Category, Petition
 from stations.models import Department, Region, Station
 from stations.paths import region_paths_q
@@ -565,6 +566,8 @@ def department_table(user, region: Region, start: dt.date, end: dt.date) -> list
         .values_list("lead_department_id", "n")
         .order_by()
     )
+    # What the replies achieved (solved, partly, explained, planned), from the reply form.
+    outcomes = petition_selectors.reply_outcomes(ids, lo, hi)
     out = []
     for d in departments:
         s = stats.get(d.pk, {})
@@ -582,6 +585,10 @@ def department_table(user, region: Region, start: dt.date, end: dt.date) -> list
                 if span and n_replied
                 else None,
                 "satisfaction_rate": Figures._rate(s.get("good", 0), s.get("rated", 0)),
+                "outcomes": [
+                    (label, outcomes.get(d.pk, {}).get(value, 0))
+                    for value, label in ReplyOutcome.choices
+                ],
             }
         )
     out.sort(key=lambda r: (-r["assigned"], r["object"].name))

@@ -20,3 +20,62 @@ ENTRIES += [
         query="phone=13812345678",
     ),
 ]
+
+
+def _canned(w):
+    from petitions.models import CannedReply
+
+    return [CannedReply.objects.create(department=w.department, title="模板", body="内容").pk]
+
+
+ENTRIES += [
+    Entry("petitions:canned_replies", allow=HANDLERS, deny=403),
+    # A department's own canned reply; another's is a 404 like one that does not exist.
+    Entry(
+        "petitions:canned_reply_delete",
+        args=_canned,
+        method="post",
+        allow={"handler"},
+        ok=302,
+    ),
+]
+
+CLERKS_AND_ADMIN = {"admin", "clerk", "city_clerk", "other_clerk"}
+
+
+def _rule(w):
+    from petitions.models import RoutingRule
+
+    from .factories import category
+
+    return [
+        RoutingRule.objects.create(
+            region=w.district_x, category=category(), lead_department=w.department
+        ).pk
+    ]
+
+
+ENTRIES += [
+    Entry("routing:rules", allow=CLERKS_AND_ADMIN, deny=403),
+    # A rule of district X: its clerks, the city's and the administrator; others 404.
+    Entry(
+        "routing:rule_delete",
+        args=_rule,
+        method="post",
+        allow={"admin", "clerk", "city_clerk"},
+        ok=302,
+        special={
+            r: 403
+            for r in (
+                "staff",
+                "other_staff",
+                "far_staff",
+                "deputy",
+                "other_deputy",
+                "handler",
+                "other_handler",
+                "nobody",
+            )
+        },
+    ),
+]
