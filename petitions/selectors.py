@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.codes import normalize_code
 from core.roles import roles_of
 
 from .choices import UNDER_DEADLINE, RaterKind, Status
-from .models import Attachment, Petition, PetitionEvent, Reception, Reply
+from .models import Attachment, Petition, PetitionEvent, Rating, Reception, Reply
 from .todo.tiles import waiting_q
 
 LIST_RELATED = ("station", "deputy", "lead_department", "category")
@@ -226,3 +226,27 @@ def reply_outcomes(department_ids, lo, hi) -> dict[int, dict[str, int]]:
     for department_id, outcome, n in rows:
         out.setdefault(department_id, {})[outcome] = n
     return out
+
+
+def closed_on_staff_ratings(department_ids, lo, hi) -> dict[int, int]:
+    """{department id: cases}: cases assigned to it in [lo, hi) whose closing rating staff
+    recorded after a phone call or visit (counted apart from ratings given online)."""
+    staff_rating = Rating.objects.filter(
+        petition=OuterRef("pk"),
+        rater=RaterKind.CONSTITUENT,
+        recorded_by__isnull=False,
+        round=OuterRef("reopen_count"),
+    )
+    return dict(
+        Petition.objects.filter(
+            lead_department_id__in=list(department_ids),
+            assigned_at__gte=lo,
+            assigned_at__lt=hi,
+            status=Status.CLOSED,
+        )
+        .filter(Exists(staff_rating))
+        .values("lead_department_id")
+        .annotate(n=Count("id"))
+        .values_list("lead_department_id", "n")
+        .order_by()
+    )

@@ -568,6 +568,8 @@ def department_table(user, region: Region, start: dt.date, end: dt.date) -> list
     )
     # What the replies achieved (solved, partly, explained, planned), from the reply form.
     outcomes = petition_selectors.reply_outcomes(ids, lo, hi)
+    # Ratings staff recorded by phone or visit, counted apart from those given online.
+    by_staff = petition_selectors.closed_on_staff_ratings(ids, lo, hi)
     out = []
     for d in departments:
         s = stats.get(d.pk, {})
@@ -585,6 +587,7 @@ def department_table(user, region: Region, start: dt.date, end: dt.date) -> list
                 if span and n_replied
                 else None,
                 "satisfaction_rate": Figures._rate(s.get("good", 0), s.get("rated", 0)),
+                "rated_by_staff": by_staff.get(d.pk, 0),
                 "outcomes": [
                     (label, outcomes.get(d.pk, {}).get(value, 0))
                     for value, label in ReplyOutcome.choices

@@ -169,3 +169,18 @@ def test_the_handler_pages_speak_chinese(as_role, world, settings):
     assert "重新办理（第1轮）" in detail and "上一次答复" in detail and "办理结果" in detail
     assert "新增常用答复" in canned
     assert Petition.objects.count() == 1
+
+
+def test_the_department_table_counts_ratings_recorded_by_staff_apart(as_role, world):
+    from .factories import rate_as_constituent
+
+    by_phone = make_petition(world, Status.FEEDBACK_GIVEN)
+    services.petition_record_rating(
+        actor=world.user("staff"), petition=by_phone, satisfaction="satisfied", method="phone"
+    )
+    rate_as_constituent(make_petition(world, Status.FEEDBACK_GIVEN), "satisfied")  # online
+    today = timezone.localdate()
+    q = f"start={today.replace(day=1).isoformat()}&end={today.isoformat()}&region={world.district_x.pk}"
+    body = as_role("clerk").get(reverse("reports:departments") + "?" + q).content.decode()
+    assert "1 recorded by staff" in body
+    assert body.count("data-rated-by-staff") == 1
