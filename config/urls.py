@@ -39,6 +39,9 @@ urlpatterns = [
     path("deputies/", include("deputies.urls")),
     path("roster/", include("deputies.roster.urls")),
     path("petitions/", include("petitions.urls")),
+    # The to-do home (login target of station staff, deputies and handlers).
+    path("today/", include("petitions.todo.urls")),
+    path("routing/", include("petitions.routing.urls")),
     # Constituent-facing pages (no login): submit by QR, receipt, tracking, rating.
     path("p/", include("petitions.public_urls")),
     path("ties/", include("ties.urls")),

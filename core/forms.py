@@ -99,3 +99,48 @@ class HolidayYearForm(forms.Form):
 
     def days(self):
         return self._days
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One tick box per kind × channel (in-app, email, SMS), and the daily digest."""
+
+    CHANNELS = ("in_app", "email", "sms")
+
+    daily_digest = forms.BooleanField(
+        label=_("Daily digest"),
+        required=False,
+        help_text=_(
+            "Send me one email (or SMS) a day listing my notifications instead of one per event. "
+            "The bell still shows each one at once."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        from .models import ALWAYS_IN_APP, DEFAULT_CHANNELS, NotificationKind
+
+        super().__init__(*args, **kwargs)
+        saved = {p.kind: p for p in user.notification_prefs.all()}
+        self.rows = []
+        for kind, label in NotificationKind.choices:
+            pref = saved.get(kind)
+            cells = []
+            for channel in self.CHANNELS:
+                name = f"{kind}__{channel}"
+                initial = getattr(pref, channel) if pref else DEFAULT_CHANNELS[channel]
+                field = forms.BooleanField(required=False, initial=initial, label=label)
+                if channel == "in_app" and kind in ALWAYS_IN_APP:
+                    field.disabled = True
+                    field.initial = True
+                self.fields[name] = field
+                cells.append(name)
+            self.rows.append((label, [self[name] for name in cells]))
+        self.fields["daily_digest"].initial = user.daily_digest
+        self.user_has = {"email": bool(user.email), "sms": bool(user.phone)}
+
+    def choices(self) -> dict[str, dict[str, bool]]:
+        from .models import NotificationKind
+
+        return {
+            kind: {c: bool(self.cleaned_data.get(f"{kind}__{c}")) for c in self.CHANNELS}
+            for kind in NotificationKind.values
+        }

@@ -13,6 +13,8 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # One email (or SMS) a day listing the day's notifications instead of one per event.
+    daily_digest = models.BooleanField(_("daily digest"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -107,8 +109,48 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
 
 
+class NotificationKind(models.TextChoices):
+    """What a message is about; each user chooses per kind how to be told (preferences)."""
+
+    CASES = "cases", _("Cases and suggestions (new, assigned, replied, …)")
+    DEADLINES = "deadlines", _("Deadline reminders and escalations")
+    ROSTER = "roster", _("Duty roster (reminders, swaps, moved days)")
+    SYSTEM = "system", _("System and reports")
+    SECURITY = "security", _("Account security")
+
+
+# How a kind is told when the user has chosen nothing: in-app and email, no SMS (as before
+# preferences existed). Security notices always reach the bell, whatever is chosen.
+DEFAULT_CHANNELS = {"in_app": True, "email": True, "sms": False}
+ALWAYS_IN_APP = frozenset({NotificationKind.SECURITY})
+
+
+class NotificationPreference(models.Model):
+    """How one user wants to be told about one kind of message."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=NotificationKind.choices)
+    in_app = models.BooleanField(_("in-app"), default=True)
+    email = models.BooleanField(_("email"), default=True)
+    sms = models.BooleanField(_("SMS"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_once")
+        ]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"
+
+
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # An email or SMS for a user who chose the daily digest: sent within the next digest.
+    HELD = "held", _("Held for the daily digest")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
@@ -131,6 +173,7 @@ class OutboxMessage(models.Model):
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=NotificationKind.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )

@@ -11,9 +11,58 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
-from .models import Channel, OutboxMessage, OutboxStatus
+from .models import (
+    ALWAYS_IN_APP,
+    DEFAULT_CHANNELS,
+    Channel,
+    NotificationKind,
+    NotificationPreference,
+    OutboxMessage,
+    OutboxStatus,
+)
 
 log = logging.getLogger(__name__)
+
+# The kind of a message, read from the first part of its dedupe key (every sender already names
+# its messages that way), for senders that do not pass ``kind``.
+KIND_BY_PREFIX = {
+    "petition": NotificationKind.CASES,
+    "suggestion": NotificationKind.CASES,
+    "sweep": NotificationKind.DEADLINES,
+    "suggestion-sweep": NotificationKind.DEADLINES,
+    "swap": NotificationKind.ROSTER,
+    "duty-remind": NotificationKind.ROSTER,
+    "day": NotificationKind.ROSTER,
+    "roster": NotificationKind.ROSTER,
+    "login-lock": NotificationKind.SECURITY,
+}
+
+
+def kind_of(dedupe_key: str | None) -> str:
+    prefix = (dedupe_key or "").split(":", 1)[0]
+    return KIND_BY_PREFIX.get(prefix, NotificationKind.SYSTEM)
+
+
+def preferences(user_ids, kind: str) -> dict[int, dict[str, bool]]:
+    """{user id: {"in_app", "email", "sms", "digest"}} for one kind (one query each)."""
+    from django.contrib.auth import get_user_model
+
+    ids = list(user_ids)
+    chosen = {
+        p.user_id: {"in_app": p.in_app, "email": p.email, "sms": p.sms}
+        for p in NotificationPreference.objects.filter(user_id__in=ids, kind=kind)
+    }
+    digest = set(
+        get_user_model().objects.filter(pk__in=ids, daily_digest=True).values_list("pk", flat=True)
+    )
+    out = {}
+    for pk in ids:
+        prefs = dict(chosen.get(pk, DEFAULT_CHANNELS))
+        if kind in ALWAYS_IN_APP:
+            prefs["in_app"] = True
+        prefs["digest"] = pk in digest
+        out[pk] = prefs
+    return out
 
 
 def enqueue_on_commit(task, *args) -> None:
@@ -45,8 +94,14 @@ def notify(
     user=None,
     address: str = "",
     dedupe_key: str | None = None,
+    kind: str = "",
+    held: bool = False,
 ) -> OutboxMessage | None:
-    """Write one outbox row; returns None if ``dedupe_key`` was already used."""
+    """Write one outbox row; returns None if ``dedupe_key`` was already used.
+
+    ``held``: an email or SMS kept for the user's daily digest (core.tasks.send_daily_digests)
+    instead of being sent now.
+    """
     if channel in (Channel.EMAIL, Channel.SMS) and not address:
         return None
     message = OutboxMessage(
@@ -57,6 +112,8 @@ def notify(
         body=body,
         url=url,
         dedupe_key=dedupe_key,
+        kind=kind or kind_of(dedupe_key),
+        status=OutboxStatus.HELD if held else OutboxStatus.PENDING,
     )
     if dedupe_key is not None:
         try:
@@ -66,33 +123,49 @@ def notify(
             return None
     else:
         message.save()
-    from .tasks import deliver_outbox_message
+    if not held:
+        from .tasks import deliver_outbox_message
 
-    enqueue_on_commit(deliver_outbox_message, message.pk)
+        enqueue_on_commit(deliver_outbox_message, message.pk)
     return message
 
 
 def notify_users(
-    users, *, subject: str, body: str = "", url: str = "", dedupe_key: str = ""
+    users,
+    *,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str = "",
+    kind: str = "",
 ) -> int:
-    """In-app message (plus email when the user has one) to each user; returns messages queued."""
+    """Tell each user the way they chose for this kind (in-app, email, SMS; by default in-app
+    and email); email and SMS wait for the daily digest when they chose one. Returns the users
+    told."""
+    users = list(users)
+    kind = kind or kind_of(dedupe_key)
+    prefs = preferences([u.pk for u in users], kind)
     sent = 0
     for user in users:
         key = f"{dedupe_key}:u{user.pk}" if dedupe_key else None
-        if notify(
-            channel=Channel.IN_APP, user=user, subject=subject, body=body, url=url, dedupe_key=key
-        ):
-            sent += 1
-        if user.email:
-            notify(
-                channel=Channel.EMAIL,
-                user=user,
-                address=user.email,
-                subject=subject,
-                body=body,
-                url=url,
-                dedupe_key=f"{key}:email" if key else None,
-            )
+        mine = prefs[user.pk]
+        common = {"user": user, "subject": subject, "body": body, "url": url, "kind": kind}
+        told = False
+        if mine["in_app"]:
+            told |= notify(channel=Channel.IN_APP, dedupe_key=key, **common) is not None
+        for channel, address in ((Channel.EMAIL, user.email), (Channel.SMS, user.phone)):
+            if mine[channel] and address:
+                told |= (
+                    notify(
+                        channel=channel,
+                        address=address,
+                        dedupe_key=f"{key}:{channel}" if key else None,
+                        held=mine["digest"],
+                        **common,
+                    )
+                    is not None
+                )
+        sent += told
     return sent
 
 
@@ -138,21 +211,35 @@ def notify_bulk(messages: Iterable[OutboxMessage]) -> int:
 
 
 def user_messages(
-    users, *, subject: str, body: str = "", url: str = "", dedupe_key: str = ""
+    users,
+    *,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str = "",
+    kind: str = "",
 ) -> list[OutboxMessage]:
-    """Unsaved outbox rows for ``notify_bulk``: in-app to each user, plus email when they have one."""
+    """Unsaved outbox rows for ``notify_bulk``, following each user's preferences for the kind
+    (as ``notify_users``)."""
+    users = list(users)
+    kind = kind or kind_of(dedupe_key)
+    prefs = preferences([u.pk for u in users], kind)
     out = []
     for user in users:
         key = f"{dedupe_key}:u{user.pk}" if dedupe_key else None
-        common = {"user": user, "subject": subject, "body": body, "url": url}
-        out.append(OutboxMessage(channel=Channel.IN_APP, dedupe_key=key, **common))
-        if user.email:
-            out.append(
-                OutboxMessage(
-                    channel=Channel.EMAIL,
-                    address=user.email,
-                    dedupe_key=f"{key}:email" if key else None,
-                    **common,
+        mine = prefs[user.pk]
+        common = {"user": user, "subject": subject, "body": body, "url": url, "kind": kind}
+        if mine["in_app"]:
+            out.append(OutboxMessage(channel=Channel.IN_APP, dedupe_key=key, **common))
+        for channel, address in ((Channel.EMAIL, user.email), (Channel.SMS, user.phone)):
+            if mine[channel] and address:
+                out.append(
+                    OutboxMessage(
+                        channel=channel,
+                        address=address,
+                        dedupe_key=f"{key}:{channel}" if key else None,
+                        status=OutboxStatus.HELD if mine["digest"] else OutboxStatus.PENDING,
+                        **common,
+                    )
                 )
-            )
     return out

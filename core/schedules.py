@@ -70,6 +70,10 @@ SCHEDULES = [
     Schedule(
         "core: clear expired sessions", "core.tasks.clear_expired_sessions", minute="40", hour="3"
     ),
+    # One message a day for users who chose the daily digest instead of one per event.
+    Schedule(
+        "core: daily notification digest", "core.tasks.send_daily_digests", minute="0", hour="18"
+    ),
     # Each November, tell administrators to load next year's State Council holiday notice.
     Schedule(
         "core: holiday calendar coverage",

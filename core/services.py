@@ -135,3 +135,44 @@ def calendar_year_load(*, actor, year: int, days: list[HolidayDay] | None = None
     transaction.on_commit(forget_covered_years)
     log.info("holidays of %s loaded (%s days): %s", year, len(days), entry.summary)
     return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, actor) -> int:
+    """Mark every unread notification of ``actor`` read; returns how many were unread."""
+    from django.utils import timezone
+
+    from .models import Notification
+
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def notification_preferences_save(
+    *, actor, choices: dict[str, dict[str, bool]], daily_digest: bool
+) -> None:
+    """Store how ``actor`` wants to be told per kind ({kind: {"in_app", "email", "sms"}}) and
+    whether email and SMS wait for one daily digest."""
+    from .models import ALWAYS_IN_APP, NotificationKind, NotificationPreference, User
+
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    for kind, channels in choices.items():
+        if kind not in NotificationKind.values:
+            raise ValueError(kind)
+        NotificationPreference.objects.update_or_create(
+            user=user,
+            kind=kind,
+            defaults={
+                "in_app": channels["in_app"] or kind in ALWAYS_IN_APP,
+                "email": channels["email"],
+                "sms": channels["sms"],
+            },
+        )
+    user.daily_digest = daily_digest
+    user.save(update_fields=["daily_digest"])

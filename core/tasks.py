@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -186,3 +187,59 @@ def warn_calendar_coverage() -> int:
         url=reverse("admin:core_calendaryear_load"),
         dedupe_key=f"calendar:{year}:w{week}",
     )
+
+
+@shared_task
+def send_daily_digests() -> int:
+    """One email (or SMS) per user with the messages held for their daily digest (beat, daily).
+
+    Set-based and safe to run twice: the held rows are read and marked sent in one transaction
+    with the digest rows, whose dedupe key names the last row they contain.
+    """
+    from django.utils.translation import gettext as _
+
+    from .notify import notify_bulk
+
+    with transaction.atomic():
+        held = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(status=OutboxStatus.HELD)
+            .order_by("user_id", "created_at", "pk")
+            .values("pk", "user_id", "channel", "address", "subject", "url")
+        )
+        by_user: dict[int | None, list[Any]] = {}
+        for row in held:
+            by_user.setdefault(row["user_id"], []).append(row)
+        today = timezone.localdate()
+        digests = []
+        for user_id, rows in by_user.items():
+            emails = [r for r in rows if r["channel"] == Channel.EMAIL]
+            base = emails or rows
+            subject = _("Your daily digest: %(n)d notifications") % {"n": len(base)}
+            if emails:
+                link = settings.PUBLIC_BASE_URL
+                body = "\n".join(
+                    f"· {r['subject']}" + (f"\n  {link}{r['url']}" if r["url"] else "")
+                    for r in emails
+                )
+                channel, address = Channel.EMAIL, emails[-1]["address"]
+            else:
+                body = _("Open the notifications page to read them.")
+                channel, address = Channel.SMS, rows[-1]["address"]
+            digests.append(
+                OutboxMessage(
+                    channel=channel,
+                    user_id=user_id,
+                    address=address,
+                    subject=subject,
+                    body=body,
+                    url="",
+                    kind="",
+                    dedupe_key=f"digest:{user_id}:{today:%Y-%m-%d}:{rows[-1]['pk']}",
+                )
+            )
+        sent = notify_bulk(digests)
+        OutboxMessage.objects.filter(pk__in=[r["pk"] for r in held]).update(
+            status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="in the daily digest"
+        )
+    return sent

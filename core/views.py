@@ -1,13 +1,17 @@
 import sys
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import services
+from .forms import NotificationPreferencesForm
 from .models import Notification
 from .pii import scrub
 from .views_helpers import paginate
@@ -16,12 +20,51 @@ from .views_helpers import paginate
 _NOT_ECHOED = ("csrf", "captcha", "idempotency", "password", "phone", "id_number", "token")
 
 
+SHOW = ("unread", "read")
+
+
 @login_required
 @require_GET
 def notification_list(request):
     notifications = Notification.objects.filter(user=request.user)
+    show = request.GET.get("show", "")
+    if show == "unread":
+        notifications = notifications.filter(read_at__isnull=True)
+    elif show == "read":
+        notifications = notifications.filter(read_at__isnull=False)
     page = paginate(request, notifications, 30)
-    return render(request, "core/notifications.html", {"page": page})
+    return render(
+        request,
+        "core/notifications.html",
+        {
+            "page": page,
+            "show": show if show in SHOW else "",
+            "unread": Notification.objects.filter(user=request.user, read_at__isnull=True).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(actor=request.user)
+    messages.success(request, _("%(n)d notifications marked as read.") % {"n": count})
+    return redirect("core:notifications")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    form = NotificationPreferencesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.notification_preferences_save(
+            actor=request.user,
+            choices=form.choices(),
+            daily_digest=form.cleaned_data["daily_digest"],
+        )
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("core:notification_settings")
+    return render(request, "core/notification_settings.html", {"form": form})
 
 
 @login_required

@@ -106,6 +106,15 @@ class EventKind(models.TextChoices):
     MERGED_IN = "merged_in", _("Duplicate merged in")
 
 
+class ReplyOutcome(models.TextChoices):
+    """What the department's reply achieved (counted per department in the reports)."""
+
+    SOLVED = "solved", _("Solved")
+    PARTLY = "partly", _("Partly solved")
+    EXPLAINED = "explained", _("Explained / cannot be solved now")
+    PLANNED = "planned", _("Included in a plan")
+
+
 # Badge colour by meaning (Bootstrap's text-bg-<tone>): done is green, refused or merged grey,
 # waiting for the station amber, in progress blue. One table for every page that shows a status.
 STATUS_TONE: dict[str, str] = {

@@ -39,8 +39,15 @@ def _rated_by_constituent(satisfaction: str, comment: str = "") -> str:
     return f"{label}: {comment}" if comment else label
 
 
-def _recorded_by_staff(method: str, comment: str = "") -> str:
-    how = _("Recorded by staff (%(how)s)") % {"how": FeedbackMethod(method).label}
+def _recorded_by_staff(method: str, comment: str = "", who: str = "", day: str = "") -> str:
+    if who:
+        how = _("Recorded by %(who)s (%(how)s, asked on %(day)s)") % {
+            "who": who,
+            "how": FeedbackMethod(method).label,
+            "day": day,
+        }
+    else:
+        how = _("Recorded by staff (%(how)s)") % {"how": FeedbackMethod(method).label}
     return _join(how, comment)
 
 

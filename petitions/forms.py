@@ -6,12 +6,14 @@ import uuid
 from typing import cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.input import ExactCharField, NormalizedFormMixin, clean_phone, fold
@@ -20,12 +22,23 @@ from core.roles import roles_of
 from core.widgets import TypeaheadWidget
 from deputies.models import Deputy
 from stations.models import Department, Region, Station
+from stations.paths import region_paths_q
 from stations.scope import managed_q
 
 from .attachments import attachments_field
-from .choices import Channel, FeedbackMethod, ReceptionKind, Satisfaction, Tier, Urgency
-from .models import Category, Petition, Reception
+from .choices import (
+    Channel,
+    FeedbackMethod,
+    ReceptionKind,
+    ReplyOutcome,
+    Satisfaction,
+    Tier,
+    Urgency,
+)
+from .models import CannedReply, Category, Petition, Reception, RoutingRule
 from .submission import SubmissionFormMixin
+from .todo.tiles import BY_KEY as TODO_TILES
+from .todo.tiles import CHOICES as TODO_CHOICES
 
 
 def _helper(*, tag: bool = False) -> FormHelper:
@@ -50,6 +63,42 @@ def station_deputies(station_ids):
         .distinct()
         .order_by("name_pinyin")
     )
+
+
+class SearchableCheckboxes(forms.CheckboxSelectMultiple):
+    """Deputies as tick boxes, each carrying its name and pinyin for the search box
+    (static/js/reception.js hides the ones that do not match)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        deputy = getattr(value, "instance", None)
+        if deputy is not None:
+            pinyin = deputy.name_pinyin or ""
+            option["attrs"]["data-search"] = f"{deputy.name} {pinyin} {pinyin.replace(' ', '')}"
+        return option
+
+
+def reception_defaults(actor, stations, day) -> tuple[Station | None, list[int]]:
+    """The station to preselect (the one with a reception day today, else the user's first) and
+    the deputies on duty there today according to the roster."""
+    from deputies.roster.choices import DayStatus, DutyStatus
+    from deputies.roster.models import Duty
+
+    duties = list(
+        Duty.objects.filter(day__station__in=stations, day__date=day)
+        .exclude(day__status=DayStatus.CANCELLED)
+        .exclude(status=DutyStatus.ABSENT)
+        .values_list("day__station_id", "deputy_id", "replaced_by_id")
+    )
+    station = None
+    if duties:
+        station = stations.filter(pk=duties[0][0]).first()
+    if station is None:
+        station = stations.order_by("pk").first()
+    if station is None:
+        return None, []
+    on_duty = [replaced or deputy for sid, deputy, replaced in duties if sid == station.pk]
+    return station, on_duty
 
 
 class ReceptionForm(NormalizedFormMixin, forms.ModelForm):
@@ -78,10 +127,18 @@ class ReceptionForm(NormalizedFormMixin, forms.ModelForm):
         stations = managed_stations(actor)
         self.fields["station"].queryset = stations
         self.fields["deputies"].queryset = station_deputies(stations.values("pk"))
+        self.fields["deputies"].widget = SearchableCheckboxes()
+        self.fields["deputies"].widget.choices = self.fields["deputies"].choices
         self.fields["departments"].queryset = Department.objects.visible_to(actor).active()
         self.fields["departments"].required = False
         self.fields["kind"].initial = ReceptionKind.REGULAR
-        self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["held_at"].initial = now
+        if not self.is_bound:
+            station, on_duty = reception_defaults(actor, stations, now.date())
+            if station is not None:
+                self.initial.setdefault("station", station.pk)
+                self.initial.setdefault("deputies", on_duty)
         self.helper = _helper()
         self.helper.layout = Layout(
             Row(
@@ -91,7 +148,19 @@ class ReceptionForm(NormalizedFormMixin, forms.ModelForm):
             ),
             "topic",
             Row(
-                Column("deputies", css_class="col-md-6"),
+                Column(
+                    HTML(
+                        format_html(
+                            '<input type="search" class="form-control form-control-sm mb-1" '
+                            'data-filter-checkboxes="div_id_deputies" placeholder="{}" '
+                            'aria-label="{}">',
+                            _("Find a deputy (name or pinyin)"),
+                            _("Find a deputy (name or pinyin)"),
+                        )
+                    ),
+                    "deputies",
+                    css_class="col-md-6",
+                ),
                 Column("departments", css_class="col-md-6"),
             ),
             Row(
@@ -138,6 +207,16 @@ class OpinionFields(SubmissionFormMixin, NormalizedFormMixin, forms.Form):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        # The constituent's earlier cases, looked up by the number as it is typed (htmx).
+        self.fields["phone"].widget.attrs.update(
+            {
+                "hx-get": reverse("petitions:phone_history"),
+                "hx-trigger": "input changed delay:500ms, change",
+                "hx-target": "#phone-history",
+                "hx-swap": "innerHTML",
+                "autocomplete": "off",
+            }
+        )
 
     def clean_id_number(self) -> str:
         value = fold(self.cleaned_data["id_number"]).strip().upper()
@@ -166,6 +245,7 @@ class OpinionFields(SubmissionFormMixin, NormalizedFormMixin, forms.Form):
                 Column("id_number", css_class="col-md-4"),
                 Column("is_anonymous", css_class="col-md-2 pt-md-4"),
             ),
+            HTML('<div id="phone-history" aria-live="polite"></div>'),
             "address",
             Row(Column("title", css_class="col-md-8"), Column("category", css_class="col-md-4")),
             "content",
@@ -389,6 +469,24 @@ class AssignForm(ActionForm):
         departments = Department.objects.visible_to(self.actor).active().select_related("region")
         self.fields["lead_department"].queryset = departments
         self.fields["assisting_departments"].queryset = departments
+        if not self.is_bound:
+            # Pre-filled from the routing rule, with the deadline it gives shown before saving.
+            from .routing.rules import match, rule_deadline
+
+            self.rule = match(self.petition) if self.petition.status == "triaged" else None
+            if self.rule is not None:
+                self.initial["lead_department"] = self.rule.lead_department_id
+                self.initial["assisting_departments"] = [
+                    d.pk for d in self.rule.assisting_departments.all()
+                ]
+            deadline = rule_deadline(self.petition, self.rule)
+            self.initial["deadline"] = deadline.isoformat()
+            self.fields["deadline"].help_text = (
+                _("Pre-filled from the routing rule “%(rule)s”: reply due by %(date)s.")
+                % {"rule": self.rule, "date": deadline.isoformat()}
+                if self.rule is not None
+                else _("The standard limit gives %(date)s.") % {"date": deadline.isoformat()}
+            )
 
     def clean_deadline(self):
         value = self.cleaned_data.get("deadline")
@@ -418,6 +516,25 @@ class AssignForm(ActionForm):
 
 class ReceiveForm(ActionForm):
     done = _("Signed for: the case is now being handled.")
+
+
+class RouteForm(ActionForm):
+    """A deputy hands the case to the department its routing rule names."""
+
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+    note = internal_note()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        if not self.is_bound and self.petition.category_id:
+            self.initial["category"] = self.petition.category_id
+
+    def done_message(self, result) -> str:
+        return _("Handed to %(dept)s, reply due by %(date)s.") % {
+            "dept": result.lead_department,
+            "date": result.deadline,
+        }
 
 
 class ReturnForm(ActionForm):
@@ -458,12 +575,52 @@ class ExtensionDecideForm(ActionForm):
         return str(_("Extension approved.") if approved else _("Extension refused."))
 
 
+class CannedSelect(forms.Select):
+    """The department's canned replies; picking one fills the reply (static/js/canned.js)."""
+
+    def __init__(self, texts: dict[str, tuple[str, str]], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.texts = texts
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.texts:
+            body, outcome = self.texts[str(value)]
+            option["attrs"]["data-body"] = body
+            option["attrs"]["data-outcome"] = outcome
+        return option
+
+
 class ReplyForm(ActionForm):
+    canned = forms.ChoiceField(label=_("Start from a canned reply"), required=False)
     body = shown_to_constituent(
         forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
     )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=ReplyOutcome.choices, widget=forms.RadioSelect
+    )
     attachments = attachments_field(label=_("Attachments (images or PDF, up to 5)"))
     done = _("Reply sent.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        lead = self.petition.lead_department_id
+        canned = (
+            list(CannedReply.objects.filter(department_id=lead).order_by("title")) if lead else []
+        )
+        if canned:
+            texts = {str(c.pk): (c.body, c.outcome) for c in canned}
+            field = self.fields["canned"]
+            field.choices = [("", "—")] + [(str(c.pk), c.title) for c in canned]
+            field.widget = CannedSelect(texts, choices=field.choices)
+            field.widget.attrs["data-canned-for"] = "body"
+        else:
+            del self.fields["canned"]
+
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data.pop("canned", None)
+        return data
 
 
 class OpinionForm(ActionForm):
@@ -500,8 +657,17 @@ class RecordRatingForm(ActionForm):
         label=_("The constituent's rating"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
     method = forms.ChoiceField(label=_("How they were asked"), choices=FeedbackMethod.choices)
+    asked_on = forms.DateField(
+        label=_("Asked on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     comment = internal_note(_("What they said"))
     done = _("The constituent's rating was recorded.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asked_on"].initial = timezone.localdate()
 
 
 class PetitionFilterForm(NormalizedFormMixin, forms.Form):
@@ -556,6 +722,8 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
     assigned = forms.BooleanField(required=False, widget=forms.HiddenInput)
     replied = forms.BooleanField(required=False, widget=forms.HiddenInput)
     reopened = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # A tile of the to-do home (petitions/todo/tiles.py): the rows it counted.
+    waiting = forms.ChoiceField(choices=TODO_CHOICES, required=False, widget=forms.HiddenInput)
 
     NOT_TRIAGED = "none"
 
@@ -615,6 +783,8 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
             "reopened": _("Reopened at least once"),
         }
         out += [(str(label), [name]) for name, label in flags.items() if d.get(name)]
+        if d.get("waiting"):
+            out.append((str(TODO_TILES[d["waiting"]].label), ["waiting"]))
         chips = []
         for label, names in out:
             query = cast(QueryDict, self.data).copy()
@@ -622,3 +792,52 @@ class PetitionFilterForm(NormalizedFormMixin, forms.Form):
                 query.pop(name, None)
             chips.append((label, query.urlencode()))
         return chips
+
+
+class CannedReplyForm(NormalizedFormMixin, forms.Form):
+    """A department's canned reply: a title to pick it by, the text and its usual outcome."""
+
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=80)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.ChoiceField(
+        label=_("Usual outcome"), choices=[("", "—"), *ReplyOutcome.choices], required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(pk__in=roles_of(actor).handler_department_ids)
+        self.fields["department"].queryset = departments
+        if departments.count() == 1:
+            self.fields["department"].initial = departments.first()
+        self.helper = _helper()
+        self.helper.form_tag = False
+
+
+class RoutingRuleForm(NormalizedFormMixin, forms.ModelForm):
+    """A routing rule kept by a clerk or an administrator."""
+
+    class Meta:
+        model = RoutingRule
+        fields = [
+            "region",
+            "category",
+            "keyword",
+            "lead_department",
+            "assisting_departments",
+            "reply_days",
+        ]
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        roles = roles_of(actor)
+        regions = Region.objects.visible_to(actor).order_by("path")
+        if not roles.is_admin:
+            regions = regions.filter(region_paths_q(roles.clerk_region_paths, "path"))
+        self.fields["region"].queryset = regions
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        departments = Department.objects.visible_to(actor).active()
+        self.fields["lead_department"].queryset = departments
+        self.fields["assisting_departments"].queryset = departments
+        self.fields["assisting_departments"].required = False
+        self.helper = _helper()

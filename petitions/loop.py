@@ -92,6 +92,20 @@ LOOP: Registry[Petition] = Registry(
             service=_SERVICES + "petition_assign",
             order=30,
         ),
+        # A deputy with the right hands the case straight to the department its routing
+        # rule names (accepting and triaging it on the way); petitions/routing.
+        Action(
+            "route",
+            _("Hand to the routed department"),
+            frozenset({S.SUBMITTED, S.ACCEPTED, S.TRIAGED}),
+            S.ASSIGNED,
+            may=rights.may_route_directly,
+            form=_FORMS + "RouteForm",
+            url_name="petitions:route",
+            path="route/",
+            service=_SERVICES + "petition_route",
+            order=35,
+        ),
         Action(
             "receive",
             _("Sign for the case"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.codes import random_code
 from deputies.models import Deputy
-from stations.models import Department, Station
+from stations.models import Department, Region, Station
 
 from .choices import (
     OPEN_STATUSES,
@@ -25,12 +25,13 @@ from .choices import (
     FeedbackMethod,
     RaterKind,
     ReceptionKind,
+    ReplyOutcome,
     Satisfaction,
     Status,
     Tier,
     Urgency,
 )
-from .querysets import PetitionQuerySet, ReceptionQuerySet
+from .querysets import PetitionQuerySet, ReceptionQuerySet, RoutingRuleQuerySet
 
 TRACKING_CODE_LENGTH = 14  # 30-symbol alphabet: 14 symbols ≈ 68.7 random bits
 
@@ -314,6 +315,10 @@ class Reply(models.Model):
     )
     is_lead = models.BooleanField(_("lead department's reply"), default=True)
     body = models.TextField(_("reply"))
+    # The lead department's own classification of its reply; blank on assisting opinions.
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=ReplyOutcome.choices, blank=True
+    )
     round = models.PositiveSmallIntegerField(default=0, help_text="reopen_count when written")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -327,6 +332,110 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department}: {self.body[:30]}"
+
+
+class RoutingRule(models.Model):
+    """Where a kind of case goes: category (and optionally a keyword) × region → the default
+    lead department, assisting departments and working days to reply (kept by clerks).
+
+    The seeds: "代表反映的问题五秒钟内上传到对应部门" — the assign form comes pre-filled from
+    the most specific rule (a keyword match first, then the deepest region).
+    """
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="routing_rules", verbose_name=_("region")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="routing_rules", verbose_name=_("category")
+    )
+    keyword = models.CharField(
+        _("keyword"),
+        max_length=40,
+        blank=True,
+        help_text=_("Only cases whose title or content contains it (leave empty for all)."),
+    )
+    lead_department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
+        verbose_name=_("lead department"),
+    )
+    assisting_departments = models.ManyToManyField(
+        Department, blank=True, related_name="+", verbose_name=_("assisting departments")
+    )
+    reply_days = models.PositiveSmallIntegerField(
+        _("working days to reply"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the standard limit."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoutingRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__path", "category__order", "keyword"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "category", "keyword"], name="routing_rule_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.category}{' · ' + self.keyword if self.keyword else ''}"
+
+
+class RoutingRight(models.Model):
+    """A deputy allowed to hand cases straight to the routed department (the seeds:
+    "代表可直接在平台将问题提交给有关部门办理"); granted by an administrator."""
+
+    deputy = models.OneToOneField(
+        Deputy, on_delete=models.CASCADE, related_name="routing_right", verbose_name=_("deputy")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("direct routing right")
+        verbose_name_plural = _("direct routing rights")
+
+    def __str__(self) -> str:
+        return str(self.deputy)
+
+
+class CannedReply(models.Model):
+    """A reply text a department keeps for its common cases, inserted into the reply form."""
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        related_name="canned_replies",
+        verbose_name=_("department"),
+    )
+    title = models.CharField(_("title"), max_length=80)
+    body = models.TextField(_("text"))
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=ReplyOutcome.choices, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["department", "title"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Rating(models.Model):
@@ -344,6 +453,8 @@ class Rating(models.Model):
     method = models.CharField(
         _("how it was asked"), max_length=12, choices=FeedbackMethod.choices, blank=True
     )
+    # The day the station asked (the call or visit), which may be before it was written down.
+    asked_on = models.DateField(_("asked on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from .choices import OPEN_STATUSES, UNDER_DEADLINE
 
 if TYPE_CHECKING:
     # The row type of each queryset (only for the type checker: models import this module).
-    from .models import Petition, Reception  # noqa: F401
+    from .models import Petition, Reception, RoutingRule  # noqa: F401
 
 
 def _station_scope_q(user) -> Q:
@@ -62,3 +62,13 @@ class PetitionQuerySet(models.QuerySet["Petition"]):
     def overdue(self, today) -> PetitionQuerySet:
         """Open cases under a deadline (assigned, handling) whose deadline is before ``today``."""
         return self.filter(status__in=UNDER_DEADLINE, deadline__lt=today)
+
+
+class RoutingRuleQuerySet(models.QuerySet["RoutingRule"]):
+    def visible_to(self, user) -> RoutingRuleQuerySet:
+        """Administrators all; clerks the rules of their regions and below; station staff the
+        rules that apply to their stations (to see why a form was pre-filled)."""
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        return self.filter(region_paths_q(roles.clerk_region_paths, "region__path"))

@@ -71,3 +71,14 @@ def may_print_slips(user: Any, petition: Petition) -> bool:
         or is_lead_handler(user, petition)
         or roles_of(user).is_clerk
     )
+
+
+def may_route_directly(user: Any, petition: Petition) -> bool:
+    """The case's own deputy, holding the direct routing right, may hand it straight to the
+    department its routing rule names."""
+    from .models import RoutingRight
+
+    deputy_id = petition.deputy_id
+    if deputy_id is None or not is_petition_deputy(user, petition):
+        return False
+    return RoutingRight.objects.filter(deputy_id=deputy_id).exists()

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.codes import normalize_code
 from core.roles import roles_of
 
-from .choices import UNDER_DEADLINE, Status
-from .models import Attachment, Petition, PetitionEvent, Reception, Reply
+from .choices import UNDER_DEADLINE, RaterKind, Status
+from .models import Attachment, Petition, PetitionEvent, Rating, Reception, Reply
+from .todo.tiles import waiting_q
 
 LIST_RELATED = ("station", "deputy", "lead_department", "category")
 
@@ -88,6 +89,8 @@ def petition_list(user, filters: dict | None = None, *, today: dt.date) -> Query
         qs = qs.filter(reopen_count__gt=0)
     if f.get("overdue"):
         qs = qs.overdue(today)
+    if f.get("waiting"):
+        qs = qs.filter(waiting_q(f["waiting"], user, today))
     text = (f.get("q") or "").strip()
     if text:
         code = normalize_code(text)
@@ -164,4 +167,86 @@ def petition_detail(petition_qs: QuerySet[Petition]) -> QuerySet[Petition]:
         Prefetch("attachments", queryset=Attachment.objects.filter(reply__isnull=True)),
         "ratings",
         "extensions",
+    )
+
+
+EARLIER_CASES_SHOWN = 5
+
+
+def earlier_cases_by_phone(user, phone: str) -> list[Petition]:
+    """The latest cases the user may see that were registered with ``phone``."""
+    if not phone:
+        return []
+    return list(
+        Petition.objects.visible_to(user)
+        .filter(phone=phone)
+        .select_related("station")
+        .order_by("-submitted_at", "-pk")[:EARLIER_CASES_SHOWN]
+    )
+
+
+def reopen_reason(petition: Petition) -> dict | None:
+    """For a reopened case: the constituent's unsatisfied rating that reopened it and the lead
+    department's reply it was about (from the detail page's prefetched rows)."""
+    if not petition.reopen_count:
+        return None
+    previous = petition.reopen_count - 1
+    rating = next(
+        (
+            r
+            for r in petition.ratings.all()
+            if r.rater == RaterKind.CONSTITUENT and r.round == previous
+        ),
+        None,
+    )
+    reply = None
+    for r in petition.replies.all():
+        if r.is_lead and r.round == previous:
+            reply = r
+    return {"rating": rating, "reply": reply, "round": petition.reopen_count}
+
+
+def reply_outcomes(department_ids, lo, hi) -> dict[int, dict[str, int]]:
+    """{department id: {outcome: replies}}: the lead replies each department gave on the cases
+    assigned to it in [lo, hi) (every round counts: a reply after a reopening is a reply)."""
+    out: dict[int, dict[str, int]] = {}
+    rows = (
+        Reply.objects.filter(
+            is_lead=True,
+            department_id__in=list(department_ids),
+            petition__lead_department_id=F("department_id"),
+            petition__assigned_at__gte=lo,
+            petition__assigned_at__lt=hi,
+        )
+        .exclude(outcome="")
+        .values_list("department_id", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for department_id, outcome, n in rows:
+        out.setdefault(department_id, {})[outcome] = n
+    return out
+
+
+def closed_on_staff_ratings(department_ids, lo, hi) -> dict[int, int]:
+    """{department id: cases}: cases assigned to it in [lo, hi) whose closing rating staff
+    recorded after a phone call or visit (counted apart from ratings given online)."""
+    staff_rating = Rating.objects.filter(
+        petition=OuterRef("pk"),
+        rater=RaterKind.CONSTITUENT,
+        recorded_by__isnull=False,
+        round=OuterRef("reopen_count"),
+    )
+    return dict(
+        Petition.objects.filter(
+            lead_department_id__in=list(department_ids),
+            assigned_at__gte=lo,
+            assigned_at__lt=hi,
+            status=Status.CLOSED,
+        )
+        .filter(Exists(staff_rating))
+        .values("lead_department_id")
+        .annotate(n=Count("id"))
+        .values_list("lead_department_id", "n")
+        .order_by()
     )

@@ -38,6 +38,7 @@ from .choices import (
     ExtensionStatus,
     FeedbackMethod,
     RaterKind,
+    ReplyOutcome,
     Satisfaction,
     Status,
     Tier,
@@ -46,7 +47,15 @@ from .deadlines import compute_deadline
 from .errors import IllegalTransition, PetitionError, RatingRefused, StaleCase
 from .event_notes import system_note
 from .loop import LOOP
-from .models import ExtensionRequest, Petition, PetitionEvent, Rating, RatingCode, Reply
+from .models import (
+    CannedReply,
+    ExtensionRequest,
+    Petition,
+    PetitionEvent,
+    Rating,
+    RatingCode,
+    Reply,
+)
 from .submission import Submission
 
 __all__ = [
@@ -441,6 +450,75 @@ def petition_assign(
     return p
 
 
+@transaction.atomic
+def petition_route(
+    *,
+    actor: Any,
+    petition: Petition | int,
+    category: Any,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Petition:
+    """A deputy with the direct routing right hands the case to the department its routing
+    rule names (代表可直接在平台将问题提交给有关部门办理): accepted and triaged on the way,
+    assigned with the rule's assisting departments and deadline."""
+    from .routing.rules import match, rule_deadline
+
+    p, to = _begin("route", petition, actor, expected_version)
+    p.category = category
+    rule = match(p)
+    if rule is None:
+        raise ValidationError(
+            _("No routing rule covers this category here: the station will assign the case.")
+        )
+    now = timezone.now()
+    if p.accepted_at is None:
+        p.accepted_at = now
+    p.tier = p.tier or Tier.STREET
+    p.lead_department = rule.lead_department
+    p.assigned_at = now
+    p.deadline = rule_deadline(p, rule)
+    p.escalation = 0
+    _move(
+        p,
+        to,
+        actor=actor,
+        note=" ".join(
+            x
+            for x in (
+                _("Handed by the deputy to %(d)s (routing rule: %(r)s)")
+                % {"d": rule.lead_department, "r": rule},
+                note.strip(),
+            )
+            if x
+        ),
+        fields=(
+            "category",
+            "accepted_at",
+            "tier",
+            "lead_department",
+            "assigned_at",
+            "deadline",
+            "escalation",
+        ),
+    )
+    p.assisting_departments.set(
+        [d for d in rule.assisting_departments.all() if d.pk != rule.lead_department_id]
+    )
+    notices.tell_departments(
+        p,
+        _("New case assigned to you, reply by %(d)s: %(t)s")
+        % {"d": p.deadline.isoformat(), "t": p.title},
+        f"petition:{p.pk}:v{p.version}:assigned",
+    )
+    notices.tell_station(
+        p,
+        _("A deputy handed a case to %(d)s: %(t)s") % {"d": rule.lead_department, "t": p.title},
+        f"petition:{p.pk}:v{p.version}:routed",
+    )
+    return p
+
+
 # ---------------------------------------------------------------------------------------------
 # Department side
 
@@ -580,20 +658,25 @@ def petition_reply(
     actor: Any,
     petition: Petition | int,
     body: str,
+    outcome: str = "",
     attachments: Iterable[Any] = (),
     expected_version: int | None = None,
 ) -> Petition:
-    """The lead department's reply (答复): handling → replied. The reply is for the constituent."""
+    """The lead department's reply (答复): handling → replied. The reply is for the constituent;
+    ``outcome`` says what it achieved (solved, partly, explained, planned)."""
     body = (body or "").strip()
     p, to = _begin("reply", petition, actor, expected_version)
     if not body:
         raise ValidationError(_("Write the reply."))
+    if outcome and outcome not in ReplyOutcome.values:
+        raise ValidationError(_("Choose what the reply achieved."))
     assert p.lead_department is not None  # handling always has a lead department
     reply = Reply.objects.create(
         petition=p,
         department=p.lead_department,
         is_lead=True,
         body=body,
+        outcome=outcome,
         round=p.reopen_count,
         created_by=actor,
     )
@@ -693,6 +776,7 @@ def _apply_constituent_rating(
     comment: str,
     actor: Any = None,
     method: str = "",
+    asked_on: dt.date | None = None,
 ) -> Petition:
     """The constituent's rating decides (loop.RATING_RULE): close, or reopen the case."""
     if Rating.objects.filter(
@@ -708,13 +792,20 @@ def _apply_constituent_rating(
         round=p.reopen_count,
         recorded_by=actor if by_staff else None,
         method=method,
+        asked_on=asked_on if by_staff else None,
     )
     # Stored as keys, shown in the reader's language (petitions/event_notes.py).
     if by_staff:
         # Written by staff: the timeline says so, and the staff member's wording stays internal.
         event_kw: dict[str, Any] = {
             "actor": actor,
-            "note": system_note("recorded_by_staff", method=method, comment=comment.strip()),
+            "note": system_note(
+                "recorded_by_staff",
+                method=method,
+                comment=comment.strip(),
+                who=str(actor),
+                day=asked_on.isoformat() if asked_on else "",
+            ),
             "public_note": system_note("recorded_by_station", satisfaction=satisfaction),
         }
     else:
@@ -768,15 +859,30 @@ def petition_record_rating(
     satisfaction: str,
     method: str,
     comment: str = "",
+    asked_on: dt.date | None = None,
     expected_version: int | None = None,
 ) -> Petition:
-    """Staff record the rating a constituent gave on the phone or at a visit (电话回访)."""
+    """Staff record the rating a constituent gave on the phone or at a visit (电话回访): who
+    asked (the staff member), how and on which day. Anonymous submitters, who cannot rate
+    online, are rated this way too."""
     _check_satisfaction(satisfaction)
     if method not in FeedbackMethod.values:
         raise ValidationError(_("Say how the constituent was asked."))
+    today = timezone.localdate()
+    asked_on = asked_on or today
+    if asked_on > today:
+        raise ValidationError(_("The day the constituent was asked cannot be in the future."))
     p, to = _begin("record_rating", petition, actor, expected_version)
+    if p.feedback_at is not None and asked_on < timezone.localtime(p.feedback_at).date():
+        raise ValidationError(_("The constituent cannot have been asked before the feedback."))
     return _apply_constituent_rating(
-        p, to, satisfaction=satisfaction, comment=comment, actor=actor, method=method
+        p,
+        to,
+        satisfaction=satisfaction,
+        comment=comment,
+        actor=actor,
+        method=method,
+        asked_on=asked_on,
     )
 
 
@@ -919,3 +1025,36 @@ def petition_with_key(station: Any, key: str) -> Petition | None:
     """The petition this station already recorded under ``key`` (a re-sent form), if any."""
     stored = _stored_key(station, key)
     return Petition.objects.filter(idempotency_key=stored).first() if stored else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Canned replies: kept by each department's handlers
+
+
+def _require_department_handler(actor: Any, department_id: int) -> None:
+    _require(department_id in roles_of(actor).handler_department_ids)
+
+
+@transaction.atomic
+def canned_reply_create(
+    *, actor: Any, department: Any, title: str, body: str, outcome: str = ""
+) -> CannedReply:
+    """A handler adds a reply text to their department's list."""
+    _require_department_handler(actor, department.pk)
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title or not body:
+        raise ValidationError(_("Give the canned reply a title and a text."))
+    if outcome and outcome not in ReplyOutcome.values:
+        raise ValidationError(_("Choose what the reply achieved."))
+    return CannedReply.objects.create(
+        department=department, title=title, body=body, outcome=outcome, created_by=actor
+    )
+
+
+@transaction.atomic
+def canned_reply_delete(*, actor: Any, canned: CannedReply | int) -> None:
+    """A handler removes a reply text of their department."""
+    pk = canned.pk if isinstance(canned, CannedReply) else canned
+    row = CannedReply.objects.select_for_update().get(pk=pk)
+    _require_department_handler(actor, row.department_id)
+    row.delete()

@@ -12,6 +12,13 @@ urlpatterns = [
     path("mine/", views.my_petitions, name="my"),
     path("department/", views.department_cases, name="department_cases"),
     path("receptions/", views.reception_list, name="reception_list"),
+    path("earlier-cases/", views.phone_history, name="phone_history"),
+    path("department/canned/", views.canned_replies, name="canned_replies"),
+    path(
+        "department/canned/<int:pk>/delete/",
+        views.canned_reply_delete,
+        name="canned_reply_delete",
+    ),
     path("receptions/new/", views.reception_create, name="reception_create"),
     path("receptions/<int:pk>/", views.reception_detail, name="reception_detail"),
     path(

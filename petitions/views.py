@@ -15,18 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.input import clean_phone
 from core.machine import Action
 from core.models import RevealReason
 from core.reveal import personal_data_reveal, reveal_from_post
 from core.roles import roles_of
+from core.views_helpers import add_service_error
 from stations.scope import manages_station
 
+from . import duplicates, rights, selectors, services
 from . import forms as f
-from . import rights, selectors, services
-from .choices import UNDER_DEADLINE, Channel
+from .choices import UNDER_DEADLINE, Channel, Status
 from .errors import StaleCase
 from .loop import LOOP
-from .models import Attachment, Petition, Reception
+from .models import Attachment, CannedReply, Petition, Reception
 
 PAGE_SIZE = 25
 
@@ -139,6 +141,21 @@ def reception_add_petition(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Opinion recorded. Tracking code: %(code)s") % {"code": petition.display_code}
     )
     return redirect(reception)
+
+
+@login_required
+@require_GET
+def phone_history(request: HttpRequest) -> HttpResponse:
+    """The constituent's earlier cases with the number being typed (an htmx fragment under the
+    phone field): those the user may see, newest first, the number shown masked."""
+    roles = roles_of(request.user)
+    _require(roles.is_admin or roles.is_staff_member)
+    try:
+        phone = clean_phone(request.GET.get("phone", ""))
+    except ValidationError:
+        phone = ""
+    rows = selectors.earlier_cases_by_phone(request.user, phone) if len(phone) >= 7 else []
+    return render(request, "petitions/_phone_history.html", {"rows": rows, "phone": phone})
 
 
 # ---- petitions -------------------------------------------------------------------------------
@@ -257,11 +274,20 @@ def _render_detail(
                 "open": (invalid[0] == row.name) if invalid else not actions,
             }
         )
+    # Accepting or triaging: open cases like this one, each a click away from a merge.
+    hints = (
+        duplicates.similar_open_cases(petition, request.user)
+        if petition.status in (Status.SUBMITTED, Status.ACCEPTED)
+        and any(a["name"] == "merge" for a in actions)
+        else []
+    )
     return render(
         request,
         "petitions/detail.html",
         {
             "petition": petition,
+            "duplicate_hints": hints,
+            "reopened": selectors.reopen_reason(petition),
             "actions": actions,
             "show_contact": sees_contact(request.user, petition),
             "revealed": revealed,
@@ -321,6 +347,41 @@ def _safe_next(request) -> bool:
 
     nxt = request.POST.get("next")
     return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
+
+
+# ---- canned replies (kept by each department's handlers) ------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def canned_replies(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(request.user)
+    _require(roles.is_handler)
+    form = f.CannedReplyForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.canned_reply_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Canned reply saved."))
+            return redirect("petitions:canned_replies")
+    rows = CannedReply.objects.filter(
+        department_id__in=roles.handler_department_ids
+    ).select_related("department")
+    return render(request, "petitions/canned_replies.html", {"form": form, "rows": rows})
+
+
+@login_required
+@require_POST
+def canned_reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    roles = roles_of(request.user)
+    row = get_object_or_404(
+        CannedReply.objects.filter(department_id__in=roles.handler_department_ids), pk=pk
+    )
+    services.canned_reply_delete(actor=request.user, canned=row)
+    messages.success(request, _("Canned reply deleted."))
+    return redirect("petitions:canned_replies")
 
 
 # ---- attachments and printable slips ---------------------------------------------------------

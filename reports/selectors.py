@@ -30,7 +30,8 @@ from django.utils.http import urlencode
 
 from core.roles import roles_of
 from deputies.models import Deputy
-from petitions.choices import UNDER_DEADLINE, Satisfaction, Status, Tier
+from petitions import selectors as petition_selectors
+from petitions.choices import UNDER_DEADLINE, ReplyOutcome, Satisfaction, Status, Tier
 from petitions.models import Category, Petition
 from stations.models import Department, Region, Station
 from stations.paths import region_paths_q
@@ -670,6 +671,10 @@ def department_table(
         .values_list("lead_department_id", "n")
         .order_by()
     )
+    # What the replies achieved (solved, partly, explained, planned), from the reply form.
+    outcomes = petition_selectors.reply_outcomes(ids, lo, hi)
+    # Ratings staff recorded by phone or visit, counted apart from those given online.
+    by_staff = petition_selectors.closed_on_staff_ratings(ids, lo, hi)
     out = []
     for d in departments:
         s = stats.get(d.pk, {})
@@ -690,6 +695,11 @@ def department_table(
                 if span and n_replied
                 else None,
                 "satisfaction_rate": Figures._rate(s.get("good", 0), s.get("rated", 0)),
+                "rated_by_staff": by_staff.get(d.pk, 0),
+                "outcomes": [
+                    (label, outcomes.get(d.pk, {}).get(value, 0))
+                    for value, label in ReplyOutcome.choices
+                ],
             }
         )
     return rank_rows(out, sort, DEPARTMENT_SORTS, "-assigned")

@@ -36,12 +36,9 @@ def home(request):
     roles = roles_of(request.user)
     if roles.is_admin or roles.is_clerk:
         return redirect("reports:overview")
-    if roles.staff_station_ids:
-        return redirect("stations:detail", pk=min(roles.staff_station_ids))
-    if roles.is_deputy:
-        return redirect("deputies:me")
-    if roles.is_handler:
-        return redirect("petitions:department_cases")
+    if roles.staff_station_ids or roles.is_deputy or roles.is_handler:
+        # What waits on them today (petitions/todo).
+        return redirect("todo:home")
     if roles.is_liaison:
         return redirect("ties:grid_home")
     return render(request, "core/no_role.html", {"admin_url": reverse("admin:index")})

@@ -15,7 +15,8 @@ def test_it_walks_staff_through_login_language_station_and_poster(
     page.fill("input[name=username]", "staff")
     page.fill("input[name=password]", "pass-for-tests-123")
     page.click("form [type=submit]")
-    page.wait_for_url(f"**{reverse('stations:detail', args=[world.station_a.pk])}")
+    # Staff land on the to-do home (petitions/todo), which names and links their station.
+    page.wait_for_url(f"**{reverse('todo:home')}")
     assert "新兴街道人大代表联络站" in page.inner_text("main")
     # Default language is Chinese; switching to English changes the header.
     assert page.locator("html").get_attribute("lang") == "zh-hans"

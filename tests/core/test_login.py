@@ -46,9 +46,10 @@ def test_it_locks_the_account_after_repeated_failures_with_a_chinese_message(
     [
         ("admin", lambda w: reverse("reports:overview")),
         ("clerk", lambda w: reverse("reports:overview")),
-        ("staff", lambda w: reverse("stations:detail", args=[w.station_a.pk])),
-        ("deputy", lambda w: reverse("deputies:me")),
-        ("handler", lambda w: reverse("petitions:department_cases")),
+        # Staff, deputies and handlers land on the to-do home (petitions/todo).
+        ("staff", lambda w: reverse("todo:home")),
+        ("deputy", lambda w: reverse("todo:home")),
+        ("handler", lambda w: reverse("todo:home")),
     ],
 )
 def test_each_role_lands_on_its_own_home_page(client, world, role, expected):

@@ -70,7 +70,9 @@ def test_it_walks_staff_through_search_assignment_and_registration(
 def test_it_lands_a_deputy_on_their_own_page_and_shows_the_public_page(browser, live_server, world):
     page = browser.new_page()
     _login(page, live_server, "deputy")
-    page.wait_for_url(f"**{reverse('deputies:me')}")
+    # The login lands on the to-do home (petitions/todo), which links the deputy's schedule.
+    page.wait_for_url(f"**{reverse('todo:home')}")
+    page.goto(live_server.url + reverse("deputies:me"))
     assert "Welcome, 戴伟" in page.inner_text("main")
     qr = page.locator("main img[src*='qr.svg']")
     qr.wait_for()

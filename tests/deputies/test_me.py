@@ -18,9 +18,10 @@ def test_it_is_404_without_a_deputy_profile(as_role, world):
     assert as_role("staff").get(URL).status_code == 404
 
 
-def test_it_is_where_home_sends_a_deputy(as_role, world):
+def test_it_is_linked_from_the_home_page_a_deputy_lands_on(as_role, world):
+    # Home sends a deputy to the to-do home (petitions/todo), which links the schedule.
     response = as_role("deputy").get(reverse("home"))
-    assert response.status_code == 302 and response.url == URL
+    assert response.status_code == 302 and response.url == reverse("todo:home")
 
 
 def test_it_shows_the_nav_links_by_role(as_role, world):

@@ -109,6 +109,8 @@ ENTRIES = [
     _action("feedback", Status.REPLIED, {"admin", "staff", "deputy"}),
     _action("record_rating", Status.FEEDBACK_GIVEN, {"admin", "staff"}),
     _action("rate_deputy", Status.FEEDBACK_GIVEN, {"deputy"}),
+    # Only a deputy holding the direct routing right (none in the matrix world).
+    _action("route", Status.ACCEPTED, set(), sees=SEES_BEFORE_ASSIGN),
     Entry(
         "petitions:reveal_contact",
         args=_p(Status.ASSIGNED),

@@ -85,14 +85,14 @@ def test_no_internal_note_of_any_action_reaches_a_public_page(world):
         requested_deadline=w.p.deadline + dt.timedelta(days=30),
     )
     w.act("staff", "extension_decide", approve="1")
-    w.act("handler", "reply")
+    w.act("handler", "reply", outcome="solved")
     w.act("deputy", "rate_deputy", satisfaction=Satisfaction.BASIC)
     w.act("staff", "feedback", method=FeedbackMethod.PHONE)
     w.act(
         "staff", "record_rating", satisfaction=Satisfaction.UNSATISFIED, method=FeedbackMethod.VISIT
     )
     assert w.p.status == Status.HANDLING and w.p.reopen_count == 1
-    w.act("handler", "reply")
+    w.act("handler", "reply", outcome="solved")
     w.act("staff", "feedback", method=FeedbackMethod.SMS)
     w.act(
         "staff", "record_rating", satisfaction=Satisfaction.SATISFIED, method=FeedbackMethod.PHONE

@@ -53,11 +53,12 @@ SAMPLE_INPUT = {
         "reason": "需要协调",
     },
     "extension_decide": lambda w, p: {"approve": True},
-    "reply": lambda w, p: {"body": "已答复"},
+    "reply": lambda w, p: {"body": "已答复", "outcome": "solved"},
     "opinion": lambda w, p: {"body": "协办意见"},
     "feedback": lambda w, p: {"method": FeedbackMethod.PHONE},
     "record_rating": lambda w, p: {"satisfaction": "satisfied", "method": FeedbackMethod.PHONE},
     "rate_deputy": lambda w, p: {"satisfaction": "basic"},
+    "route": lambda w, p: {"category": category()},
 }
 # The user who holds each right in the test world (tests/world.py).
 HOLDER = {
@@ -66,6 +67,7 @@ HOLDER = {
     "is_lead_handler": "handler",
     "is_assisting_handler": "helper",
     "is_petition_deputy": "deputy",
+    "may_route_directly": "deputy",
 }
 
 
@@ -86,6 +88,17 @@ def prepare(world, row, p: Petition) -> dict:
     users["helper"] = _helper_department(world, p)
     if row.name == "resolve_on_spot":
         Petition.objects.filter(pk=p.pk).update(tier=Tier.COMMUNITY)
+    if row.name == "route":
+        # The deputy holds the direct routing right and a rule covers the category here.
+        from petitions.models import RoutingRight, RoutingRule
+
+        RoutingRight.objects.get_or_create(deputy=world.deputy_dave)
+        RoutingRule.objects.get_or_create(
+            region=world.district_x,
+            category=category(),
+            keyword="",
+            defaults={"lead_department": world.department},
+        )
     if row.name == "extension_decide" and row.starts_from(p.status):
         services.extension_request(
             actor=users["handler"], petition=p, **SAMPLE_INPUT["extension_request"](world, p)

@@ -110,7 +110,10 @@ def test_it_walks_the_loop_through_the_pages(as_role, world, client):
     client.force_login(world.user("handler"))
     client.post(reverse("petitions:receive", args=[p.pk]), {"version": p.version})
     p.refresh_from_db()
-    client.post(reverse("petitions:reply", args=[p.pk]), {"version": p.version, "body": "已处理"})
+    client.post(
+        reverse("petitions:reply", args=[p.pk]),
+        {"version": p.version, "body": "已处理", "outcome": "solved"},
+    )
     p.refresh_from_db()
     assert p.status == Status.REPLIED
     assert "已处理" in client.get(reverse("petitions:reply_slip", args=[p.pk])).content.decode()

@@ -28,6 +28,7 @@ LOADERS = (
     ("suggestions.demo", "deputies' formal suggestions"),
     ("projects.demo", "livelihood projects (a cycle in each state)"),
     ("duty.demo", "the whole duty: quotas, points, self-reported activities, 五公开, assessments"),
+    ("petitions.todo.demo", "working day: notification choices, routing rules, canned replies"),
 )
 
 # (days ago, kind, title): a few hand-recorded activities for the demo deputy and neighbours.
