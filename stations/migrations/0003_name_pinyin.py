@@ -22,7 +22,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stations', '0001_initial'),
+        ('stations', '0002_grid_worker_post'),
     ]
 
     operations = [
