@@ -38,6 +38,9 @@ urlpatterns = [
     path("suggestions/", include("suggestions.urls")),
     path("reports/", include("reports.urls")),
     path("ledgers/", include("reports.ledgers.urls")),
+    path("integrations/", include("api.urls")),
+    # The JSON API for outside systems (api/api_urls.py), with its schema and documentation.
+    path("api/v1/", include("api.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

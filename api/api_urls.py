@@ -1,0 +1,28 @@
+"""The JSON API under /api/v1/ (namespace ``api``), its OpenAPI schema and documentation."""
+
+from csp.decorators import csp_update
+from django.urls import path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+
+from . import api_views
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view loads its start-up script from a URL, so the page needs no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Redoc parses the schema in a web worker it creates from a blob: URL; that page alone
+    # allows blob: workers (the one CSP exception of the API's documentation).
+    path(
+        "redoc/",
+        csp_update({"worker-src": ["blob:"]})(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
+    path("me/", api_views.MeView.as_view(), name="me"),
+]
