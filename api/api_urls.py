@@ -7,8 +7,18 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
+from rest_framework.routers import SimpleRouter
 
 from . import api_views
+
+router = SimpleRouter()
+router.register("cases", api_views.CaseViewSet, basename="case")
+router.register("receptions", api_views.ReceptionViewSet, basename="reception")
+router.register("stations", api_views.StationViewSet, basename="station")
+router.register("deputies", api_views.DeputyViewSet, basename="deputy")
+router.register("departments", api_views.DepartmentViewSet, basename="department")
+router.register("reception-days", api_views.ReceptionDayViewSet, basename="reception-day")
+router.register("progress-notices", api_views.ProgressNoticeViewSet, basename="progress-notice")
 
 app_name = "api"
 urlpatterns = [
@@ -25,4 +35,6 @@ urlpatterns = [
         name="redoc",
     ),
     path("me/", api_views.MeView.as_view(), name="me"),
+    path("dashboard/", api_views.DashboardView.as_view(), name="dashboard"),
+    *router.urls,
 ]

@@ -1,20 +1,43 @@
 """The JSON API's views: thin, every queryset through the model's ``visible_to(user)``.
 
 For a key, ``request.user`` is the integration's service account (a clerk scope on the
-integration's region), so the rows are the ones a clerk of that region sees on the pages.
+integration's region), so the rows are the ones a clerk of that region sees on the pages; for
+a staff session, the rows that user sees on the pages. What the caller may not see is a 404.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from django.db.models import Prefetch
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deputies.models import Deputy, StationAssignment
+from deputies.roster.models import ReceptionDay
+from petitions.models import Petition, PetitionEvent, Reception
+from reports import selectors as report_selectors
+from reports.ledgers.models import ProgressNotice
+from stations.models import Department, Station
+
+from . import serializers as s
 from .auth import integration_of
+from .filters import CaseFilter
+
+
+def pii_allowed(request: Any) -> bool:
+    """Full phones and ID numbers only for a key with the PII right (sessions see them masked,
+    as on the pages, where showing one in full is a recorded reveal)."""
+    integration = integration_of(request)
+    return integration is not None and integration.can_see_pii
 
 
 class MeSerializer(serializers.Serializer):
@@ -39,10 +62,149 @@ class MeView(APIView):
                 "can_see_pii": integration.can_see_pii,
             }
         else:
-            data = {
-                "integration": None,
-                "region": None,
-                "access": "session",
-                "can_see_pii": False,
-            }
+            data = {"integration": None, "region": None, "access": "session", "can_see_pii": False}
         return Response(MeSerializer(data).data)
+
+
+class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only list and detail whose rows are ``scoped(user)``."""
+
+    def scoped(self, user: Any):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.scoped(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "pii": pii_allowed(self.request)}
+
+
+class CaseViewSet(ScopedViewSet):
+    """Cases (意见建议). The detail carries the constituent's public timeline and an ETag."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CaseFilter
+
+    def scoped(self, user: Any):
+        qs = Petition.objects.visible_to(user).select_related(
+            "station__region", "category", "lead_department"
+        )
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(
+                Prefetch("events", queryset=PetitionEvent.objects.order_by("created_at", "pk"))
+            )
+        return qs
+
+    def get_serializer_class(self):
+        return s.CaseDetailSerializer if self.action == "retrieve" else s.CaseSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        petition = self.get_object()
+        last = max((e.pk for e in petition.events.all()), default=0)
+        tag = f"{petition.pk}:{petition.version}:{last}:{int(pii_allowed(request))}"
+        etag = '"' + hashlib.sha256(tag.encode()).hexdigest()[:32] + '"'
+        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=304, headers={"ETag": etag})
+        data = self.get_serializer(petition).data
+        return Response(data, headers={"ETag": etag})
+
+
+class ReceptionViewSet(ScopedViewSet):
+    serializer_class = s.ReceptionSerializer
+
+    def scoped(self, user: Any):
+        return (
+            Reception.objects.visible_to(user)
+            .select_related("station")
+            .prefetch_related("deputies", "departments")
+        )
+
+
+class StationViewSet(ScopedViewSet):
+    serializer_class = s.StationSerializer
+
+    def scoped(self, user: Any):
+        return Station.objects.visible_to(user).select_related("region")
+
+
+class DeputyViewSet(ScopedViewSet):
+    """Deputies: public fields only."""
+
+    serializer_class = s.DeputySerializer
+
+    def scoped(self, user: Any):
+        return Deputy.objects.visible_to(user).prefetch_related(
+            Prefetch("assignments", queryset=StationAssignment.objects.all())
+        )
+
+
+class DepartmentViewSet(ScopedViewSet):
+    serializer_class = s.DepartmentSerializer
+
+    def scoped(self, user: Any):
+        return Department.objects.visible_to(user).select_related("region")
+
+
+class ReceptionDayViewSet(ScopedViewSet):
+    serializer_class = s.ReceptionDaySerializer
+
+    def scoped(self, user: Any):
+        return ReceptionDay.objects.visible_to(user).select_related("station")
+
+
+class ProgressNoticeViewSet(ScopedViewSet):
+    """Published progress notices (进度公示) of the stations the caller sees."""
+
+    serializer_class = s.ProgressNoticeSerializer
+
+    def scoped(self, user: Any):
+        return ProgressNotice.objects.filter(
+            published_at__isnull=False, station__in=Station.objects.visible_to(user)
+        ).select_related("station")
+
+
+def _date(request: Request, name: str, default: dt.date) -> dt.date:
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: "Use YYYY-MM-DD."}) from None
+
+
+class DashboardView(APIView):
+    """The dashboard's figures for a region and period (reports.selectors.dashboard)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", int, required=True),
+            OpenApiParameter("date_from", dt.date),
+            OpenApiParameter("date_to", dt.date),
+        ],
+        responses=s.DashboardSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            region_id = int(request.query_params.get("region", ""))
+        except ValueError:
+            raise ValidationError({"region": "A region id is required."}) from None
+        if not 0 < region_id < 2**63:
+            raise ValidationError({"region": "A region id is required."})
+        today = timezone.localdate()
+        start = _date(request, "date_from", today.replace(month=1, day=1))
+        end = _date(request, "date_to", today)
+        if end < start or (end - start).days > 3660:
+            raise ValidationError({"date_to": "The period must run forward, ten years at most."})
+        region = report_selectors.region_or_404(request.user, region_id)
+        data = report_selectors.dashboard(start, end, region=region)
+        out = {
+            "region": {"id": region.pk, "name": region.name},
+            "date_from": start,
+            "date_to": end,
+            "figures": data["figures"].as_dict(),
+            "trend": data["trend"],
+            "categories": data["categories"],
+            "tiers": data["tiers"],
+        }
+        return Response(s.DashboardSerializer(out).data)
