@@ -11,19 +11,23 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deputies.models import Deputy, StationAssignment
 from deputies.roster.models import ReceptionDay
+from petitions import services as petition_services
 from petitions.models import Petition, PetitionEvent, Reception
+from petitions.submission import Submission
 from reports import selectors as report_selectors
 from reports.ledgers.models import ProgressNotice
 from stations.models import Department, Station
@@ -79,8 +83,13 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
         return {**super().get_serializer_context(), "pii": pii_allowed(self.request)}
 
 
-class CaseViewSet(ScopedViewSet):
-    """Cases (意见建议). The detail carries the constituent's public timeline and an ETag."""
+class CaseViewSet(mixins.CreateModelMixin, ScopedViewSet):
+    """Cases (意见建议). The detail carries the constituent's public timeline and an ETag.
+
+    POST records a case through ``petitions.services.petition_submit``: with a read-write key
+    at a station of the key's region (the first timeline step says "via API (name)"), or with a
+    staff session at a station the user runs (the service checks it, as for the staff form).
+    """
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = CaseFilter
@@ -89,14 +98,43 @@ class CaseViewSet(ScopedViewSet):
         qs = Petition.objects.visible_to(user).select_related(
             "station__region", "category", "lead_department"
         )
-        if self.action == "retrieve":
+        if self.action in ("retrieve", "create"):
             qs = qs.prefetch_related(
                 Prefetch("events", queryset=PetitionEvent.objects.order_by("created_at", "pk"))
             )
         return qs
 
     def get_serializer_class(self):
+        if self.action == "create":
+            return s.CaseCreateSerializer
         return s.CaseDetailSerializer if self.action == "retrieve" else s.CaseSerializer
+
+    @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        integration = integration_of(request)
+        stations = Station.objects.visible_to(request.user).filter(is_active=True)
+        form = s.CaseCreateSerializer(data=request.data, stations=stations)
+        form.is_valid(raise_exception=True)
+        d = dict(form.validated_data)
+        external_id = d.pop("external_id", "")
+        key = request.headers.get("Idempotency-Key", "")[:100] or external_id
+        if integration is not None:
+            key = f"api{integration.pk}:{key}" if key else ""
+            actor, via = None, integration.name
+        else:
+            actor, via = request.user, ""
+        try:
+            petition = petition_services.petition_submit(
+                actor=actor,
+                submission=Submission(**d, idempotency_key=key, via_integration=via),
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError({"detail": exc.messages}) from None
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        fresh = self.scoped(request.user).get(pk=petition.pk)
+        body = s.CaseDetailSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(body, status=201, headers={"Location": f"{request.path}{petition.pk}/"})
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         petition = self.get_object()

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.input import clean_phone, fold, tidy
 from core.pii import mask_address, mask_name, mask_phone, scrub
 from deputies.models import Deputy
 from deputies.roster.models import ReceptionDay
+from petitions.choices import Channel
 from petitions.models import Category, Petition, PetitionEvent, Reception
 from reports.ledgers.models import ProgressNotice
 from stations.models import Department, Region, Station
@@ -231,11 +233,6 @@ class CaseDetailSerializer(CaseSerializer):
         return TimelineSerializer(events, many=True, context=self.context).data
 
 
-@extend_schema_field(OpenApiTypes.OBJECT)
-class FiguresField(serializers.DictField):
-    pass
-
-
 class DashboardSerializer(serializers.Serializer):
     region = RefSerializer()
     date_from = serializers.DateField()
@@ -244,3 +241,57 @@ class DashboardSerializer(serializers.Serializer):
     trend = serializers.ListField(child=serializers.DictField())
     categories = serializers.ListField(child=serializers.DictField())
     tiers = serializers.ListField(child=serializers.DictField())
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """A case sent by an integration; goes through ``petitions.services.petition_submit``.
+
+    ``station`` must lie in the key's region. Contact data needs ``consent`` (the constituent
+    agreed to its processing, as on the public form).
+    """
+
+    station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.none())
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
+    title = serializers.CharField(max_length=120)
+    content = serializers.CharField(max_length=5000)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    constituent_name = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    is_anonymous = serializers.BooleanField(default=False)
+    location_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    consent = serializers.BooleanField(default=False)
+    external_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="The case's id in the sending system: sending it twice records one case.",
+    )
+
+    def __init__(self, *args: Any, stations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if stations is not None:
+            self.fields["station"].queryset = stations
+
+    def validate(self, data: dict) -> dict:
+        for name in ("title", "content", "constituent_name", "address", "location_text"):
+            if name in data:
+                data[name] = tidy(data[name]).strip()
+        for name in ("phone", "id_number", "external_id"):
+            if name in data:
+                data[name] = fold(data[name]).strip()
+        if not data["title"] or not data["content"]:
+            raise serializers.ValidationError({"title": "A title and a content are required."})
+        try:
+            data["phone"] = clean_phone(data.get("phone", ""))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"phone": exc.messages}) from None
+        contact = any(data.get(k) for k in ("constituent_name", "phone", "address", "id_number"))
+        if contact and not data.get("is_anonymous") and not data.get("consent"):
+            raise serializers.ValidationError(
+                {"consent": "Contact data needs the constituent's consent (consent: true)."}
+            )
+        return data
