@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Integration
+from . import webhooks
+from .models import Delivery, Integration, Subscription
 
 
 @admin.register(Integration)
@@ -11,6 +13,31 @@ class IntegrationAdmin(admin.ModelAdmin):
     list_filter = ("access", "can_see_pii")
     readonly_fields = ("key_prefix", "user", "created_by", "created_at", "last_used_at")
     exclude = ("key_hash",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("integration", "url", "is_active", "created_at")
+    list_filter = ("is_active",)
+
+
+@admin.action(description=_("Re-send the selected dead letters"))
+def resend_dead(modeladmin, request, queryset) -> None:
+    count = webhooks.resend(queryset)
+    modeladmin.message_user(request, _("%(n)d deliveries queued again.") % {"n": count})
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Dead letters (``status = dead``) are listed here and can be re-sent."""
+
+    list_display = ("uid", "event", "petition", "subscription", "status", "attempts", "last_error")
+    list_filter = ("status", "event")
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    actions = [resend_dead]
 
     def has_add_permission(self, request) -> bool:
         return False

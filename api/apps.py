@@ -7,4 +7,4 @@ class ApiConfig(AppConfig):
     verbose_name = _("Integrations and API")
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401  (registers the OpenAPI extension for API keys)
+        from . import schema, signals  # noqa: F401  (OpenAPI extension; the webhook nudge)

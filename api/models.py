@@ -92,3 +92,96 @@ class Integration(models.Model):
         return self.revoked_at is None and (
             self.expires_at is None or self.expires_at > timezone.now()
         )
+
+
+class WebhookEvent(models.TextChoices):
+    CASE_CREATED = "case.created", _("Case created")
+    STATUS_CHANGED = "case.status_changed", _("Status changed")
+    REPLIED = "case.replied", _("Replied")
+    RATED = "case.rated", _("Rated")
+    OVERDUE = "case.overdue", _("Overdue")
+
+
+class Subscription(models.Model):
+    """An integration's webhook: the URL, the shared secret it signs with, the events it wants."""
+
+    integration = models.ForeignKey(
+        Integration,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("integration"),
+    )
+    url = models.URLField(_("URL"), max_length=300)
+    secret = models.CharField(_("secret"), max_length=100)
+    events = models.JSONField(_("events"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.integration} → {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Dead letter")
+
+
+class Delivery(models.Model):
+    """One webhook call to make: an outbox row, written from a timeline step of a case.
+
+    ``uid`` is the idempotency key the receiver sees (``X-Liaison-Delivery``); a re-sent
+    delivery keeps it, so the receiver can drop a duplicate. Deliveries of one case go out in
+    the order of ``occurred_at``.
+    """
+
+    uid = models.UUIDField(unique=True, editable=False)
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=24, choices=WebhookEvent.choices)
+    source_event = models.ForeignKey(
+        "petitions.PetitionEvent", on_delete=models.CASCADE, related_name="+"
+    )
+    petition = models.ForeignKey("petitions.Petition", on_delete=models.CASCADE, related_name="+")
+    occurred_at = models.DateTimeField()
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "source_event", "event"], name="delivery_once_per_event"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.petition_id} → {self.subscription_id}"
+
+
+class Watermark(models.Model):
+    """How far the webhook collector has read the timeline (the last PetitionEvent id)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_id}"
