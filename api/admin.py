@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import webhooks
-from .models import Delivery, Integration, Subscription
+from . import services, webhooks
+from .models import Delivery, ExternalPlatform, Forwarding, Integration, Subscription
 
 
 @admin.register(Integration)
@@ -38,6 +38,28 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ("status", "event")
     readonly_fields = [f.name for f in Delivery._meta.fields]
     actions = [resend_dead]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ExternalPlatform)
+class ExternalPlatformAdmin(admin.ModelAdmin):
+    """Saving a platform gives it its department and handler account (services.platform_setup)."""
+
+    list_display = ("name", "adapter", "url", "region", "department", "is_active")
+    readonly_fields = ("department", "user")
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        services.platform_setup(platform=obj)
+
+
+@admin.register(Forwarding)
+class ForwardingAdmin(admin.ModelAdmin):
+    list_display = ("petition", "platform", "external_id", "state", "updated_at")
+    list_filter = ("state", "platform")
+    readonly_fields = [f.name for f in Forwarding._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

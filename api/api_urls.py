@@ -36,5 +36,10 @@ urlpatterns = [
     ),
     path("me/", api_views.MeView.as_view(), name="me"),
     path("dashboard/", api_views.DashboardView.as_view(), name="dashboard"),
+    path(
+        "platforms/<int:pk>/inbound/",
+        api_views.PlatformInboundView.as_view(),
+        name="platform-inbound",
+    ),
     *router.urls,
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,9 +33,11 @@ from reports import selectors as report_selectors
 from reports.ledgers.models import ProgressNotice
 from stations.models import Department, Station
 
+from . import platforms, services, webhooks
 from . import serializers as s
 from .auth import integration_of
 from .filters import CaseFilter
+from .models import ExternalPlatform, Forwarding
 
 
 def pii_allowed(request: Any) -> bool:
@@ -246,3 +249,52 @@ class DashboardView(APIView):
             "tiers": data["tiers"],
         }
         return Response(s.DashboardSerializer(out).data)
+
+
+class InboundSerializer(serializers.Serializer):
+    external_id = serializers.CharField(max_length=64)
+    state = serializers.ChoiceField(choices=["accepted", "replied", "returned"])
+    reply = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+INBOUND_MAX_SKEW_SECONDS = 300
+
+
+class PlatformInboundView(APIView):
+    """An external platform reports a forwarded case's state (signed with the platform's secret).
+
+    ``X-Liaison-Timestamp`` (seconds; at most 5 minutes off) and ``X-Liaison-Signature:
+    sha256=HMAC(secret, "<timestamp>.<body>")``. A bad signature and an unknown platform both
+    answer 404, so nothing about the configured platforms can be learnt.
+    """
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(request=InboundSerializer, responses={200: InboundSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        platform = ExternalPlatform.objects.filter(pk=pk, is_active=True).first()
+        timestamp = request.headers.get("X-Liaison-Timestamp", "")
+        signature = request.headers.get("X-Liaison-Signature", "")
+        body = request.body
+        fresh = (
+            timestamp.isdigit() and abs(time.time() - int(timestamp)) <= INBOUND_MAX_SKEW_SECONDS
+        )
+        if (
+            platform is None
+            or not fresh
+            or not webhooks.verify(platform.secret, timestamp, body, signature)
+        ):
+            raise NotFound()
+        data = InboundSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        forwarding = Forwarding.objects.filter(
+            platform=platform, external_id=data.validated_data["external_id"]
+        ).first()
+        if forwarding is None:
+            raise NotFound()
+        remote = platforms.parse_state(data.validated_data)
+        if remote is not None:
+            services.forwarding_apply(forwarding=forwarding, remote=remote)
+        return Response(data.validated_data)

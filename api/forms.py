@@ -14,7 +14,7 @@ from core.roles import roles_of
 from stations.models import Region
 from stations.paths import region_paths_q
 
-from .models import Access
+from .models import Access, ExternalPlatform
 
 
 class DateInput(forms.DateInput):
@@ -64,3 +64,16 @@ class IntegrationForm(NormalizedFormMixin, forms.Form):
             return None
         end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
         return timezone.make_aware(end)
+
+
+class ForwardForm(forms.Form):
+    platform: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("External platform"), queryset=ExternalPlatform.objects.none()
+    )
+
+    def __init__(self, *args, platforms=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].queryset = platforms
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

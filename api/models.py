@@ -185,3 +185,98 @@ class Watermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_id}"
+
+
+class Adapter(models.TextChoices):
+    GENERIC_JSON = "generic_json", _("Generic JSON")
+    OPEN311 = "open311", _("Open311 GeoReport v2")
+
+
+class ExternalPlatform(models.Model):
+    """An outside handling system (基层治理四平台) that takes forwarded cases as a department.
+
+    It has its own ``Department`` (staff assign to it as to any bureau, so deadlines, reminders
+    and escalation run here) and a service account holding that department's handler post: the
+    platform's answers (accepted, replied, returned) go through the same loop services and
+    rights as a department handler's pages.
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    adapter = models.CharField(
+        _("adapter"), max_length=16, choices=Adapter.choices, default=Adapter.GENERIC_JSON
+    )
+    url = models.URLField(_("URL"), max_length=300)
+    secret = models.CharField(
+        _("secret"), max_length=100, help_text=_("Signs our calls and checks the platform's.")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    department = models.OneToOneField(
+        "stations.Department",
+        on_delete=models.PROTECT,
+        related_name="external_platform",
+        null=True,
+        editable=False,
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="external_platform",
+        null=True,
+        editable=False,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("external platform")
+        verbose_name_plural = _("external platforms")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ForwardState(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted by the platform")
+    REPLIED = "replied", _("Replied by the platform")
+    RETURNED = "returned", _("Returned by the platform")
+
+
+class Forwarding(models.Model):
+    """A case forwarded to an external platform, with the platform's id for it."""
+
+    petition = models.ForeignKey(
+        "petitions.Petition", on_delete=models.CASCADE, related_name="forwardings"
+    )
+    platform = models.ForeignKey(
+        ExternalPlatform, on_delete=models.PROTECT, related_name="forwardings"
+    )
+    external_id = models.CharField(_("external id"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ForwardState.choices, default=ForwardState.SENT
+    )
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "external_id"], name="forwarding_unique_external_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} → {self.platform} #{self.external_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (ForwardState.SENT, ForwardState.ACCEPTED)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.integration_list, name="list"),
     path("new/", views.integration_create, name="create"),
     path("<int:pk>/revoke/", views.integration_revoke, name="revoke"),
+    path("forward/<int:pk>/", views.forward, name="forward"),
 ]

@@ -40,3 +40,26 @@ ENTRIES = [
         deny=403,
     ),
 ]
+
+
+def _triaged(w):
+    from petitions.choices import Status
+    from tests.petitions.factories import make_petition
+
+    return [make_petition(w, Status.TRIAGED).pk]
+
+
+# A triaged case of station A: staff (and the admin) may assign it, so they may forward it;
+# those who only see it (the clerks and the case's deputy) get a 403; everyone else a 404.
+SEES_CASE = {"clerk": 403, "city_clerk": 403, "deputy": 403}
+ENTRIES += [
+    Entry("integrations:forward", args=_triaged, allow={"admin", "staff"}, special=SEES_CASE),
+    Entry(
+        "integrations:forward",
+        args=_triaged,
+        method="post",
+        data=lambda w: {"platform": ""},
+        allow={"admin", "staff"},  # no platform chosen: the form is shown again
+        special=SEES_CASE,
+    ),
+]
