@@ -9,7 +9,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from . import api_views
+from . import api_views, open311
 
 router = SimpleRouter()
 router.register("cases", api_views.CaseViewSet, basename="case")
@@ -41,5 +41,9 @@ urlpatterns = [
         api_views.PlatformInboundView.as_view(),
         name="platform-inbound",
     ),
+    # Open311 GeoReport v2 (JSON).
+    path("open311/services.json", open311.ServicesView.as_view(), name="open311-services"),
+    path("open311/requests.json", open311.RequestsView.as_view(), name="open311-requests"),
+    path("open311/requests/<int:pk>.json", open311.RequestView.as_view(), name="open311-request"),
     *router.urls,
 ]

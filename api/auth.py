@@ -33,6 +33,13 @@ def _key_from(request: Any) -> str | None:
             return value.strip()
         return None
     key = request.META.get("HTTP_X_API_KEY", "").strip()
+    if not key:
+        # Open311 clients send the key as an ``api_key`` parameter (query string or form).
+        raw = request._request
+        key = (raw.GET.get("api_key") or "").strip()
+        form_types = ("application/x-www-form-urlencoded", "multipart/form-data")
+        if not key and raw.method == "POST" and raw.content_type in form_types:
+            key = (raw.POST.get("api_key") or "").strip()
     return key or None
 
 
