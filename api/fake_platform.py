@@ -4,6 +4,7 @@ It speaks both adapters: the generic JSON one (``POST /cases``, ``GET /cases/{id
 GeoReport v2 (``GET /services.json``, ``POST /requests.json``, ``GET /requests/{id}.json``), keeps
 cases in memory, and lets a test or a person move a case with
 ``POST /_control/{id}`` ``{"state": "accepted" | "replied" | "returned", "reply": …, "reason": …}``.
+``POST /webhook`` accepts (and keeps) webhook calls, for the demo's subscription.
 With ``--callback URL`` it also tells the product at once, signed with ``--secret``, as the
 inbound webhook expects.
 
@@ -15,8 +16,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import hmac
-import itertools
 import json
+import secrets
 import threading
 import time
 import urllib.parse
@@ -34,8 +35,7 @@ class FakePlatform:
         self.received: list[dict] = []
         self.secret = secret
         self.callback = callback
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
+        self.webhooks: list[dict] = []
         platform = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -71,9 +71,11 @@ class FakePlatform:
             def do_POST(self):  # noqa: N802
                 path = urllib.parse.urlparse(self.path).path
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if path == "/webhook":  # a webhook receiver for the demo's subscription
+                    platform.webhooks.append({"headers": dict(self.headers), "body": raw})
+                    return self._reply(200, {"ok": True})
                 if path in ("/cases", "/requests.json"):
-                    with platform._lock:
-                        case_id = f"FP-{next(platform._ids):04d}"
+                    case_id = f"FP-{secrets.token_hex(4).upper()}"
                     if path == "/cases":
                         data = json.loads(raw or b"{}")
                     else:
@@ -86,9 +88,9 @@ class FakePlatform:
                         return self._reply(201, {"id": case_id})
                     return self._reply(201, [{"service_request_id": case_id}])
                 if path.startswith("/_control/"):
-                    case = platform.cases.get(path[len("/_control/") :])
-                    if not case:
-                        return self._reply(404, {})
+                    # Unknown ids are taken as cases sent before a restart (the demo's).
+                    case_id = path[len("/_control/") :]
+                    case = platform.cases.setdefault(case_id, {"id": case_id, "state": "sent"})
                     case.update(json.loads(raw or b"{}"))
                     platform.tell(case)
                     return self._reply(200, case)

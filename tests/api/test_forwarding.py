@@ -63,7 +63,8 @@ def _control(fake, external_id, **state):
 def test_round_trip_forward_reply_feedback_rating_closed(world, fake, client):
     f = _forward(world, fake, client=client)
     p = Petition.objects.get(pk=f.petition_id)
-    assert f.external_id == "FP-0001" and p.status == Status.ASSIGNED
+    assert f.external_id.startswith("FP-") and p.status == Status.ASSIGNED
+    assert f.external_id in fake.cases
     assert p.lead_department == f.platform.department and p.deadline is not None
     sent = fake.received[0]["data"]
     assert "13812345678" not in json.dumps(sent, ensure_ascii=False) and "王芳" not in str(sent)

@@ -25,6 +25,7 @@ LOADERS = (
     ("deputies.roster.demo", "reception rules, days, duty roster, attendance"),
     ("petitions.demo", "receptions and petitions"),
     ("suggestions.demo", "deputies' formal suggestions"),
+    ("api.demo", "an API integration, a webhook, a case forwarded to the fake 四平台"),
 )
 
 # (days ago, kind, title): a few hand-recorded activities for the demo deputy and neighbours.
