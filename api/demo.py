@@ -90,9 +90,10 @@ def _forward(platform: ExternalPlatform) -> Forwarding | None:
     """A new case at the staff's station, triaged and forwarded to the fake platform (started
     here for the moment if it is not running, e.g. before ``make run`` starts it)."""
     staff = get_user_model().objects.filter(username="staff").first()
-    station = staff.staff_posts.first().station if staff and staff.staff_posts.exists() else None
-    if station is None:
+    post = staff.staff_posts.select_related("station").first() if staff else None
+    if post is None:
         return None
+    station = post.station
     p = petition_services.petition_submit(
         actor=staff,
         submission=Submission(
