@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "projects",
     "duty",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -322,6 +326,43 @@ SUGGESTION_LIMIT_UNIT = env_choice("SUGGESTION_LIMIT_UNIT", "months", {"months",
 SUGGESTION_LIMIT = env_int("SUGGESTION_LIMIT", 3)
 # The limit for handling it again after the deputy was unsatisfied with the reply (same unit).
 SUGGESTION_REDO_LIMIT = env_int("SUGGESTION_REDO_LIMIT", 1)
+
+# --- The integration API (api/) -------------------------------------------------------------
+# Requests per minute one API key (or one staff session) may make; counters live in the cache
+# and fall back to process memory when it is down (core.cache).
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120, minimum=1)
+# Webhook deliveries: attempts before a delivery is dead-lettered, and the first back-off.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# A port for the fake external platform (api/fake_platform.py) that `make run` starts and the
+# demo forwards a case to; 0 leaves it off.
+FAKE_PLATFORM_PORT = env_int("FAKE_PLATFORM_PORT", 0, minimum=0, maximum=65535)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.KeyRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Deputy liaison stations API",
+    "DESCRIPTION": "Cases, receptions, stations, deputies and figures for integrations.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the vendored drf-spectacular-sidecar files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "petitions.choices.Status"},
+}
 
 # --- Security -----------------------------------------------------------------------------
 # Addresses or networks of the reverse proxies whose X-Forwarded-Proto/-For are believed

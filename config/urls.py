@@ -55,6 +55,9 @@ urlpatterns = [
     path("duty/", include("duty.urls")),
     path("reports/", include("reports.urls")),
     path("ledgers/", include("reports.ledgers.urls")),
+    path("integrations/", include("api.urls")),
+    # The JSON API for outside systems (api/api_urls.py), with its schema and documentation.
+    path("api/v1/", include("api.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

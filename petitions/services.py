@@ -224,12 +224,19 @@ def petition_submit(*, actor: Any, submission: Submission) -> Petition:
             )
             if attachments:
                 save_attachments(petition, attachments, user=actor)
+            if d.via_integration:
+                label, note = "integration", _("Via API (%(name)s)") % {"name": d.via_integration}
+            elif actor is not None and actor.is_authenticated:
+                label, note = "", ""
+            else:
+                label, note = "constituent", ""
             _event(
                 petition,
                 actor=actor,
                 from_status="",
                 to_status=S.SUBMITTED,
-                actor_label="" if actor is not None and actor.is_authenticated else "constituent",
+                actor_label=label,
+                note=note,
             )
             notices.submitted(petition)
     except IntegrityError:

@@ -31,6 +31,9 @@ class Submission:
     consent: bool = False
     idempotency_key: str = ""
     attachments: Sequence[Any] = field(default_factory=tuple)
+    # An outside system that sent the case through the API (api/): its name goes on the first
+    # timeline step ("via API (name)"). The API checks the integration's region before calling.
+    via_integration: str = ""
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any], **given: Any) -> Submission:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 DEMO_LOGINS = """\
@@ -48,6 +49,13 @@ class Command(BaseCommand):
                 ]
             ),
         ]
+        if settings.FAKE_PLATFORM_PORT:
+            # The demo's external platform (api/fake_platform.py), only when configured.
+            children.append(
+                subprocess.Popen(
+                    [python, "-m", "api.fake_platform", "--port", str(settings.FAKE_PLATFORM_PORT)]
+                )
+            )
         broker = "Redis" if os.environ.get("REDIS_URL") else "filesystem broker (var/broker)"
         database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite (var/db.sqlite3)"
         self.stdout.write(

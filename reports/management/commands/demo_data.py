@@ -29,6 +29,7 @@ LOADERS = (
     ("projects.demo", "livelihood projects (a cycle in each state)"),
     ("duty.demo", "the whole duty: quotas, points, self-reported activities, 五公开, assessments"),
     ("petitions.todo.demo", "working day: notification choices, routing rules, canned replies"),
+    ("api.demo", "an API integration, a webhook, a case forwarded to the fake 四平台"),
 )
 
 # (days ago, kind, title): a few hand-recorded activities for the demo deputy and neighbours.
