@@ -28,6 +28,9 @@ from deputies.roster.choices import DutyStatus
 from deputies.roster.models import Duty
 from petitions.choices import Status
 from petitions.models import Petition, Reception
+from projects.choices import Status as ProjectStatus
+from projects.models import Candidate
+from ties.models import ReportBackSpeaker
 
 from .choices import ActivityKind, ActivityStatus, ItemCode, Period
 
@@ -224,12 +227,34 @@ def _activity_item(code: str, label, period: str, kinds: tuple[str, ...], seed: 
     )
 
 
-# HOOK(projects): when the projects app records the livelihood projects a deputy takes on,
-# add its counter to PROJECT_COUNTERS (same signature as count_receptions); the item's count
-# is the sum of the approved self-reported "project" activities and every hooked counter.
-PROJECT_COUNTERS: list[CountFn] = []
-# HOOK(ties): the ties app's report-back sessions (述职) join the count the same way.
-REPORT_BACK_COUNTERS: list[CountFn] = []
+def count_supervised_projects(ids: list[int], year: int) -> Counts:
+    """Livelihood projects of the year's cycle the deputy supervises (承办 a 民生实事: the
+    deputies' supervising group of a chosen project, projects/), counted in the month the
+    project was proposed — once each, whatever it became after it was chosen."""
+    taken = (ProjectStatus.CHOSEN, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
+    counts = _empty(ids)
+    through = Candidate.supervisors.through
+    for deputy_id, created in through.objects.filter(
+        deputy_id__in=ids, candidate__cycle__year=year, candidate__status__in=taken
+    ).values_list("deputy_id", "candidate__created_at"):
+        counts[deputy_id][timezone.localtime(created).month] += 1
+    return counts
+
+
+def count_report_back_sessions(ids: list[int], year: int) -> Counts:
+    """Report-back sessions (述职, ties/) the deputy spoke at, in the month held."""
+    counts = _empty(ids)
+    for deputy_id, held_on in ReportBackSpeaker.objects.filter(
+        deputy_id__in=ids, session__held_on__year=year
+    ).values_list("deputy_id", "session__held_on"):
+        counts[deputy_id][held_on.month] += 1
+    return counts
+
+
+# Besides the approved self-reported activities, these records count towards the items: the
+# projects the deputy supervises and the report-back sessions where they spoke.
+PROJECT_COUNTERS: list[CountFn] = [count_supervised_projects]
+REPORT_BACK_COUNTERS: list[CountFn] = [count_report_back_sessions]
 
 
 def _with_hooks(base: CountFn, hooks: list[CountFn]) -> CountFn:

@@ -10,7 +10,6 @@ deputy's name, level and photo, and counts. Internal notes never do.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from petitions.choices import Status
 from petitions.models import Petition
+from projects.choices import PUBLIC_STATUSES
+from projects.choices import Status as ProjectStatus
+from projects.models import Candidate
 from stations.models import Station
 from stations.scope import with_rooms_q
 
@@ -44,9 +46,16 @@ STANDARD_RULES = (
     gettext_lazy("Station management, funding and safety"),
 )
 
-# HOOK(projects): functions (station) -> list of (title, status label) for the livelihood
-# projects the station's deputies took on; the projects app appends one.
-PROJECT_RESULTS: list[Callable[[Station], list[tuple[str, str]]]] = []
+
+def station_projects(station: Station) -> list[tuple[str, str]]:
+    """The livelihood projects the station proposed that the deputies chose (五公开 results):
+    title and status, only in the statuses the projects app itself publishes."""
+    return [
+        (title, str(ProjectStatus(status).label))
+        for title, status in Candidate.objects.filter(station=station, status__in=PUBLIC_STATUSES)
+        .order_by("-cycle__year", "title")
+        .values_list("title", "status")[:10]
+    ]
 
 
 def _require_station(actor, station: Station) -> None:
@@ -181,8 +190,7 @@ def open_page(station: Station, year: int | None = None) -> OpenPage:
         .order_by("-year")
         .values_list("year", "award")
     )
-    for hook in PROJECT_RESULTS:
-        page.projects += hook(station)
+    page.projects += station_projects(station)
     cases = Petition.objects.filter(with_rooms_q([station.pk]))
     page.closed_cases = cases.filter(status=Status.CLOSED, closed_at__year=year).count()
     page.accepted_cases = cases.filter(accepted_at__year=year).count()
