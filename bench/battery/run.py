@@ -96,7 +96,7 @@ def main() -> int:
     sizes = QUICK if args.quick else FULL
     common.OUT.mkdir(parents=True, exist_ok=True)
     common.RESULTS.unlink(missing_ok=True)
-    common.SMS_LOG.unlink(missing_ok=True)
+    common.reset_gateway()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     where = machine()
     t0 = time.monotonic()
