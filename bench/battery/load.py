@@ -15,12 +15,9 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import secrets
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -28,12 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.battery import common  # noqa: E402
 
 PASSWORD = "bench-load-" + "x" * 8
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare_users(n: int):
@@ -73,58 +64,8 @@ def main() -> None:
 
     names, station = prepare_users(args.staff)
     AccessAttempt.objects.filter(username__startswith="bench-load-").delete()
-    port = _free_port()
-    host = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "production",
-        "DJANGO_SETTINGS_MODULE": "bench.battery.settings",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        # A burst at one station is the point here, not the flood alarm it would raise.
-        "PUBLIC_SUBMIT_STATION_RATE": "100000",
-        "PYTHONPATH": str(common.ROOT),
-    }
-    common.OUT.mkdir(parents=True, exist_ok=True)
-    # Production serves hashed static names from the manifest (whitenoise).
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=common.ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-    )
-    access_log = (common.OUT / "gunicorn.log").open("wb")
-    gunicorn = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "config/gunicorn.conf.py",
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "bench.battery.wsgi:application",
-        ],
-        cwd=common.ROOT,
-        env=env,
-        stdout=access_log,
-        stderr=access_log,
-        start_new_session=True,
-    )
+    gunicorn, host = common.start_gunicorn(workers=args.workers)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{host}/accounts/login/", timeout=2)
-                break
-            except OSError as exc:
-                if time.monotonic() > deadline or gunicorn.poll() is not None:
-                    raise RuntimeError("gunicorn did not start (var/battery/gunicorn.log)") from exc
-                time.sleep(0.5)
         prefix = common.OUT / "locust"
         users = args.staff + args.public_users
         locust_env = {
