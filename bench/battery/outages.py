@@ -161,9 +161,11 @@ def _crawl(client, start: str, *, limit: int, statuses: list[int]) -> list[str]:
     done: list[str] = []
     while queue and len(done) < limit:
         url = queue.pop(0)
-        response = client.get(url)
+        response = client.get(url, follow=True)
         statuses.append(response.status_code)
         done.append(url)
+        if response.redirect_chain:
+            url = response.redirect_chain[-1][0]
         if response.status_code >= 500:
             common.say(f"    {response.status_code} {url}")
         if "html" not in response.get("Content-Type", ""):
@@ -259,7 +261,7 @@ def postgres_restart(*, threads: int, seconds: float, down: float, workers: int)
     gunicorn, host = common.start_gunicorn(workers=workers)
     counts = {"ok": 0, "503": 0, "503_chinese": 0, "other": 0}
     others: list[str] = []
-    retry: list[tuple[str, dict, dict]] = []
+    retry: list[tuple[object, str, dict, dict]] = []
     lock = threading.Lock()
     stop = threading.Event()
     serial = iter(range(10**9))
@@ -297,7 +299,7 @@ def postgres_restart(*, threads: int, seconds: float, down: float, workers: int)
             return
         if _count(response, "POST") == 503:
             with lock:
-                retry.append((url, data, headers))
+                retry.append((session, url, data, headers))
 
     def _count(response, what: str) -> int:
         with lock:
@@ -329,13 +331,14 @@ def postgres_restart(*, threads: int, seconds: float, down: float, workers: int)
         stop.set()
         for t in pool:
             t.join(timeout=60)
-        # The constituent goes Back and sends the same form again.
+        # The constituent goes Back and sends the same form again (same browser, same cookies).
         again = {"receipt": 0, "form": 0, "other": 0}
-        session = requests.Session()
-        for url, data, headers in retry:
+        for session, url, data, headers in retry:
             r = session.post(url, data, headers=headers, allow_redirects=False, timeout=30)
             key = "receipt" if r.status_code == 302 else "form" if r.status_code == 200 else "other"
             again[key] += 1
+            if key == "other":
+                others.append(f"again {r.status_code}")
     finally:
         common.stop(gunicorn)
     new = Petition.objects.filter(pk__gte=first)
@@ -395,10 +398,10 @@ def main() -> None:
         common.result(
             f"PostgreSQL restarted under load (this database refused {args.down:.0f} s, "
             f"{r['killed']} connections ended)",
-            f"{r['ok']} answered normally, {r['503']} answered 503 ({r['503_chinese']} our Chinese "
-            f"page with Retry-After), {r['other']} other {r['others']}; sent again: "
+            f"{r['ok']} submissions answered normally, {r['503']} answers 503 ({r['503_chinese']} our Chinese "
+            f"page with Retry-After), {r['other']} other; sent again: "
             f"{r['again']['receipt']} receipts, {r['again']['form']} forms, "
-            f"{r['again']['other']} other; {r['saved']} saved, {r['partial']} partial, "
+            f"{r['again']['other']} other {r['others']}; {r['saved']} saved, {r['partial']} partial, "
             f"{r['duplicates']} duplicated{_load()}",
             "only receipts or our 503 in Chinese, 0 partial records",
             r["other"] == 0

@@ -7,7 +7,7 @@
     .venv/bin/python bench/battery/run.py --quick    # small sizes, a few minutes
     .venv/bin/python bench/battery/run.py --only brute --only pii
 
-Each part is its own script (faults, brute, pii_scan, load, backup_drill), run here as a child
+Each part is its own script (faults, brute, pii_scan, load, outages, backup_drill), run here as a child
 process; their rows are collected from var/battery/results.jsonl and printed as a Markdown table,
 also written to var/battery/summary.md (paste it into the README). Exit status 1 when a goal is
 not met. Uses only the database and Redis number in DATABASE_URL and REDIS_URL.
@@ -34,6 +34,7 @@ FULL = {
     "brute": ["--guesses", "10000"],
     "pii": ["--submissions", "20"],
     "load": ["--staff", "20", "--public-users", "10", "--burst", "200", "--seconds", "90"],
+    "outages": [],
     "backup": [],
 }
 QUICK = {
@@ -41,6 +42,7 @@ QUICK = {
     "brute": ["--guesses", "1000"],
     "pii": ["--submissions", "4"],
     "load": ["--staff", "10", "--public-users", "5", "--burst", "50", "--seconds", "30"],
+    "outages": ["--submissions", "5", "--pages", "40", "--seconds", "20", "--down", "5"],
     "backup": [],
 }
 SCRIPTS = {
@@ -48,6 +50,7 @@ SCRIPTS = {
     "brute": "brute.py",
     "pii": "pii_scan.py",
     "load": "load.py",
+    "outages": "outages.py",
     "backup": "backup_drill.py",
 }
 
