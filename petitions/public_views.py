@@ -163,6 +163,10 @@ def _too_many(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "petitions/public/too_many.html", {"message": message}, status=429)
 
 
+def _lookup_refused() -> str:
+    return _("Too many tracking codes were looked up. Try again later; a correct code still works.")
+
+
 def _lookup_counters(request: HttpRequest, code: str = "") -> list[tuple[str, str, int, int]]:
     """(scope, who, limit, window) of every counter a miss of ``code`` from here counts in."""
     ip = ratelimit.client_ip(request)
@@ -202,9 +206,7 @@ def _find(request: HttpRequest, code: str) -> Petition | None:
     )
     if petition is None:
         if _lookup_limited(request, code):
-            raise _Refused(
-                _too_many(request, _("Too many tracking codes were looked up. Wait a minute."))
-            )
+            raise _Refused(_too_many(request, _lookup_refused()))
         _count_miss(request, code)
     return petition
 
@@ -249,7 +251,7 @@ def track(request: HttpRequest) -> HttpResponse:
     if "code" in request.GET:
         form = TrackForm(request.GET)
         if not form.is_valid() and _lookup_limited(request):
-            return _too_many(request, _("Too many tracking codes were looked up. Wait a minute."))
+            return _too_many(request, _lookup_refused())
         if form.is_valid():
             petition = _find(request, form.cleaned_data["code"])
             if petition is not None:

@@ -33,7 +33,11 @@ FULL = {
     "faults": ["--rounds", "5", "--per-round", "50", "--public", "100", "--staff", "100"],
     "brute": ["--guesses", "10000"],
     "pii": ["--submissions", "20"],
-    "load": ["--staff", "20", "--public-users", "10", "--burst", "200", "--seconds", "90"],
+    # The size: 80 staff working cases and a public burst of 500 submissions in 10 s.
+    "load": [
+        *("--staff", "80", "--public-users", "50", "--burst", "500"),
+        *("--burst-after", "45", "--seconds", "150", "--spawn-rate", "5"),
+    ],
     "outages": [],
     "backup": [],
 }
