@@ -1,7 +1,7 @@
 """Load: locust, headless and bounded, against gunicorn on 127.0.0.1 with production settings.
 
     DATABASE_URL=… REDIS_URL=… .venv/bin/python bench/battery/load.py \
-        --staff 80 --public-users 50 --burst 500 --burst-after 45 --seconds 150
+        --staff 80 --public-users 50 --burst 500 --burst-after 40 --seconds 240
 
 Creates ``--staff`` staff logins (``bench-load-N``, at the demo station of ``staff``), starts
 ``gunicorn -c config/gunicorn.conf.py bench.battery.wsgi`` with ``DJANGO_ENV=production``

@@ -36,7 +36,7 @@ FULL = {
     # The size: 80 staff working cases and a public burst of 500 submissions in 10 s.
     "load": [
         *("--staff", "80", "--public-users", "50", "--burst", "500"),
-        *("--burst-after", "45", "--seconds", "150", "--spawn-rate", "5"),
+        *("--burst-after", "40", "--seconds", "240", "--spawn-rate", "5"),
     ],
     "outages": [],
     "backup": [],
