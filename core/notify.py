@@ -71,7 +71,7 @@ def enqueue_on_commit(task, *args) -> None:
     The change is already saved when this runs: a broker that is down must not turn a saved
     change into an error page (and a retyped duplicate). The failure is logged without the
     arguments, and the outbox row stays pending for the re-send sweep
-    (``core.tasks.deliver_pending_outbox``, on beat every minute).
+    (``core.tasks.deliver_pending_outbox``, on beat every 30 seconds).
     """
 
     def send() -> None:
@@ -204,9 +204,11 @@ def notify_bulk(messages: Iterable[OutboxMessage]) -> int:
     # Rows without a key get no pk back from an ignore_conflicts insert; the pending-outbox
     # safety net delivers them.
     if ids:
-        from .tasks import deliver_outbox_batch
+        from .tasks import BATCH_SIZE, deliver_outbox_batch
 
-        enqueue_on_commit(deliver_outbox_batch, ids)
+        # Batches, so several worker children share a big notice and each task stays short.
+        for start in range(0, len(ids), BATCH_SIZE):
+            enqueue_on_commit(deliver_outbox_batch, ids[start : start + BATCH_SIZE])
     return len(fresh)
 
 

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
@@ -17,13 +18,33 @@ from .sms import get_sms_backend
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-# A delivery task may run this long (SMS gateways and SMTP time out well before); the claim on a
-# row is taken over only after it, so a live worker is never raced, and the broker's visibility
-# timeout (settings.CELERY_BROKER_TRANSPORT_OPTIONS) is longer still.
-DELIVERY_TIME_LIMIT = 60  # seconds
-CLAIM_STALE_AFTER = dt.timedelta(seconds=90)
+# One delivery may run this long (SMS gateways time out in seconds, SMTP after
+# settings.EMAIL_TIMEOUT = 20 s); the hard limit kills the child 10 s later.
+DELIVERY_TIME_LIMIT = 30  # seconds
+# A claim on a row is taken over only after the hard limit of the task that holds it, so a live
+# worker is not raced; the SMS key (sms_key) makes even a race harmless at the gateway.
+CLAIM_STALE_AFTER = dt.timedelta(seconds=45)
 # The sweep leaves fresh rows to their own on-commit task for this long.
-SWEEP_GRACE = dt.timedelta(minutes=1)
+SWEEP_GRACE = dt.timedelta(seconds=5)
+# The sweep fans out: one deliver_outbox_batch task per BATCH_SIZE rows, at most SWEEP_MAX rows
+# a run (a bigger backlog goes on the next run, SWEEP_EVERY later). A row it queued is marked
+# (claimed_at set, still pending) and not queued again for REQUEUE_AFTER, so a backlog that
+# takes longer than one period is not queued twice; a batch task that was lost is re-queued then.
+BATCH_SIZE = 25
+SWEEP_MAX = 4000
+REQUEUE_AFTER = dt.timedelta(minutes=1)
+# A batch task's limits: rows it did not reach stay pending for the sweep.
+BATCH_TIME_LIMIT = 240  # seconds
+# Retries of one message back off 30 s × 2^n: the longest countdown is 30 × 2^(MAX_ATTEMPTS - 1).
+# The broker's visibility timeout (settings.CELERY_BROKER_TRANSPORT_OPTIONS, 900 s) must exceed
+# it and every task's hard time limit, or Redis hands a task to a second worker while the first
+# still runs it (tests/core/test_outbox.py checks).
+MAX_RETRY_COUNTDOWN = 30 * 2 ** (MAX_ATTEMPTS - 1)
+
+
+def sms_key(message: OutboxMessage) -> str:
+    """The message's idempotency key at the SMS gateway: the same on every attempt."""
+    return f"outbox:{message.pk}"
 
 
 def _claimable(now: dt.datetime) -> models.Q:
@@ -31,6 +52,15 @@ def _claimable(now: dt.datetime) -> models.Q:
     return models.Q(status=OutboxStatus.PENDING) | models.Q(
         status=OutboxStatus.SENDING, claimed_at__lt=now - CLAIM_STALE_AFTER
     )
+
+
+def _sweepable(now: dt.datetime) -> models.Q:
+    """Rows the sweep queues: pending and not queued by a sweep in the last REQUEUE_AFTER, or
+    with a stale claim."""
+    return models.Q(
+        models.Q(claimed_at__isnull=True) | models.Q(claimed_at__lt=now - REQUEUE_AFTER),
+        status=OutboxStatus.PENDING,
+    ) | models.Q(status=OutboxStatus.SENDING, claimed_at__lt=now - CLAIM_STALE_AFTER)
 
 
 def _claim(message_id: int) -> dt.datetime | None:
@@ -49,6 +79,10 @@ def _claim(message_id: int) -> dt.datetime | None:
     return now if won else None
 
 
+class ClaimLost(Exception):
+    """The row was taken over while this worker sent it (it ran past CLAIM_STALE_AFTER)."""
+
+
 def _send(message: OutboxMessage) -> None:
     if message.channel == Channel.IN_APP:
         if message.user_id:
@@ -59,7 +93,11 @@ def _send(message: OutboxMessage) -> None:
         link = f"\n\n{settings.PUBLIC_BASE_URL}{message.url}" if message.url else ""
         send_mail(message.subject, message.body + link, None, [message.address])
     elif message.channel == Channel.SMS:
-        get_sms_backend().send(message.address, f"{message.subject} {message.body}".strip())
+        get_sms_backend().send(
+            message.address,
+            f"{message.subject} {message.body}".strip(),
+            key=sms_key(message),
+        )
 
 
 def deliver(message_id: int) -> bool:
@@ -67,7 +105,9 @@ def deliver(message_id: int) -> bool:
 
     pending → sending (claimed, committed) → sent. A failure puts the row back to pending (or
     failed after ``MAX_ATTEMPTS``) and re-raises; a worker killed after the claim leaves the row
-    ``sending`` until the claim is stale, then the sweep takes it over.
+    ``sending`` until the claim is stale, then the sweep takes it over. An SMS goes out with
+    the row's key (``sms_key``): when the worker was killed after the gateway accepted it and
+    before the "sent" mark, the next attempt is dropped by the gateway, not sent twice.
     """
     claimed_at = _claim(message_id)
     if claimed_at is None:
@@ -81,8 +121,12 @@ def deliver(message_id: int) -> bool:
             # The in-app row and the "sent" mark commit together; email and SMS cannot be
             # rolled back, so they are sent first and marked right after.
             _send(message)
-            mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
-    except Exception as exc:
+            if not mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""):
+                raise ClaimLost  # rolls the in-app row back: the new claimer writes it
+    except ClaimLost:
+        log.warning("outbox message %s was taken over while being sent", message_id)
+        return False
+    except Exception as exc:  # SoftTimeLimitExceeded included: the row goes back to pending
         final = message.attempts >= MAX_ATTEMPTS
         mine.update(
             status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
@@ -111,38 +155,55 @@ def deliver_outbox_message(self, message_id: int) -> bool:
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, expires=55)
+@shared_task(acks_late=True, reject_on_worker_lost=True, expires=25)
 def deliver_pending_outbox() -> int:
-    """The re-send sweep (beat, every minute): rows whose enqueue was lost or whose worker died.
+    """The re-send sweep (beat, every 30 s): rows whose enqueue was lost or whose worker died.
 
-    Claims make it safe to run next to the on-commit tasks: whichever claims a row sends it.
+    It sends nothing itself: it queues the rows in batches of BATCH_SIZE, one
+    ``deliver_outbox_batch`` task each, so every worker child drains a backlog in parallel
+    (a broker outage of a minute leaves ~1,400 rows after 200 submissions). Claims make it safe
+    to run next to the on-commit tasks: whichever claims a row sends it. Returns the rows queued.
     """
     now = timezone.now()
     ids = list(
-        OutboxMessage.objects.filter(_claimable(now), created_at__lt=now - SWEEP_GRACE)
+        OutboxMessage.objects.filter(_sweepable(now), created_at__lt=now - SWEEP_GRACE)
         .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
+        .values_list("pk", flat=True)[:SWEEP_MAX]
     )
-    sent = 0
-    for pk in ids:
+    queued = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        batch = ids[start : start + BATCH_SIZE]
         try:
-            sent += deliver(pk)
-        except Exception as exc:  # stays pending for the next sweep; one bad row stops nothing
-            log.warning("outbox message %s: %s", pk, type(exc).__name__)
-    return sent
+            deliver_outbox_batch.delay(batch)
+        except Exception as exc:  # broker gone again: the next run queues the rest
+            log.warning("re-send sweep stopped after %s rows: %s", queued, type(exc).__name__)
+            break
+        # Marked after the enqueue (an enqueue that failed leaves nothing marked); a row the
+        # task already claimed is no longer pending and keeps its claim.
+        OutboxMessage.objects.filter(pk__in=batch, status=OutboxStatus.PENDING).update(
+            claimed_at=now
+        )
+        queued += len(batch)
+    return queued
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=BATCH_TIME_LIMIT,
+    time_limit=BATCH_TIME_LIMIT + 10,
+)
 def deliver_outbox_batch(message_ids: list[int]) -> int:
-    """Deliver a batch queued by ``notify_bulk``; a message that fails stays pending for retry.
-
-    One task per batch instead of one per message; the failures are picked up by
-    ``deliver_pending_outbox`` (the beat re-send sweep) after its grace period.
-    """
+    """Deliver a batch queued by ``notify_bulk`` or the sweep; a message that fails stays
+    pending for the sweep (``deliver_pending_outbox``), and so do the rows not reached when the
+    batch runs out of time."""
     sent = 0
     for pk in message_ids:
         try:
             sent += deliver(pk)
+        except SoftTimeLimitExceeded:
+            log.warning("outbox batch stopped at message %s (time limit)", pk)
+            break
         except Exception as exc:
             log.warning("outbox message %s: %s", pk, type(exc).__name__)
     return sent

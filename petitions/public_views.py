@@ -2,7 +2,7 @@
 
 Knowing a tracking code (≥ 64 random bits) is the credential for a case's masked public view,
 so these pages fetch by code instead of through ``visible_to``. Lookups that miss are counted
-per IP to make guessing pointless, and personal data only ever appears masked.
+per address, network and code prefix to make guessing pointless, and personal data only ever appears masked.
 """
 
 from __future__ import annotations
@@ -37,9 +37,19 @@ from .public_forms import RateForm, SubmitForm, TrackForm
 
 SUBMITTED_KEY = "public_submitted_codes"
 HOUR, MINUTE = 3600, 60
-# Lookups of codes that do not exist, per IP and minute: a person mistypes a few times, a
-# script guessing codes would need billions.
+# Lookups of codes that do not exist ("misses"; a found code is never counted or refused), in
+# four counters. A person mistypes a few times; a script guessing codes would need billions.
+# Per address and minute: a burst.
 LOOKUP_MISSES_PER_MINUTE = 30
+# Per address and hour: a guessing script gets at most 40 answers an hour at any speed, so of
+# 10,000 guesses ≥ 99.2 % are refused even when the run straddles an hour boundary.
+LOOKUP_MISSES_PER_HOUR = 40
+# Per network (/24 of IPv4, /64 of IPv6) and hour: a script rotating through its addresses.
+LOOKUP_NETWORK_MISSES_PER_HOUR = 200
+# Per code prefix (its first LOOKUP_PREFIX letters, from any address) and hour: someone who has
+# the beginning of a code (a photo of half a receipt) and guesses the rest from many addresses.
+LOOKUP_PREFIX = 8
+LOOKUP_PREFIX_MISSES_PER_HOUR = 10
 # Wrong rating codes per IP and hour (each code also dies after five wrong tries).
 RATE_FAILURES_PER_HOUR = 10
 
@@ -154,9 +164,35 @@ def _too_many(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "petitions/public/too_many.html", {"message": message}, status=429)
 
 
-def _lookup_limited(request: HttpRequest) -> bool:
+def _lookup_refused() -> str:
+    return _("Too many tracking codes were looked up. Try again later; a correct code still works.")
+
+
+def _lookup_counters(request: HttpRequest, code: str = "") -> list[tuple[str, str, int, int]]:
+    """(scope, who, limit, window) of every counter a miss of ``code`` from here counts in."""
     ip = ratelimit.client_ip(request)
-    return ratelimit.exceeded("lookup", ip, limit=LOOKUP_MISSES_PER_MINUTE, window=MINUTE)
+    counters = [
+        ("lookup", ip, LOOKUP_MISSES_PER_MINUTE, MINUTE),
+        ("lookup-hour", ip, LOOKUP_MISSES_PER_HOUR, HOUR),
+        ("lookup-net", ratelimit.network_of(ip), LOOKUP_NETWORK_MISSES_PER_HOUR, HOUR),
+    ]
+    if len(code) >= LOOKUP_PREFIX:
+        counters.append(
+            ("lookup-prefix", code[:LOOKUP_PREFIX], LOOKUP_PREFIX_MISSES_PER_HOUR, HOUR)
+        )
+    return counters
+
+
+def _lookup_limited(request: HttpRequest, code: str = "") -> bool:
+    return any(
+        ratelimit.exceeded(scope, who, limit=limit, window=window)
+        for scope, who, limit, window in _lookup_counters(request, code)
+    )
+
+
+def _count_miss(request: HttpRequest, code: str = "") -> None:
+    for scope, who, _limit, window in _lookup_counters(request, code):
+        ratelimit.hit(scope, who, window=window)
 
 
 def _find(request: HttpRequest, code: str) -> Petition | None:
@@ -165,17 +201,14 @@ def _find(request: HttpRequest, code: str) -> Petition | None:
     Misses are throttled, not hits: a neighbour behind the same NAT as a guessing script
     still finds their own case (issue 9 #8). A hit is worth nothing to a guesser: a code has
     ~68.7 random bits, so at 10^3 guesses a second a million cases take ~10^4 years."""
+    code = normalize_code(code)
     petition = (
-        Petition.objects.select_related("station", "category")
-        .filter(tracking_code=normalize_code(code))
-        .first()
+        Petition.objects.select_related("station", "category").filter(tracking_code=code).first()
     )
     if petition is None:
-        if _lookup_limited(request):
-            raise _Refused(
-                _too_many(request, _("Too many tracking codes were looked up. Wait a minute."))
-            )
-        ratelimit.hit("lookup", ratelimit.client_ip(request), window=MINUTE)
+        if _lookup_limited(request, code):
+            raise _Refused(_too_many(request, _lookup_refused()))
+        _count_miss(request, code)
     return petition
 
 
@@ -219,7 +252,7 @@ def track(request: HttpRequest) -> HttpResponse:
     if "code" in request.GET:
         form = TrackForm(request.GET)
         if not form.is_valid() and _lookup_limited(request):
-            return _too_many(request, _("Too many tracking codes were looked up. Wait a minute."))
+            return _too_many(request, _lookup_refused())
         if form.is_valid():
             petition = _find(request, form.cleaned_data["code"])
             if petition is not None:
@@ -230,7 +263,7 @@ def track(request: HttpRequest) -> HttpResponse:
             )
         else:
             # A malformed code is a miss too: it is what a guessing script sends most.
-            ratelimit.hit("lookup", ratelimit.client_ip(request), window=MINUTE)
+            _count_miss(request)
     else:
         form = TrackForm()
     return render(request, "petitions/public/track.html", {"form": form})

@@ -7,6 +7,7 @@ while Redis is down they fall back to per-process memory (core.cache), never to 
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 from core.cache import cache
@@ -19,6 +20,17 @@ def client_ip(request) -> str:
     # their own counter. Behind a proxy listed in TRUSTED_PROXIES,
     # core.middleware.TrustedProxyMiddleware has already put the real client's address here.
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def network_of(ip: str) -> str:
+    """The address's network: its /24 (IPv4) or /64 (IPv6); a counter per network catches a
+    client that rotates through its own block of addresses."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def _key(scope: str, who: str, window: int) -> str:

@@ -7,6 +7,7 @@ lines and prints them; ``bench/battery/run.py`` prints the table of one run.
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import signal
@@ -19,8 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(os.environ.get("BATTERY_OUT", ROOT / "var" / "battery"))
 RESULTS = OUT / "results.jsonl"
-# One line per SMS the gateway accepted: "<outbox id> <text>" (see FileSmsBackend).
-SMS_LOG = OUT / "sms.log"
+# The fake SMS gateway's records (see FileSmsBackend): one file per accepted key, and one line
+# per send() call that was dropped because its key had been accepted before.
+SMS_DIR = OUT / "sms"
+SMS_REPEATS = OUT / "sms-repeats.log"
 # A port nothing listens on: the broker "down" phase points there.
 CLOSED_PORT = 1
 
@@ -54,22 +57,68 @@ def result(test: str, figure: str, goal: str, ok: bool) -> None:
 
 
 class FileSmsBackend:
-    """The SMS gateway of the fault runs: one line per accepted message, appended atomically.
+    """The SMS gateway of the fault runs: it records deliveries by idempotency key, as a
+    provider does with a client serial number, and drops a key it has accepted before.
+
+    Accepting a message is one atomic step, ``link()`` of a complete file named after the key
+    into ``SMS_DIR`` (it fails when the name exists), so a process killed at any instant either
+    delivered the message or did not. A dropped repeat appends a line to ``SMS_REPEATS``.
+    What the receiver sees is the text in the files: ``delivered()`` counts them by the
+    ``[bench:<n>]`` subject, so a message sent under two different keys shows as a duplicate.
 
     ``BATTERY_SMS_DELAY`` (seconds) is the gateway's latency before it accepts, so a kill -9
-    lands in the middle of deliveries. The line carries the text, whose subject starts with
-    ``[bench:<n>]``, so duplicates and losses are counted per message."""
+    lands in the middle of deliveries."""
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, key: str) -> None:
         delay = float(os.environ.get("BATTERY_SMS_DELAY", "0"))
         if delay:
             time.sleep(delay)
-        line = (text.replace("\n", " ") + "\n").encode()
-        fd = os.open(SMS_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        out = sms_dir()
+        out.mkdir(parents=True, exist_ok=True)
+        name = key.replace(":", "_").replace("/", "_")
+        tmp = out / f".{name}.{os.getpid()}.{time.monotonic_ns()}"
+        tmp.write_text(text.replace("\n", " ") + "\n")
         try:
-            os.write(fd, line)
+            os.link(tmp, out / name)
+        except FileExistsError:
+            fd = os.open(
+                sms_dir().parent / SMS_REPEATS.name, os.O_WRONLY | os.O_APPEND | os.O_CREAT
+            )
+            try:
+                os.write(fd, f"{key}\n".encode())
+            finally:
+                os.close(fd)
         finally:
-            os.close(fd)
+            tmp.unlink()
+
+
+def sms_dir() -> Path:
+    """Where the gateway records (``BATTERY_OUT`` read at call time: tests point it elsewhere)."""
+    return Path(os.environ.get("BATTERY_OUT", OUT)) / SMS_DIR.name
+
+
+def delivered(out: Path | None = None) -> collections.Counter:
+    """Messages the receiver got, by subject (``[bench:...]``): what the gateway accepted."""
+    folder = (out / SMS_DIR.name) if out is not None else sms_dir()
+    counts: collections.Counter = collections.Counter()
+    if folder.exists():
+        for f in folder.iterdir():
+            if not f.name.startswith("."):
+                counts[f.read_text().split("]", 1)[0] + "]"] += 1
+    return counts
+
+
+def repeats_dropped(out: Path | None = None) -> int:
+    """How many send() calls the gateway dropped as repeats of an accepted key."""
+    log = (out or Path(os.environ.get("BATTERY_OUT", OUT))) / SMS_REPEATS.name
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def reset_gateway() -> None:
+    import shutil
+
+    shutil.rmtree(sms_dir(), ignore_errors=True)
+    (sms_dir().parent / SMS_REPEATS.name).unlink(missing_ok=True)
 
 
 def worker_env(**extra: str) -> dict[str, str]:
@@ -170,3 +219,71 @@ def purge_queue() -> None:
     from config.celery import app
 
     app.control.purge()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(*, workers: int = 2, **env: str) -> tuple[subprocess.Popen, str]:
+    """``gunicorn -c config/gunicorn.conf.py bench.battery.wsgi`` on a free loopback port with
+    production settings (bench.battery.settings: cookies over plain HTTP; bench.battery.wsgi: a
+    known captcha answer); returns the process (its own group) and its base URL once it answers."""
+    import secrets
+    import urllib.request
+
+    port = _free_port()
+    host = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "bench.battery.settings",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        # A burst at one station is the point here, not the flood alarm it would raise.
+        "PUBLIC_SUBMIT_STATION_RATE": "100000",
+        "PYTHONPATH": str(ROOT),
+        **env,
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    # Production serves hashed static names from the manifest (whitenoise).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    log = (OUT / "gunicorn.log").open("ab")
+    gunicorn = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "config/gunicorn.conf.py",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "bench.battery.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{host}/accounts/login/", timeout=5)
+            return gunicorn, host
+        except OSError as exc:
+            if time.monotonic() > deadline or gunicorn.poll() is not None:
+                stop(gunicorn)
+                raise RuntimeError("gunicorn did not start (var/battery/gunicorn.log)") from exc
+            time.sleep(0.5)

@@ -1,9 +1,13 @@
 """Locust users for the load run (bench/battery/load.py starts gunicorn and this headless).
 
 Staff users log in once and work cases: the case list, a case's page, a search, and now and
-then record an opinion taken by phone. Public users each submit opinions through the station's
-QR form until the burst (``BENCH_BURST`` submissions in all) is done, each submission from its
-own address (``X-Forwarded-For``, believed from loopback as from the TLS proxy in production).
+then record an opinion taken by phone. Public users (``BENCH_PUBLIC_USERS`` of them, a fixed
+count) wait until ``BENCH_BURST_AT`` (a Unix time: the staff are logged in and working by
+then), then submit opinions through the station's QR form, each user one a second, until the
+burst (``BENCH_BURST`` submissions in all) is done: 50 users × 10 s = 500 submissions offered
+in 10 s. Each submission comes from its own address (``X-Forwarded-For``, believed from
+loopback as from the TLS proxy in production). The time the burst took is written to
+``BENCH_BURST_LOG``.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import os
 import random
 import re
 import sys
+import time
 import uuid
 from pathlib import Path
 
-from locust import HttpUser, between, constant, task
+import gevent
+from locust import HttpUser, between, constant_pacing, task
 from locust.exception import StopUser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -28,11 +34,15 @@ USERS = os.environ.get("BENCH_USERS", "").split(",")
 STATION = os.environ.get("BENCH_STATION", "")
 PUBLIC_CODE = os.environ.get("BENCH_PUBLIC_CODE", "")
 BURST = int(os.environ.get("BENCH_BURST", "100"))
+PUBLIC_USERS = int(os.environ.get("BENCH_PUBLIC_USERS", "10"))
+BURST_AT = float(os.environ.get("BENCH_BURST_AT", "0"))
+BURST_LOG = os.environ.get("BENCH_BURST_LOG", "")
 CAPTCHA = "K7M3P"  # bench/battery/wsgi.py
 
 _names = itertools.cycle(USERS)
 _submitted = itertools.count()
 _addresses = itertools.count(1)
+_done = itertools.count(1)
 
 
 def _post(user: HttpUser, url: str, data: dict, name: str, headers=None) -> None:
@@ -50,7 +60,6 @@ def _post(user: HttpUser, url: str, data: dict, name: str, headers=None) -> None
 
 
 class StaffUser(HttpUser):
-    weight = 4
     wait_time = between(0.5, 2)
 
     def on_start(self) -> None:
@@ -98,8 +107,11 @@ class StaffUser(HttpUser):
 
 
 class PublicUser(HttpUser):
-    weight = 1
-    wait_time = constant(0)
+    fixed_count = PUBLIC_USERS
+    wait_time = constant_pacing(1)  # one submission a second per user, if the server keeps up
+
+    def on_start(self) -> None:
+        gevent.sleep(max(0.0, BURST_AT - time.time()))
 
     @task
     def submit(self) -> None:
@@ -125,3 +137,6 @@ class PublicUser(HttpUser):
             "public: submit",
             headers,
         )
+        if next(_done) == BURST and BURST_LOG:
+            with open(BURST_LOG, "w") as f:
+                f.write(f"{time.time() - BURST_AT:.1f}\n")

@@ -7,7 +7,7 @@
     .venv/bin/python bench/battery/run.py --quick    # small sizes, a few minutes
     .venv/bin/python bench/battery/run.py --only brute --only pii
 
-Each part is its own script (faults, brute, pii_scan, load, backup_drill), run here as a child
+Each part is its own script (faults, brute, pii_scan, load, outages, backup_drill), run here as a child
 process; their rows are collected from var/battery/results.jsonl and printed as a Markdown table,
 also written to var/battery/summary.md (paste it into the README). Exit status 1 when a goal is
 not met. Uses only the database and Redis number in DATABASE_URL and REDIS_URL.
@@ -33,7 +33,12 @@ FULL = {
     "faults": ["--rounds", "5", "--per-round", "50", "--public", "100", "--staff", "100"],
     "brute": ["--guesses", "10000"],
     "pii": ["--submissions", "20"],
-    "load": ["--staff", "20", "--public-users", "10", "--burst", "200", "--seconds", "90"],
+    # The size: 80 staff working cases and a public burst of 500 submissions in 10 s.
+    "load": [
+        *("--staff", "80", "--public-users", "50", "--burst", "500"),
+        *("--burst-after", "40", "--seconds", "240", "--spawn-rate", "5"),
+    ],
+    "outages": [],
     "backup": [],
 }
 QUICK = {
@@ -41,6 +46,7 @@ QUICK = {
     "brute": ["--guesses", "1000"],
     "pii": ["--submissions", "4"],
     "load": ["--staff", "10", "--public-users", "5", "--burst", "50", "--seconds", "30"],
+    "outages": ["--submissions", "5", "--pages", "40", "--seconds", "20", "--down", "5"],
     "backup": [],
 }
 SCRIPTS = {
@@ -48,6 +54,7 @@ SCRIPTS = {
     "brute": "brute.py",
     "pii": "pii_scan.py",
     "load": "load.py",
+    "outages": "outages.py",
     "backup": "backup_drill.py",
 }
 
@@ -96,7 +103,7 @@ def main() -> int:
     sizes = QUICK if args.quick else FULL
     common.OUT.mkdir(parents=True, exist_ok=True)
     common.RESULTS.unlink(missing_ok=True)
-    common.SMS_LOG.unlink(missing_ok=True)
+    common.reset_gateway()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     where = machine()
     t0 = time.monotonic()
