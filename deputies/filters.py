@@ -47,6 +47,11 @@ class DeputyFilter(django_filters.FilterSet):
             "name_pinyin": _("Name (pinyin)"),
             "term": _("Term"),
             "created_at": _("Added"),
+            # django-filter formats "%s (descending)" when the class is built, i.e. in whatever
+            # language was active at import: lazy labels keep each page in its own language.
+            "-name": _("Name (pinyin), descending"),
+            "-term": _("Term, descending"),
+            "-created": _("Added, descending"),
         },
     )
 

@@ -228,25 +228,13 @@ def reply_outcomes(department_ids, lo, hi) -> dict[int, dict[str, int]]:
     return out
 
 
-def closed_on_staff_ratings(department_ids, lo, hi) -> dict[int, int]:
-    """{department id: cases}: cases assigned to it in [lo, hi) whose closing rating staff
-    recorded after a phone call or visit (counted apart from ratings given online)."""
+def closed_on_staff_rating() -> Q:
+    """A case closed on a rating that staff recorded after a phone call or visit (counted apart
+    from ratings given online); a condition for an aggregate over cases."""
     staff_rating = Rating.objects.filter(
         petition=OuterRef("pk"),
         rater=RaterKind.CONSTITUENT,
         recorded_by__isnull=False,
         round=OuterRef("reopen_count"),
     )
-    return dict(
-        Petition.objects.filter(
-            lead_department_id__in=list(department_ids),
-            assigned_at__gte=lo,
-            assigned_at__lt=hi,
-            status=Status.CLOSED,
-        )
-        .filter(Exists(staff_rating))
-        .values("lead_department_id")
-        .annotate(n=Count("id"))
-        .values_list("lead_department_id", "n")
-        .order_by()
-    )
+    return Q(status=Status.CLOSED) & Q(Exists(staff_rating))

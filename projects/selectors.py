@@ -244,33 +244,33 @@ def deputy_record(deputy, year: int) -> dict:
 
 def department_figures(department_ids, year: int, today) -> dict[int, dict]:
     """Per lead department, the year's chosen projects: led, completed, milestones due, on time,
-    overdue now (two grouped queries for the whole table)."""
+    overdue now (one grouped query for the whole table: projects joined to their milestones,
+    projects counted distinct)."""
     out: dict[int, dict] = {
         pk: {"led": 0, "completed": 0, "due": 0, "on_time": 0, "overdue": 0}
         for pk in department_ids
     }
-    for pk, led, completed in (
+    m_done = Q(milestones__done_on__isnull=False)
+    for pk, led, completed, due, on_time, overdue in (
         Candidate.objects.filter(
             lead_department_id__in=list(out), cycle__year=year, status__in=CHOSEN_STATES
         )
         .values_list("lead_department_id")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=S.COMPLETED)))
-        .order_by()
-    ):
-        out[pk].update(led=led, completed=completed)
-    for pk, due, on_time, overdue in (
-        Milestone.objects.filter(
-            candidate__lead_department_id__in=list(out), candidate__cycle__year=year
-        )
-        .values_list("candidate__lead_department_id")
         .annotate(
-            n_due=Count("pk", filter=Q(due_date__lt=today) | Q(done_on__isnull=False)),
-            n_on_time=Count("pk", filter=Q(done_on__isnull=False, done_on__lte=F("due_date"))),
-            n_overdue=Count("pk", filter=Q(done_on__isnull=True, due_date__lt=today)),
+            n=Count("pk", distinct=True),
+            done=Count("pk", filter=Q(status=S.COMPLETED), distinct=True),
+            n_due=Count("milestones", filter=Q(milestones__due_date__lt=today) | m_done),
+            n_on_time=Count(
+                "milestones", filter=m_done & Q(milestones__done_on__lte=F("milestones__due_date"))
+            ),
+            n_overdue=Count(
+                "milestones",
+                filter=Q(milestones__done_on__isnull=True, milestones__due_date__lt=today),
+            ),
         )
         .order_by()
     ):
-        out[pk].update(due=due, on_time=on_time, overdue=overdue)
+        out[pk].update(led=led, completed=completed, due=due, on_time=on_time, overdue=overdue)
     for f in out.values():
         f["on_time_rate"] = f["on_time"] / f["due"] * 100 if f["due"] else None
     return out

@@ -14,23 +14,38 @@ from stations.models import Region
 
 @pytest.fixture
 def two_databases(settings, tmp_path, db):
-    """A second SQLite file registered as ``replica``, with the regions table only."""
+    """A second SQLite file registered as ``replica``, with the regions table only (an SQLite
+    file whatever the primary is, so the suite proves the routing on PostgreSQL as well)."""
     primary = connections["default"].settings_dict
-    config = {**primary, "NAME": str(tmp_path / "replica.sqlite3"), "TEST": {}}
+    config = {
+        **primary,
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(tmp_path / "replica.sqlite3"),
+        "OPTIONS": {},
+        "USER": "",
+        "PASSWORD": "",
+        "HOST": "",
+        "PORT": "",
+        "TEST": {},
+    }
     connections.settings[replica.REPLICA] = config
     settings.DATABASES = {**settings.DATABASES, replica.REPLICA: config}
-    conn = connections[replica.REPLICA]
-    # The test case forbids databases it was not told about; this one is made here, on purpose.
-    conn.connect()
-    with conn.schema_editor() as editor:
-        editor.create_model(Region)
-    # What the replica has not received yet, and what it has that the primary changed since.
-    Region.objects.create(name="主库省", code="110000", level="province")
-    Region.objects.using(replica.REPLICA).create(name="从库省", code="120000", level="province")
-    yield
-    connections[replica.REPLICA].close()
-    del connections[replica.REPLICA]
-    del connections.settings[replica.REPLICA]
+    try:
+        conn = connections[replica.REPLICA]
+        # The test case forbids databases it was not told about; this one is made on purpose.
+        conn.connect()
+        with conn.schema_editor() as editor:
+            editor.create_model(Region)
+        # What the replica has not received yet, and what it has that the primary changed since.
+        Region.objects.create(name="主库省", code="110000", level="province")
+        Region.objects.using(replica.REPLICA).create(name="从库省", code="120000", level="province")
+        yield
+    finally:
+        # Never leave the alias behind: later tests in this worker would route to it.
+        if replica.REPLICA in connections.settings:
+            connections[replica.REPLICA].close()
+            del connections[replica.REPLICA]
+            del connections.settings[replica.REPLICA]
 
 
 def _names() -> list[str]:

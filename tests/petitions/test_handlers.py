@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from petitions import services
+from petitions.event_notes import render_note
 from petitions.choices import Status
 from petitions.models import CannedReply, Petition, Rating, Reply
 
@@ -138,8 +139,11 @@ def test_a_rating_recorded_by_staff_says_who_asked_how_and_when(as_role, world):
     assert rating.recorded_by == world.user("staff") and rating.method == "visit"
     assert rating.asked_on == asked
     event = p.events.filter(to_status=Status.CLOSED).get()
-    assert f"Recorded by 张爱丽 (Home visit, asked on {asked.isoformat()})" in event.note
-    assert "(recorded by the station)" in event.public_note
+    with override("en"):
+        assert f"Recorded by 张爱丽 (Home visit, asked on {asked.isoformat()})" in render_note(
+            event.note
+        )
+        assert "(recorded by the station)" in render_note(event.public_note)
     timeline = as_role("staff").get(p.get_absolute_url()).content.decode()
     assert "Recorded by 张爱丽" in timeline
 

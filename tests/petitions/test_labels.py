@@ -71,7 +71,7 @@ def test_rating_notes_written_by_the_system_read_in_the_readers_language(world):
     staff_en = _client("en", world.user("staff")).get(
         reverse("petitions:detail", args=[petition.pk])
     )
-    assert "Recorded by staff (Phone call)" in staff_en.content.decode()
+    assert "(Phone call, asked on " in staff_en.content.decode()
 
 
 def test_the_map_axes_are_named_in_the_language_of_the_page(world):

@@ -23,7 +23,7 @@ def test_a_constituent_books_a_deputy_on_a_phone(browser, live_server, world, mo
     page = context.new_page()
     page.goto(live_server.url + reverse("stations:public", args=[world.station_a.public_code]))
     page.click("#book-link")
-    page.wait_for_url("**/t/b/**")
+    page.wait_for_url("**/m/b/**")
     assert _fits_the_screen(page)
     page.set_viewport_size({"width": 360, "height": 740})
     assert _fits_the_screen(page)
