@@ -9,16 +9,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.input import NormalizedFormMixin
 from core.roles import roles_of
 from stations.models import Region
 from stations.paths import region_paths_q
 
 from .models import Access, ExternalPlatform
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class IntegrationForm(NormalizedFormMixin, forms.Form):

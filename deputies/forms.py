@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.input import NormalizedFormMixin, clean_mobile
 from core.roles import roles_of
 from stations.models import Station
@@ -17,10 +18,6 @@ from .models import Deputy
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class DeputyForm(NormalizedFormMixin, forms.ModelForm):

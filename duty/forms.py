@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, fields_helper
 from core.input import NormalizedFormMixin
 from petitions.attachments import attachments_field
 
 from . import services
 from .choices import ActivityKind
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ActivityForm(NormalizedFormMixin, forms.Form):
@@ -55,7 +44,7 @@ class ActivityForm(NormalizedFormMixin, forms.Form):
             kwargs["initial"] = {name: getattr(activity, name) for name in services.EDITABLE}
         super().__init__(*args, **kwargs)
         self.actor, self.activity = actor, activity
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def save(self):
         files = self.cleaned_data.get("evidence") or []
@@ -72,7 +61,7 @@ class _ActionForm(NormalizedFormMixin, forms.Form):
     def __init__(self, *args, activity, actor, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.activity, self.actor = activity, actor
-        self.helper = _helper()
+        self.helper = fields_helper()
 
 
 class ApproveForm(_ActionForm):
@@ -118,7 +107,7 @@ class RuleForm(NormalizedFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = fields_helper()
 
 
 class PlanItemForm(NormalizedFormMixin, forms.Form):
@@ -135,7 +124,7 @@ class PlanItemForm(NormalizedFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = fields_helper()
 
 
 class AssessmentForm(NormalizedFormMixin, forms.Form):
@@ -167,4 +156,4 @@ class AssessmentForm(NormalizedFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = fields_helper()

@@ -3,14 +3,13 @@ limited to what the user may pick, and the services check everything again."""
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MultipleFileField
+from core.forms import DateInput, DateTimeInput, MultipleFileField, fields_helper
 from core.input import ExactCharField, NormalizedFormMixin, clean_mobile
 from core.roles import roles_of
 from petitions import captcha
@@ -23,21 +22,6 @@ from stations.scope import managed_q
 
 from . import rights, services
 from .choices import Choice, Rating, VoteRule
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
 
 
 def _departments(cycle):
@@ -76,7 +60,7 @@ class CycleForm(NormalizedFormMixin, forms.Form):
             regions = regions.filter(region_paths_q(roles.clerk_region_paths))
         self.fields["region"].queryset = regions.order_by("code")
         self.initial.setdefault("year", timezone.localdate().year + 1)
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def clean(self):
         data = super().clean() or {}
@@ -146,7 +130,7 @@ class ProposeForm(NormalizedFormMixin, forms.Form):
             self.fields["petitions"].label_from_instance = lambda p: f"{p.display_code} {p.title}"
         else:
             del self.fields["station"], self.fields["petitions"]
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def save(self):
         d = dict(self.cleaned_data)
@@ -193,7 +177,7 @@ class PublicProposeForm(NormalizedFormMixin, forms.Form):
     def __init__(self, *args, request=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
-        self.helper = _helper()
+        self.helper = fields_helper()
         self.helper.layout = Layout(
             "title", "description", "name", "phone", Field("consent"),
             HTML('{% include "petitions/public/_captcha.html" %}'), "captcha",
@@ -234,7 +218,7 @@ class RatingCodeForm(NormalizedFormMixin, forms.Form):
     def __init__(self, *args, request=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
-        self.helper = _helper()
+        self.helper = fields_helper()
         self.helper.layout = Layout(
             "phone", HTML('{% include "petitions/public/_captcha.html" %}'), "captcha"
         )
@@ -263,7 +247,7 @@ class PublicRateForm(NormalizedFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def clean_phone(self) -> str:
         return clean_mobile(self.cleaned_data.get("phone", ""))
@@ -300,7 +284,7 @@ class BallotForm(forms.Form):
                     initial=marks.get(c.pk),
                     error_messages={"required": _("Mark this project: for, against or abstain.")},
                 )
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def clean(self):
         data = super().clean() or {}
@@ -331,7 +315,7 @@ class ActionForm(forms.Form):
         self.candidate, self.actor = candidate, actor
         if not self.is_bound:
             self.initial["version"] = candidate.version
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def common(self) -> dict:
         return {

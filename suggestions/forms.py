@@ -3,13 +3,13 @@ limited to what the user may pick, and the services check everything again."""
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, fields_helper
 from core.roles import roles_of
 from deputies.models import Deputy, StationAssignment
 from petitions.attachments import validate_upload
@@ -19,17 +19,6 @@ from stations.models import Department
 
 from . import services
 from .choices import Classification, Evaluation, Level, Session
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class DraftForm(forms.Form):
@@ -89,7 +78,7 @@ class DraftForm(forms.Form):
                 cosigners=list(suggestion.cosignatures.values_list("deputy_id", flat=True)),
                 version=suggestion.version,
             )
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     @staticmethod
     def _colleagues(deputy_id):
@@ -127,7 +116,7 @@ class ActionForm(forms.Form):
         self.suggestion, self.actor = suggestion, actor
         if not self.is_bound:
             self.initial["version"] = suggestion.version
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def common(self) -> dict:
         return {

@@ -114,7 +114,11 @@ def celery_worker(transactional_db):
     worker = start_worker_process(queue=queue, hostname=hostname)
     celery_app.conf.task_always_eager = False
     old_queue = celery_app.conf.task_default_queue
+    old_routes = celery_app.conf.task_routes
+    # Every task of this test to this test's queue: the production routes (config.celery
+    # QUEUES: interactive, sweep, bulk) would send them where no worker of this test reads.
     celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_routes = {}
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -127,6 +131,7 @@ def celery_worker(transactional_db):
         yield worker
     finally:
         celery_app.conf.task_default_queue = old_queue
+        celery_app.conf.task_routes = old_routes
         celery_app.conf.task_always_eager = True
         worker.terminate()
         worker.wait(timeout=15)
@@ -156,11 +161,13 @@ def start_worker_process(
         "CELERY_TASK_ALWAYS_EAGER": "false",
         **(env or {}),
     }
-    # The worker's own default queue must be the test queue too: tasks it queues itself (the
-    # sweep's notices) would otherwise go to "celery", which no worker of this test reads.
+    # The worker's own default queue must be the test queue too, without the production routes:
+    # tasks it queues itself (the sweep's notices) would otherwise go to a queue no worker of
+    # this test reads.
     start = (
         "import sys; from config.celery import app; "
-        "app.conf.task_default_queue = sys.argv[1]; app.worker_main(sys.argv[2:])"
+        "app.conf.task_default_queue = sys.argv[1]; app.conf.task_routes = {}; "
+        "app.worker_main(sys.argv[2:])"
     )
     return subprocess.Popen(
         [

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, fields_helper
 from core.input import ExactCharField, NormalizedFormMixin, clean_mobile
 from deputies.models import Deputy
 from petitions import captcha
@@ -19,17 +19,6 @@ from stations.models import Department, Station
 
 from .choices import ContactKind, ReportForm
 from .models import ElectoralDistrict, Grid
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PairForm(NormalizedFormMixin, forms.Form):
@@ -56,7 +45,7 @@ class PairForm(NormalizedFormMixin, forms.Form):
         self.fields["deputy"].queryset = deputies if deputies is not None else Deputy.objects.none()
         if deputies is not None and len(deputies) == 1:
             self.fields["deputy"].initial = deputies[0]
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def clean_phone(self) -> str:
         return clean_mobile(self.cleaned_data.get("phone", ""))
@@ -81,7 +70,7 @@ class ContactForm(NormalizedFormMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def clean_on(self):
         on = self.cleaned_data["on"]
@@ -103,7 +92,7 @@ class CommitteeForm(forms.Form):
         self.fields["deputies"].queryset = (
             deputies if deputies is not None else Deputy.objects.none()
         )
-        self.helper = _helper()
+        self.helper = fields_helper()
 
 
 class DeputyGridsForm(forms.Form):
@@ -117,7 +106,7 @@ class DeputyGridsForm(forms.Form):
     def __init__(self, *args, grids=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["grids"].queryset = grids if grids is not None else Grid.objects.none()
-        self.helper = _helper()
+        self.helper = fields_helper()
 
 
 class GridOpinionForm(NormalizedFormMixin, forms.Form):
@@ -141,7 +130,7 @@ class GridOpinionForm(NormalizedFormMixin, forms.Form):
     def __init__(self, *args, grids=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids if grids is not None else Grid.objects.none()
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def clean_phone(self) -> str:
         return clean_mobile(self.cleaned_data.get("phone", ""))
@@ -184,7 +173,7 @@ class ReportBackForm(forms.Form):
         )
         for name in ("oral", "written"):
             self.fields[name].queryset = deputies if deputies is not None else Deputy.objects.none()
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def speakers(self) -> list[tuple[Deputy, str]]:
         data = self.cleaned_data
@@ -218,7 +207,7 @@ class EvaluateForm(NormalizedFormMixin, forms.Form):
                 choices=Satisfaction.choices,
                 widget=forms.RadioSelect,
             )
-        self.helper = _helper()
+        self.helper = fields_helper()
 
     def ratings(self) -> dict[int, str]:
         return {s.pk: self.cleaned_data[f"s{s.pk}"] for s in self.speakers}
@@ -229,7 +218,7 @@ class OnDateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = fields_helper()
 
 
 class AppointmentAnswerForm(NormalizedFormMixin, forms.Form):
@@ -242,7 +231,7 @@ class AppointmentAnswerForm(NormalizedFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = fields_helper()
 
 
 class BookForm(NormalizedFormMixin, forms.Form):
@@ -315,7 +304,7 @@ class BookForm(NormalizedFormMixin, forms.Form):
         ]
         self.fields["with_whom"].choices = choices
         self.fields["with_whom"].initial = "station"
-        self.helper = _helper()
+        self.helper = fields_helper()
         self.helper.layout = Layout(
             "with_whom",
             "topic",
@@ -399,7 +388,7 @@ class MeetingForm(forms.Form):
         self.fields["departments"].queryset = (
             departments if departments is not None else Department.objects.none()
         )
-        self.helper = _helper()
+        self.helper = fields_helper()
 
 
 class MeetingItemForm(forms.Form):
@@ -413,7 +402,7 @@ class MeetingItemForm(forms.Form):
         if meeting is not None:
             self.fields["raised_by"].queryset = meeting.deputies.all()
             self.fields["department"].queryset = meeting.departments.all()
-        self.helper = _helper()
+        self.helper = fields_helper()
 
 
 class MeetingRateForm(forms.Form):
@@ -426,4 +415,4 @@ class MeetingRateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = fields_helper()

@@ -135,6 +135,8 @@ def start_worker(
     *, pool: str = "solo", concurrency: int = 1, name: str = "battery", **env: str
 ) -> subprocess.Popen:
     """A real Celery worker on this run's Redis, in its own process group (for kill -9)."""
+    from config.celery import QUEUES
+
     cmd = [
         sys.executable,
         "-m",
@@ -142,6 +144,9 @@ def start_worker(
         "-A",
         "config",
         "worker",
+        # Every queue (config.celery.QUEUES) and the default one, as `manage.py serve` does.
+        "-Q",
+        ",".join(["celery", *QUEUES]),
         f"--pool={pool}",
         f"--concurrency={concurrency}",
         "-n",

@@ -13,7 +13,9 @@ import json
 import pytest
 import schemathesis
 import schemathesis.checks as checks
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 
@@ -29,6 +31,21 @@ SCHEMA = json.loads(
 
 schema = schemathesis.openapi.from_dict(SCHEMA)
 schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """schemathesis calls the WSGI app itself, so each request sends ``request_started`` and
+    ``request_finished``, whose ``close_old_connections`` closes a PostgreSQL connection held in
+    the test's transaction (autocommit off): the next query then finds it closed. Django's test
+    client disconnects the handler for the same reason; so does this test."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -60,7 +60,9 @@ class _Gateway:
         self.workers: list = []
         self.conf = celery_app.conf
         self.saved = (self.conf.task_always_eager, self.conf.task_default_queue)
+        self.saved_routes = self.conf.task_routes
         self.conf.task_always_eager, self.conf.task_default_queue = False, self.queue
+        self.conf.task_routes = {}  # every task to this test's queue (see conftest)
 
     def start(self):
         hostname = f"{self.queue}-{len(self.workers)}@{socket.gethostname()}"
@@ -91,6 +93,7 @@ class _Gateway:
         for worker in self.workers:
             stop(worker)  # SIGTERM, then SIGKILL to what is left of its process group
         self.conf.task_always_eager, self.conf.task_default_queue = self.saved
+        self.conf.task_routes = self.saved_routes
 
 
 def _queue(tag: str) -> list[str]:

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from petitions import services
-from petitions.event_notes import render_note
 from petitions.choices import Status
+from petitions.event_notes import render_note
 from petitions.models import CannedReply, Petition, Rating, Reply
 
 from .factories import make_petition
