@@ -113,12 +113,7 @@ def celery_worker(transactional_db):
     hostname = f"{queue}@{socket.gethostname()}"
     worker = start_worker_process(queue=queue, hostname=hostname)
     celery_app.conf.task_always_eager = False
-    old_queue = celery_app.conf.task_default_queue
-    old_routes = celery_app.conf.task_routes
-    # Every task of this test to this test's queue: the production routes (config.celery
-    # QUEUES: interactive, sweep, bulk) would send them where no worker of this test reads.
-    celery_app.conf.task_default_queue = queue
-    celery_app.conf.task_routes = {}
+    restore_routes = route_all_to(queue)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -130,11 +125,33 @@ def celery_worker(transactional_db):
             pytest.fail("the Celery worker did not start within 30 s")
         yield worker
     finally:
-        celery_app.conf.task_default_queue = old_queue
-        celery_app.conf.task_routes = old_routes
+        restore_routes()
         celery_app.conf.task_always_eager = True
         worker.terminate()
         worker.wait(timeout=15)
+
+
+def route_all_to(queue: str):
+    """Send every task this process queues to ``queue`` (a test's own worker reads it) instead of
+    the production routes (config.celery QUEUES: interactive, sweep, bulk); returns the undo.
+
+    Celery caches its router and route table on first use (e.g. by tests/core/test_queues.py),
+    so both are dropped on the way in and out, or the old routes would still apply."""
+    conf = celery_app.conf
+    saved = (conf.task_default_queue, conf.task_routes)
+
+    def forget_router() -> None:
+        celery_app.amqp._rtable = None
+        celery_app.amqp.__dict__.pop("router", None)
+
+    conf.task_default_queue, conf.task_routes = queue, {}
+    forget_router()
+
+    def restore() -> None:
+        conf.task_default_queue, conf.task_routes = saved
+        forget_router()
+
+    return restore
 
 
 def worker_database_url() -> str:

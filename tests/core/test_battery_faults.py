@@ -32,7 +32,7 @@ from config.celery import app as celery_app
 from core.models import OutboxMessage, OutboxStatus
 from core.notify import notify
 from core.tasks import deliver_pending_outbox
-from tests.conftest import skip_or_fail, start_worker_process, wait_for
+from tests.conftest import route_all_to, skip_or_fail, start_worker_process, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.xdist_group("services")]
 N = 50
@@ -59,10 +59,8 @@ class _Gateway:
         self.queue = f"battery-{os.getpid()}-{time.time_ns()}"
         self.workers: list = []
         self.conf = celery_app.conf
-        self.saved = (self.conf.task_always_eager, self.conf.task_default_queue)
-        self.saved_routes = self.conf.task_routes
-        self.conf.task_always_eager, self.conf.task_default_queue = False, self.queue
-        self.conf.task_routes = {}  # every task to this test's queue (see conftest)
+        self.conf.task_always_eager = False
+        self.restore_routes = route_all_to(self.queue)
 
     def start(self):
         hostname = f"{self.queue}-{len(self.workers)}@{socket.gethostname()}"
@@ -92,8 +90,8 @@ class _Gateway:
 
         for worker in self.workers:
             stop(worker)  # SIGTERM, then SIGKILL to what is left of its process group
-        self.conf.task_always_eager, self.conf.task_default_queue = self.saved
-        self.conf.task_routes = self.saved_routes
+        self.conf.task_always_eager = True
+        self.restore_routes()
 
 
 def _queue(tag: str) -> list[str]:
