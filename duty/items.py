@@ -6,19 +6,21 @@ Seed 004 (和顺县): "创新“八个一”履职活动标准(即每月接待�
 "明确代表听取群众反映问题和意见建议每月不少于两次": a county may raise an item's quantity
 (``QuotaRule``), which is why the default quantity lives here and the county's in the database.
 
-Each item says how it is counted (``count``: many deputies in a few grouped queries, giving
-counts per month) and what proves it (``facts``: the dated rows behind a count, with links).
+Each item says how it is counted (``sources``: querysets of rows per deputy and day; every
+source of every item is read in one UNION query for any number of deputies, giving counts per
+month) and what proves it (``facts``: the dated rows behind a count, with links).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth
+from django.db.models import CharField, Count, F, QuerySet, Value
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -36,7 +38,10 @@ from .choices import ActivityKind, ActivityStatus, ItemCode, Period
 
 # deputy id -> month (1..12) -> count
 Counts = dict[int, Counter]
-CountFn = Callable[[list[int], int], Counts]
+# A source: the rows that count towards an item for some deputies in a year, as a queryset
+# grouped by deputy and day, ``values("deputy_id", "on").annotate(n=Count(...))`` (see
+# ``_per_day``). Every source of every item is read in one UNION query (``count_items``).
+SourceFn = Callable[[Any, int], QuerySet]
 
 
 @dataclass(frozen=True)
@@ -59,11 +64,17 @@ class Item:
     label: str | Promise
     period: str  # Period.MONTH or Period.YEAR
     default_quantity: int
-    count: CountFn
+    sources: tuple[SourceFn, ...]
     facts: FactsFn
     # The self-reported activity kinds that count for it (empty: counted from other records).
     kinds: tuple[str, ...] = ()
     seed: str = ""
+    # Receptions: a duty and the reception held on it the same day are one, not two.
+    distinct_days: bool = False
+
+    def count(self, ids: Any, year: int) -> Counts:
+        """This item's counts per deputy and month (one query)."""
+        return count_items([self], ids, year)[self.code]
 
     @property
     def is_monthly(self) -> bool:
@@ -74,36 +85,61 @@ class Item:
         return Period(self.period).label
 
 
-def _empty(ids: Iterable[int]) -> Counts:
-    return {pk: Counter() for pk in ids}
+def _per_day(qs: QuerySet, day) -> QuerySet:
+    """A source's rows: per deputy and local day, how many."""
+    return qs.order_by().annotate(on=day).values("deputy_id", "on").annotate(n=Count("pk"))
 
 
-def _month_of(value: dt.datetime | dt.date) -> int:
-    return (timezone.localtime(value) if isinstance(value, dt.datetime) else value).month
+def count_items(items: Sequence[Item], ids: Any, year: int) -> dict[str, Counts]:
+    """Counts per deputy and month of every item in ``items``, all sources in one query.
+
+    ``ids`` may be a list or a queryset of deputy ids (a subquery: a province's deputies are
+    never sent to the database as a list); every listed id gets an entry, even an empty one.
+    """
+    parts = [
+        source(ids, year)
+        .annotate(code=Value(item.code, output_field=CharField()))
+        .values_list("deputy_id", "code", "on", "n")
+        for item in items
+        for source in (*item.sources, *EXTRA_SOURCES.get(item.code, ()))
+    ]
+    known = list(ids) if isinstance(ids, list | tuple | set) else []
+    counts: dict[str, Counts] = {item.code: {pk: Counter() for pk in known} for item in items}
+    if not parts:
+        return counts
+    distinct = {item.code for item in items if item.distinct_days}
+    seen: set[tuple[int, str, dt.date]] = set()
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for deputy_id, code, day, n in rows:
+        if code in distinct:
+            if (deputy_id, code, day) in seen:
+                continue
+            seen.add((deputy_id, code, day))
+            n = 1
+        counts[code].setdefault(deputy_id, Counter())[day.month] += n
+    return counts
 
 
 # --- Receptions: the roster's attendance and the receptions recorded at the station ----------
 
 
-def count_receptions(ids: list[int], year: int) -> Counts:
-    """Distinct days the deputy attended a duty (present or late) or sat at a recorded
-    reception: a duty and the reception held on it are one reception, not two."""
-    days: dict[int, set[dt.date]] = defaultdict(set)
-    for deputy_id, day in Duty.objects.filter(
+def attended_duties(ids: Any, year: int) -> QuerySet:
+    """Days the deputy attended a duty of the roster (present or late)."""
+    duties = Duty.objects.filter(
         deputy_id__in=ids,
         day__date__year=year,
         status__in=(DutyStatus.PRESENT, DutyStatus.LATE),
-    ).values_list("deputy_id", "day__date"):
-        days[deputy_id].add(day)
+    )
+    return _per_day(duties, F("day__date"))
+
+
+def sat_at_receptions(ids: Any, year: int) -> QuerySet:
+    """Days the deputy sat at a reception recorded at the station."""
     through = Reception.deputies.through
-    for deputy_id, held_at in through.objects.filter(
-        deputy_id__in=ids, reception__held_at__year=year
-    ).values_list("deputy_id", "reception__held_at"):
-        days[deputy_id].add(timezone.localtime(held_at).date())
-    counts = _empty(ids)
-    for deputy_id, dates in days.items():
-        counts[deputy_id].update(d.month for d in dates)
-    return counts
+    return _per_day(
+        through.objects.filter(deputy_id__in=ids, reception__held_at__year=year),
+        TruncDate("reception__held_at"),
+    )
 
 
 def reception_facts(deputy_id: int, year: int, month: int | None) -> list[Fact]:
@@ -139,25 +175,16 @@ def reception_facts(deputy_id: int, year: int, month: int | None) -> list[Fact]:
 NOT_COUNTED = (Status.DECLINED, Status.MERGED)
 
 
-def _opinions(ids: Iterable[int], year: int):
-    return Petition.objects.filter(deputy_id__in=list(ids), submitted_at__year=year).exclude(
+def _opinions(ids: Any, year: int):
+    return Petition.objects.filter(deputy_id__in=ids, submitted_at__year=year).exclude(
         status__in=NOT_COUNTED
     )
 
 
-def count_opinions(ids: list[int], year: int) -> Counts:
-    """Cases filed with the deputy named (raised by them or accepted at their reception) in the
-    month they were submitted; declined and merged duplicates do not count."""
-    counts = _empty(ids)
-    for deputy_id, month, n in (
-        _opinions(ids, year)
-        .annotate(month=ExtractMonth("submitted_at"))
-        .values("deputy_id", "month")
-        .annotate(n=Count("pk"))
-        .values_list("deputy_id", "month", "n")
-    ):
-        counts[deputy_id][month] += n
-    return counts
+def opinions_reported(ids: Any, year: int) -> QuerySet:
+    """Cases filed with the deputy named (raised by them or accepted at their reception) on the
+    day they were submitted; declined and merged duplicates do not count."""
+    return _per_day(_opinions(ids, year), TruncDate("submitted_at"))
 
 
 def opinion_facts(deputy_id: int, year: int, month: int | None) -> list[Fact]:
@@ -177,27 +204,16 @@ def opinion_facts(deputy_id: int, year: int, month: int | None) -> list[Fact]:
 # --- Self-reported activities approved by the station ------------------------------------------
 
 
-def _activity_counter(kinds: tuple[str, ...]) -> CountFn:
-    def count(ids: list[int], year: int) -> Counts:
+def _approved_activities(kinds: tuple[str, ...]) -> SourceFn:
+    def source(ids: Any, year: int) -> QuerySet:
         from .models import Activity
 
-        counts = _empty(ids)
-        for deputy_id, month, n in (
-            Activity.objects.filter(
-                deputy_id__in=ids,
-                kind__in=kinds,
-                status=ActivityStatus.APPROVED,
-                date__year=year,
-            )
-            .annotate(month=ExtractMonth("date"))
-            .values("deputy_id", "month")
-            .annotate(n=Count("pk"))
-            .values_list("deputy_id", "month", "n")
-        ):
-            counts[deputy_id][month] += n
-        return counts
+        activities = Activity.objects.filter(
+            deputy_id__in=ids, kind__in=kinds, status=ActivityStatus.APPROVED, date__year=year
+        )
+        return _per_day(activities, F("date"))
 
-    return count
+    return source
 
 
 def _activity_facts(kinds: tuple[str, ...]) -> FactsFn:
@@ -220,52 +236,39 @@ def _activity_item(code: str, label, period: str, kinds: tuple[str, ...], seed: 
         label,
         period,
         1,
-        _activity_counter(kinds),
+        (_approved_activities(kinds),),
         _activity_facts(kinds),
         kinds=kinds,
         seed=seed,
     )
 
 
-def count_supervised_projects(ids: list[int], year: int) -> Counts:
+def supervised_projects(ids: Any, year: int) -> QuerySet:
     """Livelihood projects of the year's cycle the deputy supervises (承办 a 民生实事: the
-    deputies' supervising group of a chosen project, projects/), counted in the month the
-    project was proposed — once each, whatever it became after it was chosen."""
+    deputies' supervising group of a chosen project, projects/), counted on the day the project
+    was proposed — once each, whatever it became after it was chosen."""
     taken = (ProjectStatus.CHOSEN, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
-    counts = _empty(ids)
     through = Candidate.supervisors.through
-    for deputy_id, created in through.objects.filter(
-        deputy_id__in=ids, candidate__cycle__year=year, candidate__status__in=taken
-    ).values_list("deputy_id", "candidate__created_at"):
-        counts[deputy_id][timezone.localtime(created).month] += 1
-    return counts
+    return _per_day(
+        through.objects.filter(
+            deputy_id__in=ids, candidate__cycle__year=year, candidate__status__in=taken
+        ),
+        TruncDate("candidate__created_at"),
+    )
 
 
-def count_report_back_sessions(ids: list[int], year: int) -> Counts:
-    """Report-back sessions (述职, ties/) the deputy spoke at, in the month held."""
-    counts = _empty(ids)
-    for deputy_id, held_on in ReportBackSpeaker.objects.filter(
-        deputy_id__in=ids, session__held_on__year=year
-    ).values_list("deputy_id", "session__held_on"):
-        counts[deputy_id][held_on.month] += 1
-    return counts
+def report_back_speeches(ids: Any, year: int) -> QuerySet:
+    """Report-back sessions (述职, ties/) the deputy spoke at, on the day held."""
+    return _per_day(
+        ReportBackSpeaker.objects.filter(deputy_id__in=ids, session__held_on__year=year),
+        F("session__held_on"),
+    )
 
 
-# Besides the approved self-reported activities, these records count towards the items: the
-# projects the deputy supervises and the report-back sessions where they spoke.
-PROJECT_COUNTERS: list[CountFn] = [count_supervised_projects]
-REPORT_BACK_COUNTERS: list[CountFn] = [count_report_back_sessions]
-
-
-def _with_hooks(base: CountFn, hooks: list[CountFn]) -> CountFn:
-    def count(ids: list[int], year: int) -> Counts:
-        counts = base(ids, year)
-        for hook in hooks:
-            for deputy_id, months in hook(ids, year).items():
-                counts.setdefault(deputy_id, Counter()).update(months)
-        return counts
-
-    return count
+# Sources an upper app adds to an item (by item code), registered in its AppConfig.ready:
+# reports/ adds the activities its staff record on the performance record (training,
+# inspections, research, report-backs), so they count without a self-report here too.
+EXTRA_SOURCES: dict[str, list[SourceFn]] = {}
 
 
 K = ActivityKind
@@ -275,16 +278,17 @@ ITEMS: tuple[Item, ...] = (
         _("Receive constituents"),
         Period.MONTH,
         1,
-        count_receptions,
+        (attended_duties, sat_at_receptions),
         reception_facts,
         seed="每月接待一次选民群众",
+        distinct_days=True,
     ),
     Item(
         ItemCode.OPINION,
         _("Report public opinion"),
         Period.MONTH,
         1,
-        count_opinions,
+        (opinions_reported,),
         opinion_facts,
         seed="每月反映一条社情民意",
     ),
@@ -310,7 +314,7 @@ ITEMS: tuple[Item, ...] = (
         _("Take on a livelihood project"),
         Period.YEAR,
         1,
-        _with_hooks(_activity_counter((K.PROJECT,)), PROJECT_COUNTERS),
+        (_approved_activities((K.PROJECT,)), supervised_projects),
         _activity_facts((K.PROJECT,)),
         kinds=(K.PROJECT,),
         seed="每年承办一件民生实事",
@@ -323,7 +327,7 @@ ITEMS: tuple[Item, ...] = (
         _("Report back to constituents"),
         Period.YEAR,
         1,
-        _with_hooks(_activity_counter((K.REPORT_BACK,)), REPORT_BACK_COUNTERS),
+        (_approved_activities((K.REPORT_BACK,)), report_back_speeches),
         _activity_facts((K.REPORT_BACK,)),
         kinds=(K.REPORT_BACK,),
         seed="每年进行一次述职交流",

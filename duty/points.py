@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from deputies.models import Deputy
 from stations.paths import path_prefixes
 
-from .models import PointsRow, PointsScheme
+from .models import PointsScheme
 from .selectors import DutyYear, duty_years
 
 
@@ -38,21 +38,24 @@ class Scheme:
 
 
 def schemes_for(paths) -> dict[str, Scheme | None]:
-    """For each region path, the nearest active scheme up the tree (None: no points). Two
-    queries whatever the number of paths."""
+    """For each region path, the nearest active scheme up the tree (None: no points). One
+    query whatever the number of paths: the schemes joined to their rows (a scheme without
+    rows comes back once, with empty row columns)."""
     paths = set(paths)
     prefixes = {p for path in paths for p in path_prefixes(path)}
-    found = {
-        s.region.path: s
-        for s in PointsScheme.objects.filter(
-            region__path__in=prefixes, is_active=True
-        ).select_related("region")
-    }
-    rows: dict[int, list] = {s.pk: [] for s in found.values()}
-    for scheme_id, item, weight, cap in PointsRow.objects.filter(
-        scheme_id__in=list(rows)
-    ).values_list("scheme_id", "item", "weight", "cap"):
-        rows[scheme_id].append((item, weight, cap))
+    found: dict[str, tuple[int, str, str]] = {}
+    rows: dict[int, list] = {}
+    for pk, name, region_path, region_name, item, weight, cap in (
+        PointsScheme.objects.filter(region__path__in=prefixes, is_active=True)
+        .order_by("pk", "rows__item")
+        .values_list(
+            "pk", "name", "region__path", "region__name", "rows__item", "rows__weight", "rows__cap"
+        )
+    ):
+        found[region_path] = (pk, name, region_name)
+        scheme_rows = rows.setdefault(pk, [])
+        if item is not None:
+            scheme_rows.append((item, weight, cap))
     result: dict[str, Scheme | None] = {}
     for path in paths:
         nearest = None
@@ -61,9 +64,7 @@ def schemes_for(paths) -> dict[str, Scheme | None]:
                 nearest = found[prefix]
                 break
         result[path] = (
-            Scheme(nearest.pk, nearest.name, nearest.region.name, tuple(rows[nearest.pk]))
-            if nearest
-            else None
+            Scheme(nearest[0], nearest[1], nearest[2], tuple(rows[nearest[0]])) if nearest else None
         )
     return result
 

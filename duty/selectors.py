@@ -1,7 +1,8 @@
 """Reads of the duty app: each deputy's "八个一" year against their own region's quotas.
 
-Figures for many deputies are computed together: one grouped query per item, one for the
-deputies' regions and one for the quota rules, however many deputies are on the page.
+Figures for many deputies are computed together in three queries, however many deputies are
+on the page: their regions, the quota rules for those regions, and one UNION of every item's
+sources (``items.count_items``).
 """
 
 from __future__ import annotations
@@ -18,17 +19,19 @@ from django.utils.translation import gettext as _
 from deputies.models import Deputy, StationAssignment
 from stations.paths import path_prefixes
 
-from .items import ITEMS, Item
+from .items import ITEMS, Item, count_items
 from .models import QuotaRule
 
 # --- Whose rules: the deputy's own region ------------------------------------------------------
 
 
-def deputy_region_paths(ids: Iterable[int]) -> dict[int, str]:
+def deputy_region_paths(ids: Iterable[int] | QuerySet) -> dict[int, str]:
     """Each deputy's region path: the region of their current primary station ('' if none)."""
     return dict(
         StationAssignment.objects.filter(
-            deputy_id__in=list(ids), is_primary=True, end_date__isnull=True
+            deputy_id__in=ids if isinstance(ids, QuerySet) else list(ids),
+            is_primary=True,
+            end_date__isnull=True,
         ).values_list("deputy_id", "station__region__path")
     )
 
@@ -158,13 +161,27 @@ def _state(year: int, month: int | None, today: dt.date) -> str:
     return "current" if (year == today.year and month == today.month) else "future"
 
 
-def duty_years(ids: Iterable[int], year: int, today: dt.date | None = None) -> dict[int, DutyYear]:
-    """The "八个一" year of many deputies, each against their own region's quotas."""
+def duty_years(
+    ids: Iterable[int],
+    year: int,
+    today: dt.date | None = None,
+    *,
+    among: QuerySet | None = None,
+    paths: dict[int, str] | None = None,
+) -> dict[int, DutyYear]:
+    """The "八个一" year of many deputies, each against their own region's quotas.
+
+    ``among``, a queryset of the same deputies' ids, is what the queries filter on instead of a
+    list of ids (a province's deputies); ``paths`` are their region paths when the caller
+    already read them (``deputy_region_paths``).
+    """
     today = today or timezone.localdate()
     ids = list(ids)
-    paths = deputy_region_paths(ids)
+    where = among if among is not None else ids
+    if paths is None:
+        paths = deputy_region_paths(where)
     tables = quota_tables(paths.values())
-    counts = {item.code: item.count(ids, year) for item in ITEMS}
+    counts = count_items(ITEMS, where, year)
     result = {}
     for pk in ids:
         path = paths.get(pk, "")
@@ -193,7 +210,8 @@ class BehindRow:
 
 
 def behind(deputies: QuerySet[Deputy], year: int, today: dt.date | None = None) -> list[BehindRow]:
-    """The deputies of ``deputies`` who missed a due period of an item, by name."""
-    people = list(deputies.order_by("name_pinyin"))
-    years = duty_years([d.pk for d in people], year, today)
+    """The deputies of ``deputies`` who missed a due period of an item, by name (four queries
+    whatever their number: the deputies, their regions, the rules, the counts)."""
+    people = list(deputies.order_by("name_pinyin", "pk"))
+    years = duty_years([d.pk for d in people], year, today, among=deputies.values("pk"))
     return [BehindRow(d, years[d.pk]) for d in people if years[d.pk].is_behind]

@@ -101,16 +101,19 @@ def test_facts_prove_the_counts(year_of_dave):
     assert len(opinions) == 3
 
 
-def test_the_project_hook_adds_to_the_count(year_of_dave):
-    from collections import Counter
-
+def test_a_source_an_upper_app_registers_adds_to_the_count(year_of_dave):
     from duty import items
+    from petitions.models import Petition
 
-    pk = year_of_dave.deputy_dave.pk
-    items.PROJECT_COUNTERS.append(lambda ids, year: {pk: Counter({6: 1})})
+    def cases(ids, year):  # stands in for an upper app's records: here, the counted opinions
+        return items._per_day(items._opinions(ids, year), items.TruncDate("submitted_at"))
+
+    items.EXTRA_SOURCES.setdefault("project", []).append(cases)
     try:
         year = selectors.duty_year(year_of_dave.deputy_dave, YEAR, dt.date(YEAR + 1, 1, 2))
     finally:
-        items.PROJECT_COUNTERS.pop()
-    assert year.item("project").total == 1
+        items.EXTRA_SOURCES["project"].remove(cases)
+    assert Petition.objects.count() == 5
+    assert year.item("project").total == 3  # January's two and February's one
     assert year.item("project").missed == 0
+    assert selectors.duty_year(year_of_dave.deputy_dave, YEAR).item("project").total == 0
