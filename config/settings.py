@@ -310,8 +310,11 @@ REPLY_DAYS_SUGGESTION = env_int("REPLY_DAYS_SUGGESTION", 60)
 REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2)
 AUTO_CLOSE_UNRATED_DAYS = env_int("AUTO_CLOSE_UNRATED_DAYS", 15)
 PUBLIC_SUBMIT_RATE = env_int("PUBLIC_SUBMIT_RATE", 5)  # submissions per IP per hour
-# Station activities each deputy should reach in a year (the seeds: at least 4).
-DEPUTY_ANNUAL_DUTY_QUOTA = env_int("DEPUTY_ANNUAL_DUTY_QUOTA", 4, minimum=0)
+# Reception-duty days the roster's auto-fill plans for each deputy of a station in a year
+# ("每位代表参加进站活动不少于4次", seed 000). A scheduling target, not a quota a deputy is judged
+# by: that is duty's "八个一" with each region's rules (duty.QuotaRule), where attended duties
+# count under "每月接待一次选民群众".
+ROSTER_DUTY_DAYS_PER_DEPUTY = env_int("ROSTER_DUTY_DAYS_PER_DEPUTY", 4, minimum=0)
 # Ledger exports up to this many rows download at once; larger ones run as a Celery task.
 LEDGER_SYNC_MAX_ROWS = env_int("LEDGER_SYNC_MAX_ROWS", 2000, minimum=1)
 # Months covered by one progress notice, periods aligned to January (2: Jan–Feb, Mar–Apr, …).

@@ -40,7 +40,7 @@ from .choices import ActivityKind, ActivityStatus, ItemCode, Period
 Counts = dict[int, Counter]
 # A source: the rows that count towards an item for some deputies in a year, as a queryset
 # grouped by deputy and day, ``values("deputy_id", "on").annotate(n=Count(...))`` (see
-# ``_per_day``). Every source of every item is read in one UNION query (``count_items``).
+# ``per_day``). Every source of every item is read in one UNION query (``count_items``).
 SourceFn = Callable[[Any, int], QuerySet]
 
 
@@ -85,7 +85,7 @@ class Item:
         return Period(self.period).label
 
 
-def _per_day(qs: QuerySet, day) -> QuerySet:
+def per_day(qs: QuerySet, day) -> QuerySet:
     """A source's rows: per deputy and local day, how many."""
     return qs.order_by().annotate(on=day).values("deputy_id", "on").annotate(n=Count("pk"))
 
@@ -130,13 +130,13 @@ def attended_duties(ids: Any, year: int) -> QuerySet:
         day__date__year=year,
         status__in=(DutyStatus.PRESENT, DutyStatus.LATE),
     )
-    return _per_day(duties, F("day__date"))
+    return per_day(duties, F("day__date"))
 
 
 def sat_at_receptions(ids: Any, year: int) -> QuerySet:
     """Days the deputy sat at a reception recorded at the station."""
     through = Reception.deputies.through
-    return _per_day(
+    return per_day(
         through.objects.filter(deputy_id__in=ids, reception__held_at__year=year),
         TruncDate("reception__held_at"),
     )
@@ -184,7 +184,7 @@ def _opinions(ids: Any, year: int):
 def opinions_reported(ids: Any, year: int) -> QuerySet:
     """Cases filed with the deputy named (raised by them or accepted at their reception) on the
     day they were submitted; declined and merged duplicates do not count."""
-    return _per_day(_opinions(ids, year), TruncDate("submitted_at"))
+    return per_day(_opinions(ids, year), TruncDate("submitted_at"))
 
 
 def opinion_facts(deputy_id: int, year: int, month: int | None) -> list[Fact]:
@@ -211,7 +211,7 @@ def _approved_activities(kinds: tuple[str, ...]) -> SourceFn:
         activities = Activity.objects.filter(
             deputy_id__in=ids, kind__in=kinds, status=ActivityStatus.APPROVED, date__year=year
         )
-        return _per_day(activities, F("date"))
+        return per_day(activities, F("date"))
 
     return source
 
@@ -249,7 +249,7 @@ def supervised_projects(ids: Any, year: int) -> QuerySet:
     was proposed — once each, whatever it became after it was chosen."""
     taken = (ProjectStatus.CHOSEN, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
     through = Candidate.supervisors.through
-    return _per_day(
+    return per_day(
         through.objects.filter(
             deputy_id__in=ids, candidate__cycle__year=year, candidate__status__in=taken
         ),
@@ -259,7 +259,7 @@ def supervised_projects(ids: Any, year: int) -> QuerySet:
 
 def report_back_speeches(ids: Any, year: int) -> QuerySet:
     """Report-back sessions (述职, ties/) the deputy spoke at, on the day held."""
-    return _per_day(
+    return per_day(
         ReportBackSpeaker.objects.filter(deputy_id__in=ids, session__held_on__year=year),
         F("session__held_on"),
     )

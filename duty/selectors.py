@@ -113,6 +113,11 @@ class ItemYear:
         """What the whole year asks for: 12 × the monthly quantity, or the yearly one."""
         return self.quota * len(self.cells)
 
+    @property
+    def percent(self) -> int:
+        """How much of the year's target is done, capped at 100 (a progress bar)."""
+        return min(100, round(100 * self.total / self.target)) if self.target else 100
+
 
 @dataclass
 class DutyYear:

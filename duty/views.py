@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
-from deputies.models import Deputy
+from deputies.models import Deputy, StationAssignment
 from stations.models import Station
 
 from . import assessment, openness, points, rights, selectors
@@ -271,14 +271,31 @@ def evidence(request: HttpRequest, pk: int, item: str) -> HttpResponse:
 @login_required
 @require_GET
 def behind(request: HttpRequest) -> HttpResponse:
-    """Deputies of the user's stations or region who missed a due month or year of an item."""
+    """Deputies of the user's stations or region who missed a due month or year of an item
+    (the one "who is behind" list; the ledgers' old list redirects here), optionally of one
+    station."""
     require(rights.may_see_region_lists(request.user))
     year = _year(request)
-    rows = selectors.behind(Deputy.objects.visible_to(request.user).active(), year)
+    stations = list(Station.objects.editable_by(request.user).only("pk", "name").order_by("name"))
+    station = next((s for s in stations if str(s.pk) == request.GET.get("station", "")), None)
+    deputies = Deputy.objects.visible_to(request.user).active()
+    if station is not None:
+        deputies = deputies.filter(
+            pk__in=StationAssignment.objects.filter(station=station, end_date__isnull=True).values(
+                "deputy_id"
+            )
+        )
+    rows = selectors.behind(deputies, year)
     return render(
         request,
         "duty/behind.html",
-        {"rows": rows, "year": year, "page": paginate(request, rows, 50)},
+        {
+            "rows": rows,
+            "year": year,
+            "stations": stations,
+            "station": station,
+            "page": paginate(request, rows, 50),
+        },
     )
 
 

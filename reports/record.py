@@ -1,38 +1,41 @@
 """The deputy performance record (履职档案, "一人一档"): built from recorded facts, per year.
 
-It lives in ``reports`` because it reads two domain apps at once: the roster's duties and swaps
-(``deputies``) and receptions and cases (``petitions``), plus the activities staff record here.
+It lives in ``reports`` because it reads several domain apps at once: the roster's duties and
+swaps (``deputies``), receptions and cases (``petitions``), the activities staff record here,
+and the deputy's "八个一" year (``duty``).
 
-Figures for many deputies are computed together in a fixed number of grouped queries, so a
-station's page, the "who is behind" list and the ledger cost the same few queries per batch.
+There is one rule for a deputy's quotas, and it is duty's: the items of ``duty/items.py``
+against the rules of the deputy's own region (``duty.selectors.duty_years``: the nearest
+county or district rule, else the province default, else the list's own quantity). The record
+page, the "who is behind" list (duty's) and the Excel rows all show that ``DutyYear``; nothing
+here judges a deputy by another measure.
 
-Definitions (the "why" behind each number):
-  * station activities: distinct days the deputy attended a duty (present or late) or was
-    recorded at a reception — a duty and the reception held on it are one activity, not two;
-  * "八个一" month cells: a month is met for receptions when it has a station activity, and
-    for opinions when an opinion collected by the deputy was submitted in it;
-  * report-back: at least one oral or written report-back (述职) in the term, taken as the
-    five years up to and including the record year.
+Queries: the figures of any number of deputies are one query (a correlated count per figure),
+their stations one, and their duty years two more (the region rules and one UNION of every
+item's sources), so a record page, a station's export and the ledger cost the same few queries
+per batch of deputies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractMonth
+from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deputies.models import Deputy, StationAssignment
 from deputies.roster.choices import DutyStatus, SwapStatus
 from deputies.roster.models import Duty, SwapRequest
-from deputies.roster.selectors import annual_quota
+from duty.choices import ItemCode
+from duty.items import ITEMS, per_day
+from duty.selectors import DutyYear, duty_years
 from petitions.choices import Satisfaction, Status
 from petitions.models import Petition, Reception
 
@@ -42,10 +45,13 @@ from .ledgers.models import DeputyActivity
 TERM_YEARS = 5
 BATCH = 2000
 
+# figure name -> kind of recorded activity (reports.ledgers) it counts
+ACTIVITY_FIGURES = {f"activity_{kind}": kind for kind in ActivityKind.values}
+
 
 @dataclass
 class Figures:
-    """One deputy's facts for one year."""
+    """One deputy's facts for one year (what happened; the quotas are ``DutyYear``'s)."""
 
     deputy_id: int
     duties: int = 0
@@ -62,17 +68,7 @@ class Figures:
     satisfied: int = 0
     swaps: int = 0
     report_backs_in_term: int = 0
-    activities: dict[str, int] = field(default_factory=dict)
-    activity_dates: set[dt.date] = field(default_factory=set)
-    opinion_months: set[int] = field(default_factory=set)
-
-    @property
-    def station_activities(self) -> int:
-        return len(self.activity_dates)
-
-    @property
-    def reception_months(self) -> set[int]:
-        return {d.month for d in self.activity_dates}
+    activities: dict[str, int] | None = None
 
     @property
     def satisfaction_rate(self) -> int | None:
@@ -80,229 +76,124 @@ class Figures:
         return round(100 * self.satisfied / self.rated) if self.rated else None
 
     def activity(self, kind: str) -> int:
-        return self.activities.get(kind, 0)
+        return (self.activities or {}).get(kind, 0)
+
+
+def _n(qs: QuerySet, function: str = "COUNT", field: str = "pk") -> Coalesce:
+    """A correlated COUNT (or SUM) of ``qs``'s rows, 0 when there are none."""
+    value = qs.order_by().annotate(n=Func(F(field), function=function)).values("n")
+    return Coalesce(Subquery(value, output_field=IntegerField()), 0)
+
+
+def with_figures(deputies: QuerySet, year: int) -> QuerySet:
+    """``deputies`` with the year's figures annotated: one query for any number of them."""
+    me = OuterRef("pk")
+    duties = Duty.objects.filter(deputy_id=me, day__date__year=year)
+    through = Reception.deputies.through
+    receptions = through.objects.filter(deputy_id=me, reception__held_at__year=year)
+    collected = Petition.objects.filter(deputy_id=me, submitted_at__year=year)
+    closed = Petition.objects.filter(deputy_id=me, status=Status.CLOSED, closed_at__year=year)
+    recorded = DeputyActivity.objects.filter(deputy_id=me, date__year=year)
+    return deputies.annotate(
+        f_duties=_n(duties),
+        f_attended=_n(duties.filter(status__in=(DutyStatus.PRESENT, DutyStatus.LATE))),
+        f_late=_n(duties.filter(status=DutyStatus.LATE)),
+        f_missed=_n(duties.filter(status=DutyStatus.ABSENT)),
+        f_replaced=_n(duties.filter(status=DutyStatus.REPLACED)),
+        f_swaps=_n(
+            SwapRequest.objects.filter(
+                Q(requester_id=me) | Q(counterpart_id=me),
+                status=SwapStatus.CONFIRMED,
+                decided_at__year=year,
+            )
+        ),
+        f_receptions=_n(receptions),
+        f_constituents=_n(receptions, "SUM", "reception__constituents_count"),
+        f_opinions=_n(collected),
+        f_accepted=_n(collected.filter(accepted_at__isnull=False)),
+        f_closed=_n(closed),
+        f_rated=_n(closed.exclude(satisfaction="")),
+        f_satisfied=_n(
+            closed.filter(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASIC))
+        ),
+        f_report_backs_in_term=_n(
+            DeputyActivity.objects.filter(
+                deputy_id=me,
+                kind__in=REPORT_BACK_KINDS,
+                date__year__gt=year - TERM_YEARS,
+                date__year__lte=year,
+            )
+        ),
+        **{f"f_{name}": _n(recorded.filter(kind=kind)) for name, kind in ACTIVITY_FIGURES.items()},
+    )
+
+
+def figures_of(deputy: Deputy) -> Figures:
+    """The figures a ``with_figures`` queryset annotated on ``deputy``."""
+    values = {
+        name: getattr(deputy, f"f_{name}")
+        for name in (
+            "duties", "attended", "late", "missed", "replaced", "swaps", "receptions",
+            "constituents", "opinions", "accepted", "closed", "rated", "satisfied",
+            "report_backs_in_term",
+        )
+    }  # fmt: skip
+    activities = {kind: getattr(deputy, f"f_{name}") for name, kind in ACTIVITY_FIGURES.items()}
+    return Figures(deputy.pk, activities=activities, **values)
 
 
 def compute(deputy_ids: Iterable[int], year: int) -> dict[int, Figures]:
-    """Figures for many deputies in one year: a fixed number of grouped queries."""
+    """Figures for many deputies in one year: one query."""
     ids = list(deputy_ids)
-    figures = {pk: Figures(pk) for pk in ids}
-    if not ids:
-        return figures
-
-    duties = Duty.objects.filter(deputy_id__in=ids, day__date__year=year)
-    for deputy_id, status, n in (
-        duties.values("deputy_id", "status")
-        .annotate(n=Count("pk"))
-        .values_list("deputy_id", "status", "n")
-    ):
-        f = figures[deputy_id]
-        f.duties += n
-        if status in (DutyStatus.PRESENT, DutyStatus.LATE):
-            f.attended += n
-        if status == DutyStatus.LATE:
-            f.late += n
-        elif status == DutyStatus.ABSENT:
-            f.missed += n
-        elif status == DutyStatus.REPLACED:
-            f.replaced += n
-    for deputy_id, day in duties.filter(
-        status__in=(DutyStatus.PRESENT, DutyStatus.LATE)
-    ).values_list("deputy_id", "day__date"):
-        figures[deputy_id].activity_dates.add(day)
-    swaps = SwapRequest.objects.filter(
-        Q(requester_id__in=ids) | Q(counterpart_id__in=ids),
-        status=SwapStatus.CONFIRMED,
-        decided_at__year=year,
-    ).values_list("requester_id", "counterpart_id")
-    for requester_id, counterpart_id in swaps:
-        for pk in (requester_id, counterpart_id):
-            if pk in figures:
-                figures[pk].swaps += 1
-
-    through = Reception.deputies.through
-    for deputy_id, held_at, count in through.objects.filter(
-        deputy_id__in=ids, reception__held_at__year=year
-    ).values_list("deputy_id", "reception__held_at", "reception__constituents_count"):
-        f = figures[deputy_id]
-        f.receptions += 1
-        f.constituents += count
-        f.activity_dates.add(timezone.localtime(held_at).date())
-
-    collected = Petition.objects.filter(deputy_id__in=ids, submitted_at__year=year)
-    for row in collected.values("deputy_id").annotate(
-        n=Count("pk"), accepted=Count("pk", filter=Q(accepted_at__isnull=False))
-    ):
-        f = figures[row["deputy_id"]]
-        f.opinions, f.accepted = row["n"], row["accepted"]
-    for deputy_id, month in (
-        collected.annotate(month=ExtractMonth("submitted_at"))
-        .values_list("deputy_id", "month")
-        .distinct()
-    ):
-        figures[deputy_id].opinion_months.add(month)
-
-    good = (Satisfaction.SATISFIED, Satisfaction.BASIC)
-    for closed in (
-        Petition.objects.filter(deputy_id__in=ids, status=Status.CLOSED, closed_at__year=year)
-        .values("deputy_id")
-        .annotate(
-            n=Count("pk"),
-            rated=Count("pk", filter=~Q(satisfaction="")),
-            satisfied=Count("pk", filter=Q(satisfaction__in=good)),
-        )
-    ):
-        f = figures[closed["deputy_id"]]
-        f.closed, f.rated, f.satisfied = closed["n"], closed["rated"], closed["satisfied"]
-
-    for deputy_id, kind, n in (
-        DeputyActivity.objects.filter(deputy_id__in=ids, date__year=year)
-        .values("deputy_id", "kind")
-        .annotate(n=Count("pk"))
-        .values_list("deputy_id", "kind", "n")
-    ):
-        figures[deputy_id].activities[kind] = n
-    for backs in (
-        DeputyActivity.objects.filter(
-            deputy_id__in=ids,
-            kind__in=REPORT_BACK_KINDS,
-            date__year__gt=year - TERM_YEARS,
-            date__year__lte=year,
-        )
-        .values("deputy_id")
-        .annotate(n=Count("pk"))
-    ):
-        figures[backs["deputy_id"]].report_backs_in_term = backs["n"]
-    return figures
+    found = {
+        d.pk: figures_of(d)
+        for d in with_figures(Deputy.objects.filter(pk__in=ids).only("pk"), year)
+    }
+    return {pk: found.get(pk) or Figures(pk) for pk in ids}
 
 
-# --- Quotas -------------------------------------------------------------------------------------
+# --- Recorded activities count towards duty's items -------------------------------------------
+
+# "八个一" item code -> the kinds of activity staff record here that count for it (duty's
+# station item already counts a deputy's own inspections and research, its report-back item
+# their report-backs); registered into ``duty.items.EXTRA_SOURCES`` in ReportsConfig.ready.
+RECORDED_FOR_ITEMS: dict[str, tuple[str, ...]] = {
+    ItemCode.STATION: (ActivityKind.INSPECTION, ActivityKind.RESEARCH),
+    ItemCode.TRAINING: (ActivityKind.TRAINING,),
+    ItemCode.REPORT_BACK: REPORT_BACK_KINDS,
+}
 
 
-@dataclass
-class MonthCell:
-    month: int
-    reception: bool
-    opinion: bool
-    state: str  # "due" (month over), "current" or "future"
+def recorded_activities(kinds: tuple[str, ...]):
+    """A duty source: the activities of ``kinds`` staff recorded for the deputy, per day."""
 
-    @property
-    def reception_missed(self) -> bool:
-        return self.state == "due" and not self.reception
-
-    @property
-    def opinion_missed(self) -> bool:
-        return self.state == "due" and not self.opinion
-
-
-@dataclass
-class Quotas:
-    """The quotas of the year with what is done, what is due by today, and what is missing."""
-
-    activities_done: int
-    activities_target: int
-    activities_due: int
-    months: list[MonthCell]
-    report_backs: int
-    months_due: int
-
-    @property
-    def activities_percent(self) -> int:
-        return (
-            min(100, round(100 * self.activities_done / self.activities_target))
-            if self.activities_target
-            else 100
+    def source(ids, year: int) -> QuerySet:
+        return per_day(
+            DeputyActivity.objects.filter(deputy_id__in=ids, kind__in=kinds, date__year=year),
+            F("date"),
         )
 
-    @property
-    def reception_months_done(self) -> int:
-        return sum(c.reception for c in self.months)
-
-    @property
-    def opinion_months_done(self) -> int:
-        return sum(c.opinion for c in self.months)
-
-    @property
-    def reception_months_missed(self) -> int:
-        return sum(c.reception_missed for c in self.months)
-
-    @property
-    def opinion_months_missed(self) -> int:
-        return sum(c.opinion_missed for c in self.months)
-
-    @property
-    def reception_percent(self) -> int:
-        return round(100 * self.reception_months_done / 12)
-
-    @property
-    def opinion_percent(self) -> int:
-        return round(100 * self.opinion_months_done / 12)
-
-    @property
-    def report_back_done(self) -> bool:
-        return self.report_backs > 0
-
-    @property
-    def reasons(self) -> list[str]:
-        """Why a deputy is behind, in words; empty when on track."""
-        found = []
-        if self.activities_done < self.activities_due:
-            found.append(
-                _("%(done)d of %(due)d station activities due so far")
-                % {"done": self.activities_done, "due": self.activities_due}
-            )
-        if self.reception_months_missed:
-            found.append(
-                _("%(n)d month(s) without a reception") % {"n": self.reception_months_missed}
-            )
-        if self.opinion_months_missed:
-            found.append(
-                _("%(n)d month(s) without an opinion reported") % {"n": self.opinion_months_missed}
-            )
-        if not self.report_back_done and self.months_due >= 12:
-            found.append(_("no report-back in this term"))
-        return found
-
-    @property
-    def is_behind(self) -> bool:
-        return bool(self.reasons)
+    source.kinds = kinds  # type: ignore[attr-defined]  # registered once (see ReportsConfig)
+    return source
 
 
-def months_due(year: int, today: dt.date) -> int:
-    """Months of ``year`` that are over by ``today``."""
-    if year < today.year:
-        return 12
-    if year > today.year:
-        return 0
-    return today.month - 1
+# --- Stations and regions ---------------------------------------------------------------------
 
 
-def quotas(figures: Figures, year: int, today: dt.date | None = None) -> Quotas:
-    today = today or timezone.localdate()
-    due = months_due(year, today)
-    target = annual_quota()
-    cells = []
-    for month in range(1, 13):
-        if month <= due:
-            state = "due"
-        elif year == today.year and month == today.month:
-            state = "current"
-        else:
-            state = "future"
-        cells.append(
-            MonthCell(
-                month, month in figures.reception_months, month in figures.opinion_months, state
-            )
-        )
-    return Quotas(
-        activities_done=figures.station_activities,
-        activities_target=target,
-        # Pro rata: a deputy is behind in June only if below half the year's quota.
-        activities_due=math.floor(target * due / 12),
-        months=cells,
-        report_backs=figures.report_backs_in_term,
-        months_due=due,
-    )
+def _assignments(deputy_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, str]]:
+    """The deputies' current stations (primary first) and their primary station's region path
+    (whose quota rules apply to them): one query."""
+    names: dict[int, list[str]] = defaultdict(list)
+    paths: dict[int, str] = {}
+    for deputy_id, name, is_primary, path in (
+        StationAssignment.objects.filter(deputy_id__in=deputy_ids, end_date__isnull=True)
+        .order_by("-is_primary", "station__name")
+        .values_list("deputy_id", "station__name", "is_primary", "station__region__path")
+    ):
+        names[deputy_id].append(name)
+        if is_primary:
+            paths[deputy_id] = path
+    return names, paths
 
 
 # --- One deputy's record ----------------------------------------------------------------------
@@ -313,36 +204,31 @@ class DeputyRecord:
     deputy: Deputy
     year: int
     figures: Figures
-    quotas: Quotas
+    duty: DutyYear
     activities: list[DeputyActivity]
     stations: list[str]
 
 
-def _station_names(deputy_ids: list[int]) -> dict[int, list[str]]:
-    names: dict[int, list[str]] = defaultdict(list)
-    for deputy_id, name in (
-        StationAssignment.objects.filter(deputy_id__in=deputy_ids, end_date__isnull=True)
-        .order_by("-is_primary", "station__name")
-        .values_list("deputy_id", "station__name")
-    ):
-        names[deputy_id].append(name)
-    return names
-
-
 def deputy_record(deputy: Deputy, year: int, today: dt.date | None = None) -> DeputyRecord:
-    """Everything the record page, the print sheet and the one-deputy export show."""
-    figures = compute([deputy.pk], year)[deputy.pk]
+    """Everything the record page, the print sheet and the one-deputy export show.
+
+    ``deputy`` may come from ``with_figures`` (the record pages fetch it so: one query less).
+    """
+    figures = (
+        figures_of(deputy) if hasattr(deputy, "f_duties") else compute([deputy.pk], year)[deputy.pk]
+    )
+    names, paths = _assignments([deputy.pk])
     return DeputyRecord(
         deputy=deputy,
         year=year,
         figures=figures,
-        quotas=quotas(figures, year, today),
+        duty=duty_years([deputy.pk], year, today, paths=paths)[deputy.pk],
         activities=list(
             DeputyActivity.objects.filter(deputy=deputy, date__year=year).select_related(
                 "recorded_by"
             )
         ),
-        stations=_station_names([deputy.pk])[deputy.pk],
+        stations=names[deputy.pk],
     )
 
 
@@ -352,16 +238,16 @@ class Row:
     name: str
     stations: list[str]
     figures: Figures
-    quotas: Quotas
+    duty: DutyYear
 
 
 def records(deputies: QuerySet, year: int, today: dt.date | None = None) -> Iterator[Row]:
-    """Rows for many deputies, in batches (the behind list and the ledgers)."""
+    """Rows for many deputies, in batches of ``BATCH`` (the ledgers): four queries a batch."""
     today = today or timezone.localdate()
-    rows = deputies.values_list("pk", "name").iterator(chunk_size=BATCH)
-    batch: list[tuple[int, str]] = []
-    for item in rows:
-        batch.append(item)
+    rows = with_figures(deputies.only("pk", "name"), year).iterator(chunk_size=BATCH)
+    batch: list[Deputy] = []
+    for deputy in rows:
+        batch.append(deputy)
         if len(batch) >= BATCH:
             yield from _rows(batch, year, today)
             batch = []
@@ -369,17 +255,17 @@ def records(deputies: QuerySet, year: int, today: dt.date | None = None) -> Iter
         yield from _rows(batch, year, today)
 
 
-def _rows(batch: list[tuple[int, str]], year: int, today: dt.date) -> Iterator[Row]:
-    ids = [pk for pk, _name in batch]
-    figures = compute(ids, year)
-    stations = _station_names(ids)
-    for pk, name in batch:
-        yield Row(pk, name, stations[pk], figures[pk], quotas(figures[pk], year, today))
+def _rows(batch: list[Deputy], year: int, today: dt.date) -> Iterator[Row]:
+    ids = [d.pk for d in batch]
+    names, paths = _assignments(ids)
+    years = duty_years(ids, year, today, paths=paths)
+    for d in batch:
+        yield Row(d.pk, d.name, names[d.pk], figures_of(d), years[d.pk])
 
 
 # --- Excel ----------------------------------------------------------------------------------
 
-LEDGER_HEADERS = (
+FACT_HEADERS = (
     gettext_lazy("Deputy"),
     gettext_lazy("Stations"),
     gettext_lazy("Year"),
@@ -395,21 +281,25 @@ LEDGER_HEADERS = (
     gettext_lazy("Accepted"),
     gettext_lazy("Cases closed"),
     gettext_lazy("Satisfaction rate (%)"),
-    gettext_lazy("Station activities"),
-    gettext_lazy("Months with a reception"),
-    gettext_lazy("Months with an opinion"),
     gettext_lazy("Training"),
     gettext_lazy("Inspections"),
     gettext_lazy("Research"),
     gettext_lazy("Report-backs, oral"),
     gettext_lazy("Report-backs, written"),
     gettext_lazy("Report-backs in term"),
-    gettext_lazy("Behind on quotas"),
 )
+# One column per "八个一" item (what counted this year), then the reasons the deputy is behind
+# against their own region's quotas: the same words as duty's year page and behind list.
+ITEM_HEADERS = tuple(format_lazy(gettext_lazy("{item} (this year)"), item=i.label) for i in ITEMS)
+LEDGER_HEADERS = (*FACT_HEADERS, *ITEM_HEADERS, gettext_lazy("Behind on quotas"))
+
+
+def behind_text(duty: DutyYear) -> str:
+    return "；".join(duty.reasons) if duty.is_behind else _("No")
 
 
 def ledger_row(row: Row, year: int) -> list:
-    f, q = row.figures, row.quotas
+    f = row.figures
     return [
         row.name,
         "、".join(row.stations),
@@ -426,16 +316,14 @@ def ledger_row(row: Row, year: int) -> list:
         f.accepted,
         f.closed,
         "" if f.satisfaction_rate is None else f.satisfaction_rate,
-        f.station_activities,
-        q.reception_months_done,
-        q.opinion_months_done,
         f.activity(ActivityKind.TRAINING),
         f.activity(ActivityKind.INSPECTION),
         f.activity(ActivityKind.RESEARCH),
         f.activity(ActivityKind.REPORT_ORAL),
         f.activity(ActivityKind.REPORT_WRITTEN),
         f.report_backs_in_term,
-        "；".join(q.reasons) if q.is_behind else _("No"),
+        *(row.duty.item(i.code).total for i in ITEMS),
+        behind_text(row.duty),
     ]
 
 
@@ -444,31 +332,26 @@ def ledger_rows(deputies: QuerySet, year: int) -> Iterator[list]:
         yield ledger_row(row, year)
 
 
+def _months_text(item_year) -> str:
+    """A monthly item's twelve cells: count / quota, ✗ for a month over and short."""
+    return " · ".join(
+        f"{c.month}: {c.count}/{c.quota}{' ✗' if c.missed else ''}" for c in item_year.cells
+    )
+
+
 def record_sheet_rows(record: DeputyRecord) -> list[list]:
     """One deputy's year as (item, value) rows for the single-deputy export."""
-    f, q = record.figures, record.quotas
-    yes, no = _("Yes"), _("No")
-    rows: list[list] = [
-        [_("Deputy"), record.deputy.name],
-        [_("Stations"), "、".join(record.stations)],
-        [_("Year"), record.year],
-    ]
-    for header, value in zip(
-        LEDGER_HEADERS[3:24],
-        ledger_row(Row(record.deputy.pk, record.deputy.name, record.stations, f, q), record.year)[
-            3:24
-        ],
-        strict=True,
-    ):
-        rows.append([str(header), value])
-    for cell in q.months:
-        rows.append(
-            [
-                _("Month %(m)d: reception / opinion") % {"m": cell.month},
-                f"{yes if cell.reception else no} / {yes if cell.opinion else no}",
-            ]
-        )
-    rows.append([_("Behind on quotas"), "；".join(q.reasons) if q.is_behind else no])
+    row = Row(record.deputy.pk, record.deputy.name, record.stations, record.figures, record.duty)
+    values = ledger_row(row, record.year)
+    rows: list[list] = [[str(h), v] for h, v in zip(LEDGER_HEADERS[:-1], values[:-1], strict=True)]
+    for item_year in record.duty.items:
+        if item_year.item.is_monthly:
+            label = _("%(item)s by month (quota %(quota)d)") % {
+                "item": item_year.item.label,
+                "quota": item_year.quota,
+            }
+            rows.append([label, _months_text(item_year)])
+    rows.append([str(LEDGER_HEADERS[-1]), values[-1]])
     for activity in record.activities:
         rows.append(
             [

@@ -92,24 +92,34 @@ def registered_in(qs: QuerySet, year: int) -> QuerySet:
     return qs.filter(number__isnull=False, year=year)
 
 
+def _figure_counts(today: dt.date, where: Q | None = None) -> dict[str, Count]:
+    """The counts behind every suggestion figure but the reply rounds, named as ``Figures``;
+    ``where`` narrows every count (the rows one aggregate shares with other counts)."""
+
+    def n(q: Q | None = None) -> Count:
+        if where is not None:
+            q = where if q is None else where & q
+        return Count("pk", filter=q)
+
+    return {
+        "registered": n(),
+        "replied": n(~Q(classification="")),
+        "a": n(Q(classification=Classification.A)),
+        "b": n(Q(classification=Classification.B)),
+        "c": n(Q(classification=Classification.C)),
+        "b_fulfilled": n(Q(classification=Classification.B, fulfilled_at__isnull=False)),
+        "evaluated": n(~Q(evaluation="")),
+        "satisfied": n(Q(evaluation__in=[Evaluation.SATISFIED, Evaluation.BASIC])),
+        "overdue": n(Q(status__in=UNDER_DEADLINE, deadline__lt=today)),
+    }
+
+
 def figures(qs: QuerySet, *, by: str | None = None, today: dt.date) -> list[Figures]:
     """Figures of the registered suggestions in ``qs``, one row per group (``by`` is None,
     "department" or "deputy"), largest groups first."""
     qs = qs.filter(number__isnull=False)
     group = GROUPS[by]
-    counts = {
-        "registered": Count("pk"),
-        "replied": Count("pk", filter=~Q(classification="")),
-        "a": Count("pk", filter=Q(classification=Classification.A)),
-        "b": Count("pk", filter=Q(classification=Classification.B)),
-        "c": Count("pk", filter=Q(classification=Classification.C)),
-        "b_fulfilled": Count(
-            "pk", filter=Q(classification=Classification.B, fulfilled_at__isnull=False)
-        ),
-        "evaluated": Count("pk", filter=~Q(evaluation="")),
-        "satisfied": Count("pk", filter=Q(evaluation__in=[Evaluation.SATISFIED, Evaluation.BASIC])),
-        "overdue": Count("pk", filter=Q(status__in=UNDER_DEADLINE, deadline__lt=today)),
-    }
+    counts = _figure_counts(today)
     rows: dict[int | None, Figures] = {}
     if group is None:
         rows[None] = Figures(**qs.aggregate(**counts))
@@ -134,19 +144,30 @@ def figures(qs: QuerySet, *, by: str | None = None, today: dt.date) -> list[Figu
 
 def deputy_figures(deputy, year: int, *, today: dt.date) -> dict:
     """For the deputy's performance record (一人一档): the suggestions the deputy led that were
-    registered in ``year`` with their figures, and how many others the deputy co-signed."""
+    registered in ``year`` with their figures, and how many others the deputy co-signed.
+
+    One query: the lead deputy's suggestions and the co-signed ones are counted side by side
+    (the record shows no reply-round figures, so replies are not read)."""
     from .choices import CosignStatus
 
-    led = Suggestion.objects.filter(lead_deputy=deputy)
-    total = figures(registered_in(led, year), today=today)[0]
-    cosigned = registered_in(
-        Suggestion.objects.filter(
+    cosigned = Q(
+        pk__in=Suggestion.objects.filter(
             cosignatures__deputy=deputy, cosignatures__status=CosignStatus.CONFIRMED
-        ),
-        year,
-    ).count()
-    drafted = led.filter(created_at__year=year).count()
-    return {"figures": total, "cosigned": cosigned, "drafted": drafted}
+        ).values("pk")
+    )
+    led = Q(lead_deputy=deputy)
+    registered = Q(number__isnull=False, year=year)
+    counts = _figure_counts(today, led & registered)
+    got = Suggestion.objects.filter(led | cosigned).aggregate(
+        **counts,
+        cosigned=Count("pk", filter=cosigned & registered),
+        drafted=Count("pk", filter=led & Q(created_at__year=year)),
+    )
+    return {
+        "figures": Figures(**{k: got[k] for k in counts}),
+        "cosigned": got["cosigned"],
+        "drafted": got["drafted"],
+    }
 
 
 def department_figures(department_ids, year: int, *, today: dt.date) -> dict[int, Figures]:

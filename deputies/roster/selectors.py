@@ -18,9 +18,10 @@ from .choices import DayStatus, DutyStatus, SwapStatus
 from .models import Duty, ReceptionDay, SwapRequest, Unavailability
 
 
-def annual_quota() -> int:
-    """Station activities each deputy should reach in a year (the seeds: at least 4)."""
-    return settings.DEPUTY_ANNUAL_DUTY_QUOTA
+def duty_days_per_deputy() -> int:
+    """Reception-duty days the auto-fill plans for each deputy in a year (a scheduling target;
+    whether a deputy is behind is duty's "八个一" rule, not this number)."""
+    return settings.ROSTER_DUTY_DAYS_PER_DEPUTY
 
 
 def roster_stations(user) -> QuerySet[Station]:
@@ -120,7 +121,7 @@ def autofill_plan(
     unavailability. Seats per day default to what the quota needs: deputies × quota ÷ days.
     Existing duties count; nothing is written.
     """
-    quota = annual_quota() if quota is None else quota
+    quota = duty_days_per_deputy() if quota is None else quota
     start = max(start or dt.date(year, 1, 1), dt.date(year, 1, 1))
     deputies = list(station_deputies(station))
     all_days = list(

@@ -90,7 +90,7 @@ def station_roster(request, pk: int):
     year = _year(request)
     days = list(sel.station_year(station, year))
     counts = sel.duty_counts(station, year)
-    quota = sel.annual_quota()
+    quota = sel.duty_days_per_deputy()
     deputies = [(d, counts.get(d.pk, 0)) for d in sel.station_deputies(station)]
     return render(
         request,

@@ -12,9 +12,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("duty/_record_summary.html")
-def duty_summary(deputy, year: int) -> dict:
-    """The deputy's points and what they are behind on, with a link to the full year."""
-    duty = selectors.duty_year(deputy, year)
+def duty_summary(deputy, year: int, duty=None) -> dict:
+    """The deputy's points and what they are behind on, with a link to the full year
+    (``duty``: the deputy's ``DutyYear`` when the page has it already)."""
+    duty = duty or selectors.duty_year(deputy, year)
     return {
         "deputy": deputy,
         "year": year,

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,7 +29,6 @@ from .models import ExportJob, ProgressNotice
 from .rights import can_record_activities, can_use_ledgers
 
 PAGE_SIZE = 25
-BEHIND_PAGE_SIZE = 50
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -205,12 +204,17 @@ def _visible_deputy(request: HttpRequest, pk: int) -> Deputy:
     return get_object_or_404(Deputy.objects.visible_to(request.user), pk=pk)
 
 
+def _record(request: HttpRequest, pk: int, year: int) -> record.DeputyRecord:
+    """The visible deputy with the year's figures (one query), then their record."""
+    _check_year(year)
+    visible = record.with_figures(Deputy.objects.visible_to(request.user), year)
+    return record.deputy_record(get_object_or_404(visible, pk=pk), year)
+
+
 @login_required
 @require_GET
 def record_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    _check_year(year)
-    deputy = _visible_deputy(request, pk)
-    data = record.deputy_record(deputy, year)
+    data = _record(request, pk, year)
     return render(
         request,
         "reports/ledgers/record.html",
@@ -226,21 +230,18 @@ def record_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 @login_required
 @require_GET
 def record_print(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    _check_year(year)
-    deputy = _visible_deputy(request, pk)
     return render(
-        request, "reports/ledgers/record_print.html", {"record": record.deputy_record(deputy, year)}
+        request, "reports/ledgers/record_print.html", {"record": _record(request, pk, year)}
     )
 
 
 @login_required
 @require_GET
 def record_export(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    _check_year(year)
-    deputy = _visible_deputy(request, pk)
-    rows = record.record_sheet_rows(record.deputy_record(deputy, year))
+    data = _record(request, pk, year)
+    rows = record.record_sheet_rows(data)
     content = xlsx_bytes([_("Item"), _("Value")], rows, sheet_name=str(year), widths=[36, 50])
-    return _xlsx(content, f"{_('Performance record')}-{deputy.name}-{year}.xlsx")
+    return _xlsx(content, f"{_('Performance record')}-{data.deputy.name}-{year}.xlsx")
 
 
 @login_required
@@ -290,34 +291,11 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def behind(request: HttpRequest) -> HttpResponse:
-    """Deputies in the user's scope who are behind on their quotas this year."""
-    require(can_use_ledgers(roles_of(request.user)))
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-        _check_year(year)
-    except (ValueError, Http404):
-        year = today.year
-    deputies = Deputy.objects.visible_to(request.user).active().order_by("name_pinyin", "pk")
-    station_pk = request.GET.get("station", "")
-    stations = Station.objects.editable_by(request.user).only("pk", "name").order_by("name")
-    if station_pk.isdigit():
-        deputies = deputies.filter(
-            assignments__station_id=station_pk, assignments__end_date__isnull=True
-        )
-    rows = [row for row in record.records(deputies, year, today) if row.quotas.is_behind]
-    page = paginate(request, rows, BEHIND_PAGE_SIZE)
-    return render(
-        request,
-        "reports/ledgers/behind.html",
-        {
-            "page": page,
-            "year": year,
-            "stations": stations,
-            "station_pk": station_pk,
-            "total": len(rows),
-        },
-    )
+    """Moved for good: there is one "who is behind" list, duty's, held to each deputy's own
+    region's "八个一" rules. Old links and bookmarks keep their year and station."""
+    kept = {k: request.GET[k] for k in ("year", "station", "page") if request.GET.get(k)}
+    url = reverse("duty:behind")
+    return redirect(f"{url}?{urlencode(kept)}" if kept else url, permanent=True)
 
 
 # --- "Export this list" -------------------------------------------------------------------------

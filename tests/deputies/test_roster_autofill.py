@@ -1,4 +1,5 @@
-"""Auto-fill spreads the station's deputies so each reaches the annual quota, or says who falls short."""
+"""Auto-fill spreads the station's deputies so each reaches the planned duty days, or says who
+falls short."""
 
 import datetime as dt
 
@@ -43,7 +44,7 @@ def test_it_reports_who_falls_short_and_by_how_much(world):
 
 
 def test_it_previews_then_saves_the_proposal(as_role, world, settings):
-    settings.DEPUTY_ANNUAL_DUTY_QUOTA = 4
+    settings.ROSTER_DUTY_DAYS_PER_DEPUTY = 4
     _monthly_days(world.station_a)
     deputy_at(world.station_a, "钱多")
     client = as_role("staff")

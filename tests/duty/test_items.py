@@ -106,7 +106,7 @@ def test_a_source_an_upper_app_registers_adds_to_the_count(year_of_dave):
     from petitions.models import Petition
 
     def cases(ids, year):  # stands in for an upper app's records: here, the counted opinions
-        return items._per_day(items._opinions(ids, year), items.TruncDate("submitted_at"))
+        return items.per_day(items._opinions(ids, year), items.TruncDate("submitted_at"))
 
     items.EXTRA_SOURCES.setdefault("project", []).append(cases)
     try:

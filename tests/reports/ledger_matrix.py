@@ -86,7 +86,9 @@ ENTRIES = [
         ok=302,
     ),
     Entry("ledgers:notice_public", args=_notice, public=True),
-    Entry("ledgers:behind", allow=LEDGER_ROLES, deny=403),
+    # Moved for good to duty's list (which checks the rights): a permanent redirect for anyone
+    # logged in, the login page for nobody.
+    Entry("ledgers:behind", allow=ALL_ROLES, ok=301),
     Entry("ledgers:record", args=lambda w: [w.deputy_dave.pk, YEAR], allow=DAVE),
     Entry("ledgers:record_print", args=lambda w: [w.deputy_dave.pk, YEAR], allow=DAVE),
     Entry("ledgers:record_export", args=lambda w: [w.deputy_dave.pk, YEAR], allow=DAVE),
