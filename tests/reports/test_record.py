@@ -75,38 +75,33 @@ def test_it_computes_the_figures_from_the_facts(year_of_dave):
     assert (f.receptions, f.constituents) == (2, 8)
     assert (f.opinions, f.accepted, f.closed, f.rated, f.satisfied) == (3, 2, 2, 1, 1)
     assert f.satisfaction_rate == 100
-    assert f.station_activities == 3  # Jan 20 (duty + reception), Feb 20, May 10
-    assert f.reception_months == {1, 2, 5}
-    assert f.opinion_months == {1, 5, 6}
     assert f.activity(ActivityKind.TRAINING) == 1 and f.report_backs_in_term == 1
 
 
-def test_it_measures_quotas_against_the_months_that_are_over(year_of_dave):
-    f = record.compute([year_of_dave.pk], YEAR)[year_of_dave.pk]
-    q = record.quotas(f, YEAR, today=dt.date(YEAR, 3, 15))
-    # Two months over: one activity due, three done; March is still running.
-    assert (q.months_due, q.activities_due, q.activities_done) == (2, 0, 3)
-    assert [c.state for c in q.months[:4]] == ["due", "due", "current", "future"]
-    assert q.reception_months_missed == 0
-    assert q.opinion_months_missed == 1  # February
-    assert q.is_behind
-
-    q = record.quotas(f, YEAR, today=dt.date(YEAR + 1, 1, 10))
-    assert (q.activities_due, q.activities_target, q.activities_percent) == (4, 4, 75)
-    assert q.reception_months_missed == 9 and q.opinion_months_missed == 9
-    assert q.report_back_done
+def test_the_quota_lines_are_dutys_items_for_the_year(year_of_dave):
+    data = record.deputy_record(year_of_dave, YEAR, today=dt.date(YEAR + 1, 1, 10))
+    reception, opinion = data.duty.item("reception"), data.duty.item("opinion")
+    # Receptions: Jan 20 (duty + reception, one day), Feb 20 (late), May 10 (reception).
+    assert [m for m in range(1, 13) if reception.cells[m - 1].met] == [1, 2, 5]
+    # Opinions: the cases of Jan 20, May 10 and Jun 1 (none declined or merged).
+    assert (opinion.total, opinion.target, opinion.missed) == (3, 12, 9)
+    # Staff recorded a training in March and an oral report-back in June: they count.
+    assert data.duty.item("training").total == 1
+    assert data.duty.item("report_back").total == 1 and not data.duty.item("report_back").missed
 
 
-def test_the_record_page_shows_figures_and_quota_bars(year_of_dave, as_role):
+def test_the_record_page_shows_figures_and_the_duty_items(year_of_dave, as_role):
     page = as_role("deputy").get(reverse("ledgers:record", args=[year_of_dave.pk, YEAR]))
     assert page.status_code == 200
     body = page.content.decode()
     assert 'data-figure="receptions">2<' in body
     assert 'data-figure="constituents">8<' in body
     assert 'data-figure="satisfaction">100%<' in body
-    assert "3 / 4" in body  # station activities bar
-    assert 'aria-valuenow="75"' in body
-    assert body.count("table-success") == 3 + 3  # month cells met: receptions and opinions
+    assert 'data-quota="reception">3 / 12<' in body
+    assert 'data-quota="opinion">3 / 12<' in body
+    assert 'data-quota="report_back">1 / 1<' in body
+    # Month cells met: receptions Jan, Feb, May; opinions Jan, May, Jun; training March.
+    assert body.count("table-success") == 3 + 3 + 1
     # The deputy does not get the "record an activity" button.
     assert reverse("ledgers:activity_create", args=[year_of_dave.pk]) not in body
 
@@ -148,7 +143,9 @@ def test_the_one_deputy_export_lists_the_year(year_of_dave, as_role):
     response = as_role("staff").get(reverse("ledgers:record_export", args=[year_of_dave.pk, YEAR]))
     rows = dict(sheet(response.content)[1:])
     assert rows[str(record.LEDGER_HEADERS[9])] == 2  # receptions attended
-    assert rows[str(record.LEDGER_HEADERS[15])] == 3  # station activities
+    assert (
+        rows["Receive constituents (this year)"] == 3
+    )  # the reception item: Jan 20, Feb 20, May 10
 
 
 def test_the_station_export_has_one_row_per_deputy(year_of_dave, world, as_role):
@@ -162,10 +159,15 @@ def test_the_station_export_has_one_row_per_deputy(year_of_dave, world, as_role)
     assert sorted(row[0] for row in rows[1:]) == ["戴伟", "陈新"]
 
 
-def test_clerks_see_who_is_behind_in_their_region(year_of_dave, world, as_role):
-    body = as_role("clerk").get(reverse("ledgers:behind") + f"?year={YEAR}").content.decode()
+def test_the_old_behind_list_moved_to_dutys_with_its_filters(year_of_dave, world, as_role):
+    client = as_role("clerk")
+    url = reverse("ledgers:behind") + f"?year={YEAR}&station={world.station_a.pk}"
+    response = client.get(url)
+    assert response.status_code == 301
+    assert response.url == reverse("duty:behind") + f"?year={YEAR}&station={world.station_a.pk}"
+    body = client.get(response.url).content.decode()
     assert "戴伟" in body and "裴佳" not in body  # peggy is in the other district
-    body = as_role("other_clerk").get(reverse("ledgers:behind") + f"?year={YEAR}").content.decode()
+    body = as_role("other_clerk").get(reverse("duty:behind") + f"?year={YEAR}").content.decode()
     assert "裴佳" in body and "戴伟" not in body
 
 
