@@ -239,7 +239,7 @@ def deputy_record(deputy, year: int) -> dict:
         return Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
 
     proposed = Candidate.objects.filter(proposer_deputy=deputy, cycle__year=year)
-    return (
+    return dict(
         Deputy.objects.filter(pk=deputy.pk)
         .annotate(
             proposed=n(proposed),
