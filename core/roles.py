@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Aggregate, CharField, Count, OuterRef, Subquery
+from django.db.models import CharField, Count, OuterRef, Subquery
 from django.db.models.functions import Cast
+
+from .aggregates import Joined
 
 # Staff posts that make a user a part-time liaison of the station, not its staff: a grid
 # worker (网格员, seed 004: "22名基层网格员…担任站点兼职联络员") may record receptions and
@@ -62,32 +64,13 @@ class Roles:
 NO_ROLES = Roles()
 
 
-class _Joined(Aggregate):
-    """The group's values joined with commas: ``GROUP_CONCAT`` (SQLite), ``STRING_AGG`` (PostgreSQL).
-
-    Role values are ids and region paths (digits and slashes), so a comma never occurs in one.
-    """
-
-    function = "GROUP_CONCAT"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s(%(expressions)s, ',')",
-            **extra,
-        )
-
-
 def _joined(qs, expression) -> Subquery:
     """One text cell: ``expression`` of every row of ``qs`` (rows of the outer user)."""
     return Subquery(
         qs.filter(user=OuterRef("pk"))
         .order_by()
         .values("user")  # one group per user: a single row, NULL when there is none
-        .annotate(joined=_Joined(Cast(expression, CharField())))
+        .annotate(joined=Joined(Cast(expression, CharField())))
         .values("joined")
     )
 
@@ -109,7 +92,7 @@ def role_annotations(user_model) -> dict[str, Subquery]:
         ),
         "_role_liaison_ids": _joined(posts.filter(post__in=LIAISON_POSTS), "station_id"),
         "_role_handler_ids": _joined(rel["handler_posts"]._default_manager, "department_id"),
-        "_role_deputy_id": Subquery(
+        "_role_deputy": Subquery(
             rel["deputy_profile"]
             ._default_manager.filter(user=OuterRef("pk"), is_active=True)
             .order_by("pk")
@@ -134,7 +117,7 @@ _COLUMNS = (
     "_role_staff_paths",
     "_role_liaison_ids",
     "_role_handler_ids",
-    "_role_deputy_id",
+    "_role_deputy",
     "_role_unread",
 )
 
@@ -172,7 +155,7 @@ def roles_of(user) -> Roles:
         found = with_roles(user._meta.model._default_manager.filter(pk=user.pk))
         row = found.values(*_COLUMNS).first() or dict.fromkeys(_COLUMNS)
     user._unread_notifications = int(row["_role_unread"] or 0)
-    deputy_id = row["_role_deputy_id"]
+    deputy_id = row["_role_deputy"]
     roles = Roles(
         is_admin=user.is_superuser,
         clerk_region_paths=tuple(sorted(set(_split(row["_role_clerk_paths"])))),
