@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 
-from .roles import with_roles
+from .roles import user_with_roles
 
 
 class RolesBackend(ModelBackend):
@@ -16,9 +17,8 @@ class RolesBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
-        user_model = get_user_model()
         try:
-            user = with_roles(user_model._default_manager.filter(pk=user_id)).get()
-        except user_model.DoesNotExist:
+            user = user_with_roles(get_user_model(), user_id)
+        except (TypeError, ValueError, ValidationError):  # a session holding a broken id
             return None
-        return user if self.user_can_authenticate(user) else None
+        return user if user is not None and self.user_can_authenticate(user) else None

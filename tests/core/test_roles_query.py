@@ -39,7 +39,11 @@ def test_the_requests_user_brings_its_roles_and_unread_count_in_the_same_query(w
     assert len(ctx.captured_queries) == 1
     assert roles.clerk_region_paths == tuple(sorted([world.city.path, world.district_y.path]))
     assert roles.staff_station_ids == {world.station_a.pk} and unread == 1
-    assert RolesBackend().get_user(world.user("nobody").pk) is not None
+    # The statement is compiled once: the next user gets their own roles, not the first one's.
+    clerk = roles_of(RolesBackend().get_user(world.user("clerk").pk))
+    assert clerk.clerk_region_paths == (world.district_x.path,) and not clerk.staff_station_ids
+    assert RolesBackend().get_user(999_999) is None
+    assert RolesBackend().get_user("not-an-id") is None
     assert roles_of(RolesBackend().get_user(world.user("nobody").pk)).is_anyone is False
 
 
