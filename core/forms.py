@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -29,9 +30,7 @@ def fields_helper() -> FormHelper:
     return helper
 
 
-def share_choices(
-    queryset, *fields: forms.ModelChoiceField, rows_from: Callable[[], list] | None = None
-) -> None:
+def share_choices(queryset, *fields: Any, rows_from: Callable[[], list] | None = None) -> None:
     """Render several model choice fields over the same rows from one query.
 
     Each field would read ``queryset`` again when drawn (a lead and an assisting department

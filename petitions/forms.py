@@ -411,7 +411,7 @@ class MergeForm(ActionForm):
         return _("Merged into %(code)s.") % {"code": self.cleaned_data["into"].display_code}
 
 
-def _category_choices(field: forms.ModelChoiceField) -> None:
+def _category_choices(field: forms.Field) -> None:
     """The active categories (drawn from the per-process list, checked against the table)."""
     from .selectors import active_categories
 

@@ -30,7 +30,7 @@ def match(petition: Petition) -> RoutingRule | None:
         .order_by()
         .values("routingrule_id")
         .annotate(ids=Joined(Cast("department_id", CharField())))
-        .values("ids")
+        .values("ids")  # type: ignore[misc]  # the annotation above (django-stubs misses it)
     )
     candidates = [
         r
