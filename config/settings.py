@@ -199,7 +199,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading each request's user with its roles in one query. Sessions
+    # name their backend: ones signed in through plain ModelBackend sign in again once.
+    "core.backends.RolesBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

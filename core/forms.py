@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -27,6 +28,29 @@ def fields_helper() -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True
     return helper
+
+
+def share_choices(queryset, *fields: Any, rows_from: Callable[[], list] | None = None) -> None:
+    """Render several model choice fields over the same rows from one query.
+
+    Each field would read ``queryset`` again when drawn (a lead and an assisting department
+    list: twice); they get its rows as fixed choices instead, and keep the queryset for
+    checking a submitted value. ``rows_from`` gives the rows when they are known already.
+    """
+    rows: list = []  # read when the first field is drawn (a submitted form may never be)
+
+    def choices_of(field: forms.ModelChoiceField) -> Callable[[], list]:
+        def choices() -> list:
+            if not rows:
+                rows.append(rows_from() if rows_from is not None else list(queryset))
+            empty = [("", field.empty_label)] if field.empty_label is not None else []
+            return empty + [(obj.pk, field.label_from_instance(obj)) for obj in rows[0]]
+
+        return choices
+
+    for field in fields:
+        field.queryset = queryset
+        field.choices = choices_of(field)
 
 
 class LoginForm(AuthenticationForm):

@@ -14,6 +14,7 @@ from . import services
 from .forms import NotificationPreferencesForm
 from .models import Notification
 from .pii import scrub
+from .roles import unread_notifications
 from .views_helpers import paginate
 
 # Form fields never repeated on the 503 page: secrets, one-use tokens, identity numbers.
@@ -39,7 +40,8 @@ def notification_list(request):
         {
             "page": page,
             "show": show if show in SHOW else "",
-            "unread": Notification.objects.filter(user=request.user, read_at__isnull=True).count(),
+            # The bell's count, read with the user's roles (core.roles): not a second count.
+            "unread": unread_notifications(request.user),
         },
     )
 

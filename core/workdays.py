@@ -31,11 +31,19 @@ class Calendar:
     def __init__(
         self, overrides: dict[dt.date, bool] | None = None, covered: set[int] | None = None
     ) -> None:
+        self._read_covered = overrides is None
         if overrides is None:
             overrides = dict(Holiday.objects.values_list("date", "is_workday"))
-            covered = set(CalendarYear.objects.values_list("year", flat=True))
         self.overrides = overrides
-        self.covered = covered
+        self._covered = covered
+
+    @property
+    def covered(self) -> set[int] | None:
+        # Read when first asked: date arithmetic (every deadline) never needs it.
+        if self._read_covered:
+            self._covered = set(CalendarYear.objects.values_list("year", flat=True))
+            self._read_covered = False
+        return self._covered
 
     def is_covered(self, day: dt.date) -> bool:
         return self.covered is None or day.year in self.covered

@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import share_choices
 from core.input import ExactCharField, NormalizedFormMixin, clean_phone, fold
 from core.pii import validate_id_number
 from core.roles import roles_of
@@ -410,6 +411,13 @@ class MergeForm(ActionForm):
         return _("Merged into %(code)s.") % {"code": self.cleaned_data["into"].display_code}
 
 
+def _category_choices(field: forms.Field) -> None:
+    """The active categories (drawn from the per-process list, checked against the table)."""
+    from .selectors import active_categories
+
+    share_choices(Category.objects.filter(is_active=True), field, rows_from=active_categories)
+
+
 class TriageForm(ActionForm):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
@@ -419,7 +427,7 @@ class TriageForm(ActionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        _category_choices(self.fields["category"])
         if not self.is_bound:
             self.initial.update(
                 category=self.petition.category_id,
@@ -467,18 +475,17 @@ class AssignForm(ActionForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         departments = Department.objects.visible_to(self.actor).active().select_related("region")
-        self.fields["lead_department"].queryset = departments
-        self.fields["assisting_departments"].queryset = departments
+        share_choices(
+            departments, self.fields["lead_department"], self.fields["assisting_departments"]
+        )
         if not self.is_bound:
             # Pre-filled from the routing rule, with the deadline it gives shown before saving.
-            from .routing.rules import match, rule_deadline
+            from .routing.rules import assisting_ids, match, rule_deadline
 
             self.rule = match(self.petition) if self.petition.status == "triaged" else None
             if self.rule is not None:
                 self.initial["lead_department"] = self.rule.lead_department_id
-                self.initial["assisting_departments"] = [
-                    d.pk for d in self.rule.assisting_departments.all()
-                ]
+                self.initial["assisting_departments"] = assisting_ids(self.rule)
             deadline = rule_deadline(self.petition, self.rule)
             self.initial["deadline"] = deadline.isoformat()
             self.fields["deadline"].help_text = (
@@ -526,7 +533,7 @@ class RouteForm(ActionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        _category_choices(self.fields["category"])
         if not self.is_bound and self.petition.category_id:
             self.initial["category"] = self.petition.category_id
 

@@ -19,7 +19,17 @@ from .errors import IllegalTransition
 from .models import Petition, Rating
 
 
+def _prefetched(petition: Petition, name: str) -> list | None:
+    """The case page's prefetched rows of ``name``; None for a row read without them (a
+    service's locked re-read asks the database)."""
+    cache = getattr(petition, "_prefetched_objects_cache", {})
+    return list(cache[name]) if name in cache else None
+
+
 def _extension_pending(petition: Petition) -> bool:
+    rows = _prefetched(petition, "extensions")
+    if rows is not None:
+        return any(e.status == ExtensionStatus.PENDING for e in rows)
     return petition.extensions.filter(status=ExtensionStatus.PENDING).exists()
 
 
@@ -32,6 +42,9 @@ def _community_tier(petition: Petition) -> bool:
 
 
 def _rated_this_round(petition: Petition, rater: str) -> bool:
+    rows = _prefetched(petition, "ratings")
+    if rows is not None:
+        return any(r.rater == rater and r.round == petition.reopen_count for r in rows)
     return Rating.objects.filter(
         petition=petition, rater=rater, round=petition.reopen_count
     ).exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -11,7 +12,7 @@ from core.codes import normalize_code
 from core.roles import roles_of
 
 from .choices import UNDER_DEADLINE, RaterKind, Status
-from .models import Attachment, Petition, PetitionEvent, Rating, Reception, Reply
+from .models import Attachment, Category, Petition, PetitionEvent, Rating, Reception, Reply
 from .todo.tiles import waiting_q
 
 LIST_RELATED = ("station", "deputy", "lead_department", "category")
@@ -154,7 +155,12 @@ def reception_petitions(reception: Reception) -> QuerySet[Petition]:
 def petition_detail(petition_qs: QuerySet[Petition]) -> QuerySet[Petition]:
     """Everything the detail page shows, in a fixed number of queries."""
     return petition_qs.select_related(
-        "station__region", "deputy", "lead_department", "category", "reception", "merged_into"
+        "station__region",
+        "deputy",
+        "lead_department",
+        "category",
+        "reception__station",  # the reception's name is its station and day
+        "merged_into",
     ).prefetch_related(
         "assisting_departments",
         Prefetch("events", queryset=PetitionEvent.objects.select_related("actor")),
@@ -168,6 +174,27 @@ def petition_detail(petition_qs: QuerySet[Petition]) -> QuerySet[Petition]:
         "ratings",
         "extensions",
     )
+
+
+# The case page's forms list the categories; they change a few times a year in the admin.
+CATEGORIES_TTL = 60.0  # seconds: another process shows an edited list within a minute
+_categories: tuple[float, list[Category]] = (0.0, [])
+
+
+def active_categories() -> list[Category]:
+    """The active categories, memoised briefly per process (and forgotten in this process when
+    one is saved). Choices only: a submitted value is still checked against the table."""
+    global _categories
+    at, rows = _categories
+    if time.monotonic() - at > CATEGORIES_TTL:
+        rows = list(Category.objects.filter(is_active=True))
+        _categories = (time.monotonic(), rows)
+    return rows
+
+
+def forget_categories(**_kwargs) -> None:
+    global _categories
+    _categories = (0.0, [])
 
 
 EARLIER_CASES_SHOWN = 5

@@ -44,12 +44,30 @@ def period_bounds(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+class RegionChoiceField(forms.ChoiceField):
+    """A ``ModelChoiceField`` over regions already read: neither rendering nor cleaning queries.
+
+    The page reads its picker's regions together with its default region and breadcrumb
+    (reports.selectors.region_picker); a queryset field would read them again twice.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.regions: dict[str, Region] = {}
+
+    def set_regions(self, regions) -> None:
+        self.regions = {str(r.pk): r for r in regions}
+        self.choices = [("", "---------"), *((k, str(r)) for k, r in self.regions.items())]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.regions.get(value) if value else None
+
+
 class PeriodForm(forms.Form):
     """Which region and which period a clerk page shows (a GET form)."""
 
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.none(), required=False
-    )
+    region = RegionChoiceField(label=_("Region"), required=False)
     period = forms.ChoiceField(
         label=_("Period"), choices=PERIODS, required=False, initial=DEFAULT_PERIOD
     )
@@ -63,7 +81,7 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, regions=None, with_region: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if with_region and regions is not None:
-            self.fields["region"].queryset = regions
+            self.fields["region"].set_regions(regions)
         else:
             del self.fields["region"]
         self.helper = FormHelper()

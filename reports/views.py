@@ -49,12 +49,15 @@ def home(request):
 
 
 def _period(request, *, with_region: bool = True):
-    """(form, region, start, end) from the GET parameters; bad input keeps the defaults."""
-    # The picker offers areas down to districts; streets and stations are reached by drilling down.
-    regions = selectors.dashboard_regions(request.user).filter(
-        level__in=["province", "city", "district"]
+    """(form, region, start, end) from the GET parameters; bad input keeps the defaults.
+
+    The region comes with its ancestors known (the breadcrumb costs no query)."""
+    picker = selectors.region_picker(request.user) if with_region else None
+    form = PeriodForm(
+        request.GET or None,
+        regions=picker.choices if picker else None,
+        with_region=with_region,
     )
-    form = PeriodForm(request.GET or None, regions=regions, with_region=with_region)
     today = timezone.localdate()
     from .forms import DEFAULT_PERIOD, period_bounds
 
@@ -64,9 +67,8 @@ def _period(request, *, with_region: bool = True):
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         region = form.cleaned_data.get("region")
-    if with_region and region is None:
-        defaults = selectors.default_regions(request.user)
-        region = defaults[0] if defaults else None
+    if picker is not None and region is None:
+        region = picker.defaults[0] if picker.defaults else None
     return form, region, start, end
 
 
@@ -159,8 +161,32 @@ def _charts(data: dict, cohort: list[dict]) -> dict:
     }
 
 
-def _scope_context(request, *, region=None, station=None, start, end, overdue=None) -> dict:
-    data = selectors.dashboard(start, end, region=region, station=station, overdue=overdue)
+def _region_context(request, region, start, end) -> tuple[dict, list[dict]]:
+    """The figures of a region and of each child row (overview and drill-down)."""
+    # Overdue counts and receptions per region path: read once for the totals and the
+    # per-child table.
+    overdue = selectors.overdue_by_path(timezone.localdate(), region)
+    receptions = selectors.reception_sums(start, end, region=region)
+    context = _scope_context(
+        request,
+        region=region,
+        start=start,
+        end=end,
+        overdue=overdue,
+        receptions=receptions,
+    )
+    children = selectors.children_figures(region, start, end, overdue, receptions)
+    _with_links(children, start, end)
+    context["add_up"] = _add_up(context["figures"], children)
+    return context, children
+
+
+def _scope_context(
+    request, *, region=None, station=None, start, end, overdue=None, receptions=None
+) -> dict:
+    data = selectors.dashboard(
+        start, end, region=region, station=station, overdue=overdue, receptions=receptions
+    )
     params = {"station": station.pk} if station else {"region": region.pk}
     cohort = selectors.funnel_cohort(start, end, region=region, station=station)
     return {
@@ -190,11 +216,7 @@ def overview(request):
     form, region, start, end = _period(request)
     if region is None:
         return render(request, "reports/no_region.html", {"form": form})
-    # Overdue counts per region path: read once for the totals and the per-child table.
-    overdue = selectors.overdue_by_path(timezone.localdate(), region)
-    context = _scope_context(request, region=region, start=start, end=end, overdue=overdue)
-    children = _with_links(selectors.children_figures(region, start, end, overdue), start, end)
-    context["add_up"] = _add_up(context["figures"], children)
+    context, children = _region_context(request, region, start, end)
     return render(
         request,
         "reports/overview.html",
@@ -215,16 +237,9 @@ def region(request, pk: int):
     """One region's figures and the same figures per child region (or station)."""
     region = selectors.region_or_404(request.user, pk)
     form, _r, start, end = _period(request, with_region=False)
-    overdue = selectors.overdue_by_path(timezone.localdate(), region)
-    context = _scope_context(request, region=region, start=start, end=end, overdue=overdue)
-    children = _with_links(selectors.children_figures(region, start, end, overdue), start, end)
-    context["add_up"] = _add_up(context["figures"], children)
-    visible = set(
-        selectors.dashboard_regions(request.user)
-        .filter(pk__in=[a.pk for a in region.ancestors()])
-        .values_list("pk", flat=True)
-    )
-    ancestors = [(a, a.pk in visible) for a in region.ancestors()]
+    context, children = _region_context(request, region, start, end)
+    # Which crumbs link: the dashboards_regions rule, checked on the rows already read.
+    ancestors = [(a, selectors.may_open_region(request.user, a)) for a in region.ancestors()]
     return render(
         request,
         "reports/region.html",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
@@ -38,9 +38,7 @@ class RegionQuerySet(models.QuerySet["Region"]):
         if roles.is_admin:
             return self.all()
         paths = set(roles.clerk_region_paths)
-        if roles.staff_station_ids:
-            staff_regions = self.filter(stations__in=roles.staff_station_ids)
-            paths |= set(staff_regions.values_list("path", flat=True))
+        paths |= roles.staff_region_paths
         if not paths:
             return self.none()
         return self.filter(region_paths_q(paths))
@@ -90,11 +88,7 @@ class DepartmentQuerySet(models.QuerySet["Department"]):
         if roles.staff_station_ids:
             # Staff assign cases to departments of their station's region and the regions above
             # it (a street station hands work to district bureaus).
-            region_model: Any = self.model._meta.get_field("region").related_model
-            paths = region_model.objects.filter(stations__in=roles.staff_station_ids).values_list(
-                "path", flat=True
-            )
-            ancestors = {prefix for path in paths for prefix in path_prefixes(path)}
+            ancestors = {p for path in roles.staff_region_paths for p in path_prefixes(path)}
             q |= Q(region__path__in=ancestors)
         return self.filter(q)
 

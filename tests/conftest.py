@@ -51,8 +51,10 @@ def _fresh_calendar_coverage(request):
     """Read the loaded holiday years once at the start of each test (core.workdays memoises
     them per process for a minute), so pinned query counts do not depend on test order."""
     from core import workdays
+    from petitions.selectors import forget_categories
 
     workdays.forget_covered_years()
+    forget_categories()  # the memo must not keep the rows of an earlier test's transaction
     for name in ("transactional_db", "db"):
         if name in request.fixturenames:
             request.getfixturevalue(name)

@@ -77,9 +77,9 @@ def _add_deputies(world, n):
 def test_it_runs_a_constant_number_of_queries(as_role, world, django_assert_num_queries, extra):
     _add_deputies(world, extra)
     client = as_role("staff")
-    # session, user, roles and unread notifications (one UNION), count, page,
+    # session, user with its roles and unread notifications (core.roles), count, page,
     # assignments prefetch, station filter choices
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(URL, {"q": "cs"})
     assert response.status_code == 200
 

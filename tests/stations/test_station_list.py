@@ -75,7 +75,8 @@ def test_it_uses_constant_queries(as_role, world, django_assert_num_queries, ext
         f.StationAssignmentFactory(station=station)
     client = as_role("admin")
     client.get(URL)  # warm the session
-    # session, user, roles and unread notifications (one UNION), count, page, region choices.
-    with django_assert_num_queries(6):
+    # session, user with its roles and unread notifications (core.roles), count, page, region
+    # choices.
+    with django_assert_num_queries(5):
         response = client.get(URL)
     assert response.status_code == 200
