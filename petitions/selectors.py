@@ -14,7 +14,7 @@ from .choices import UNDER_DEADLINE, RaterKind, Status
 from .models import Attachment, Petition, PetitionEvent, Rating, Reception, Reply
 from .todo.tiles import waiting_q
 
-LIST_RELATED = ("station", "deputy", "lead_department", "category")
+LIST_RELATED = ("station", "deputy", "lead_department", "category", "supervision")
 
 
 def _local_day_range(start: dt.date | None, end: dt.date | None) -> tuple:
@@ -154,7 +154,13 @@ def reception_petitions(reception: Reception) -> QuerySet[Petition]:
 def petition_detail(petition_qs: QuerySet[Petition]) -> QuerySet[Petition]:
     """Everything the detail page shows, in a fixed number of queries."""
     return petition_qs.select_related(
-        "station__region", "deputy", "lead_department", "category", "reception", "merged_into"
+        "station__region",
+        "deputy",
+        "lead_department",
+        "category",
+        "reception",
+        "merged_into",
+        "supervision",
     ).prefetch_related(
         "assisting_departments",
         Prefetch("events", queryset=PetitionEvent.objects.select_related("actor")),
