@@ -153,6 +153,9 @@ def _sweep(today: dt.date, before: dt.date | None = None):
 
 def measure(result: Report, *, wide: bool = False) -> None:
     """Time the catch-up and the daily sweep against an UPDATE of the narrow table."""
+    from django.urls import reverse
+
+    reverse("petitions:list")  # the URL resolver is built once per worker process, not per run
     added = seed_supervision()
     if added:
         base.say(f"  {added} supervision rows added for COPY-loaded open cases")

@@ -152,7 +152,7 @@ def _send_digests(
     line = _("%(title)s (deadline %(d)s)")  # translated once, not once per line
     messages = []
     for user in users:
-        mine = sorted(rank[pk] for pk in recipients[user.pk])
+        mine = sorted(map(rank.__getitem__, recipients[user.pk]))
         first = ordered[mine[0]]
         if len(mine) == 1:
             url = f"{detail_url[0]}{first.pk}{detail_url[1]}"
@@ -163,7 +163,7 @@ def _send_digests(
             subject=subject(len(mine), first),
             body=_digest_body([ordered[i] for i in mine[:DIGEST_TITLES]], len(mine), line),
             url=url,
-            dedupe_key=f"sweep:{key}:{_set_key(tokens[i] for i in mine)}",
+            dedupe_key=f"sweep:{key}:{_set_key([tokens[i] for i in mine])}",
             prefs=prefs,
         )
     return notify_bulk(messages)

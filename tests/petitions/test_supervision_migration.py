@@ -21,7 +21,7 @@ def _migrate(target):
 def test_it_copies_each_cases_level_and_deadline_and_puts_them_back(world):
     apps = _migrate(BEFORE)
     Petition = apps.get_model("petitions", "Petition")
-    station = apps.get_model("stations", "Station").objects.get(pk=world.station.pk)
+    station = apps.get_model("stations", "Station").objects.get(pk=world.station_a.pk)
     due = dt.date(2025, 9, 30)
 
     def case(status, escalation=0, deadline=None):
