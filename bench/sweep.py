@@ -31,10 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import run as base  # noqa: E402  (sets up Django like the other benches)
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import run as base  # noqa: E402  (sets up Django like the other benches)
 from core.codes import random_code  # noqa: E402
 from core.models import OutboxMessage  # noqa: E402
 from petitions import tasks  # noqa: E402

@@ -163,7 +163,9 @@ def test_the_sweep_escalates_through_the_worker_and_sends_nothing_twice(world):
     wait_for(lambda: _all_sent(dedupe_key__startswith=f"petition:{p.pk}:"))
 
     sweep_deadlines.delay()
-    p = wait_for(lambda: Petition.objects.filter(pk=p.pk, supervision__level=Escalation.LISTED).first())
+    p = wait_for(
+        lambda: Petition.objects.filter(pk=p.pk, supervision__level=Escalation.LISTED).first()
+    )
     # One digest per person per level and run (here naming this one case).
     key = f"sweep:{timezone.localdate().isoformat()}:escalation:{int(Escalation.LISTED)}:"
     wait_for(lambda: _all_sent(dedupe_key__startswith=key))
