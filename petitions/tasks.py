@@ -241,7 +241,7 @@ def _claim_orm(due, values: dict) -> tuple[list[Case], dict[int, str]]:
     due = due.select_for_update().filter(
         deadline__isnull=False, petition__status__in=UNDER_DEADLINE
     )
-    cases = [Case(*r) for r in due.values_list(*CASE_FIELDS)]  # type: ignore[arg-type]
+    cases = [Case(*r) for r in due.values_list(*CASE_FIELDS)]
     statuses = dict(due.values_list("petition_id", "petition__status"))
     Supervision.objects.filter(pk__in=list(statuses)).update(**values)
     return cases, statuses
