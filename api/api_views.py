@@ -99,7 +99,7 @@ class CaseViewSet(mixins.CreateModelMixin, ScopedViewSet):
 
     def scoped(self, user: Any):
         qs = Petition.objects.visible_to(user).select_related(
-            "station__region", "category", "lead_department"
+            "station__region", "category", "lead_department", "supervision"
         )
         if self.action in ("retrieve", "create"):
             qs = qs.prefetch_related(

@@ -107,7 +107,7 @@ def _request_row(p: Petition, pii: bool) -> dict[str, Any]:
 
 def _cases(request: Request):
     return Petition.objects.visible_to(request.user).select_related(
-        "station", "category", "lead_department"
+        "station", "category", "lead_department", "supervision"
     )
 
 

@@ -18,7 +18,7 @@ from core.input import clean_phone, fold, tidy
 from core.pii import mask_address, mask_name, mask_phone, scrub
 from deputies.models import Deputy
 from deputies.roster.models import ReceptionDay
-from petitions.choices import Channel
+from petitions.choices import Channel, Escalation
 from petitions.models import Category, Petition, PetitionEvent, Reception
 from reports.ledgers.models import ProgressNotice
 from stations.models import Department, Region, Station
@@ -173,6 +173,8 @@ class CaseSerializer(serializers.ModelSerializer):
     constituent_name = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
     address = serializers.SerializerMethodField()
+    # The level lives in petitions.Supervision now; same values and schema as the old field.
+    escalation = serializers.ChoiceField(choices=Escalation.choices, read_only=True)
 
     class Meta:
         model = Petition

@@ -5,8 +5,9 @@
         .venv/bin/python bench/run.py --petitions 1000000
 
 Prints a table of: (a) dashboard server time vs the raw time of its own SQL, (b) queries per
-list page at ~10 / 1k / 100k rows in scope, (c) the deadline sweep vs one SQL UPDATE over the
-same rows, (d) tracking-code lookup p50/p95, (e) peak RSS of a 100k-row XlsxWriter export.
+list page at ~10 / 1k / 100k rows in scope, (c) the deadline sweep vs an UPDATE of the narrow
+supervision table over the same rows (bench/sweep.py), (d) tracking-code lookup p50/p95, (e) peak
+RSS of a 100k-row XlsxWriter export.
 Seeding is skipped when the database already holds enough petitions (--reseed to add more).
 """
 
@@ -41,7 +42,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from core.codes import random_code  # noqa: E402
-from petitions.choices import UNDER_DEADLINE, Channel, Satisfaction, Status, Tier  # noqa: E402
+from petitions.choices import Channel, Satisfaction, Status, Tier  # noqa: E402
 from petitions.models import Category, Petition, Reception  # noqa: E402
 from reports import rollups, selectors  # noqa: E402
 from stations.models import Department, Region, Station  # noqa: E402
@@ -426,48 +427,11 @@ def measure_queries(client: Client, counts: dict[int, int]) -> None:
 
 
 def measure_sweep() -> None:
-    from petitions import tasks as petition_tasks
+    """The catch-up and the daily deadline sweep against an UPDATE of the narrow supervision
+    table (bench/sweep.py, which also runs on its own with a smaller seed)."""
+    from bench import sweep
 
-    today = timezone.localdate()
-    overdue = Petition.objects.filter(status__in=list(UNDER_DEADLINE), deadline__lt=today).count()
-    cutoff = today
-
-    def single_update():
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(
-                f"UPDATE {Petition._meta.db_table} SET escalation = 1, version = version + 1 "
-                "WHERE status IN %s AND deadline < %s AND escalation < 1",
-                [tuple(UNDER_DEADLINE), cutoff],
-            )
-            transaction.set_rollback(True)
-
-    single_update()  # warm the cache for both: the first UPDATE reads the table from disk
-    update_ms = timed(single_update)[0]
-    if not hasattr(petition_tasks, "run_sweep"):
-        return
-    from core.models import OutboxMessage
-
-    counts = {}
-
-    def sweep():
-        # Rolled back so the benchmark can run again over the same rows.
-        with transaction.atomic():
-            before = OutboxMessage.objects.count()
-            t = time.perf_counter()
-            counts.update(petition_tasks.run_sweep(today))
-            counts["ms"] = (time.perf_counter() - t) * 1000
-            counts["messages"] = OutboxMessage.objects.count() - before
-            transaction.set_rollback(True)
-
-    sweep()
-    sweep_ms = counts["ms"]
-    escalated = sum(v for k, v in counts.items() if k.startswith("level"))
-    result(
-        f"(c) deadline sweep over {overdue} overdue cases ({escalated} escalated, "
-        f"{counts['messages']} outbox messages)",
-        f"{sweep_ms:.0f} ms",
-        f"vs one UPDATE {update_ms:.0f} ms: {sweep_ms / max(update_ms, 0.01):.1f}× (goal ≤ 2×)",
-    )
+    sweep.measure(result)
 
 
 def measure_lookup() -> None:

@@ -220,12 +220,15 @@ def user_messages(
     url: str = "",
     dedupe_key: str = "",
     kind: str = "",
+    prefs: dict[int, dict[str, bool]] | None = None,
 ) -> list[OutboxMessage]:
     """Unsaved outbox rows for ``notify_bulk``, following each user's preferences for the kind
-    (as ``notify_users``)."""
+    (as ``notify_users``). A caller building many messages passes ``prefs`` (``preferences``
+    for all its users at once) instead of two queries per call."""
     users = list(users)
     kind = kind or kind_of(dedupe_key)
-    prefs = preferences([u.pk for u in users], kind)
+    if prefs is None:
+        prefs = preferences([u.pk for u in users], kind)
     out = []
     for user in users:
         key = f"{dedupe_key}:u{user.pk}" if dedupe_key else None

@@ -19,6 +19,7 @@ from core.workdays import Calendar
 
 from .choices import UNDER_DEADLINE, EventKind, Status
 from .models import Petition, PetitionEvent
+from .supervision import move_deadlines
 
 
 def _deadline_set_on(cases: list[Petition]) -> dict[int, dt.date]:
@@ -75,5 +76,6 @@ def recompute_year(*, actor, year: int, before: Calendar, after: Calendar) -> st
         p.deadline, p.version = new, p.version + 1
         changed.append(p)
     Petition.objects.bulk_update(changed, ["deadline", "version"], batch_size=500)
+    move_deadlines({p.pk: p.deadline for p in changed if p.deadline is not None})
     PetitionEvent.objects.bulk_create(events, batch_size=500)
     return _("%(n)s deadlines recomputed") % {"n": len(changed)}

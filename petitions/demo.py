@@ -21,6 +21,7 @@ from . import services
 from .choices import Channel, FeedbackMethod, ReceptionKind, Status, Tier, Urgency
 from .models import Category, Petition, PetitionEvent, Reception
 from .submission import Submission
+from .supervision import follow
 
 MARKER = "demo:"
 
@@ -373,6 +374,7 @@ def _backdate(p: Petition, days: int, now, target) -> None:
     elif target == Status.CLOSED:
         updates["feedback_at"] = now - shift + dt.timedelta(days=min(2 + reply_days + 2, days))
     Petition.objects.filter(pk=p.pk).update(**updates)
+    follow(Petition.objects.get(pk=p.pk), restart=False)  # the supervised deadline moved too
 
 
 # Everyday requests for the other stations, so the clerks' dashboards have a city to look at.

@@ -193,9 +193,7 @@ class Petition(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
-    escalation = models.PositiveSmallIntegerField(
-        _("escalation"), choices=Escalation.choices, default=Escalation.NONE
-    )
+    # The escalation level lives in Supervision (a narrow table the sweep updates cheaply).
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
     # Reply, feedback, rating
@@ -247,10 +245,59 @@ class Petition(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def escalation(self) -> int:
+        """The supervision level reached (0 without a supervision row); lists select_related
+        ``supervision`` so this costs no query per row."""
+        try:
+            return self.supervision.level
+        except Supervision.DoesNotExist:
+            return Escalation.NONE
+
+    def get_escalation_display(self) -> str:
+        return str(Escalation(self.escalation).label)
+
+    @property
     def display_code(self) -> str:
         """ABCD-EFGH-JKLM-NP: grouped so it can be read aloud over the phone."""
         code = self.tracking_code
         return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+class Supervision(models.Model):
+    """A case's deadline supervision (督办): the level reached and what the sweep has done.
+
+    Narrow on purpose: the petitions table is wide with many indexes, so no update of it is
+    cheap; the every-15-minutes sweep updates only these rows. A row is kept by the loop's
+    services (``petitions.supervision.follow``): ``deadline`` is the case's deadline while it is
+    assigned or handling and empty afterwards, when the row only records the level reached.
+    """
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.CASCADE, primary_key=True, related_name="supervision"
+    )
+    level = models.PositiveSmallIntegerField(
+        _("escalation"), choices=Escalation.choices, default=Escalation.NONE
+    )
+    # The deadline under supervision; NULL once the case is no longer assigned or handling.
+    deadline = models.DateField(null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)  # the reminder for this deadline
+    escalated_on = models.DateField(null=True, blank=True)  # the day ``level`` was reached
+
+    class Meta:
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervision")
+        indexes = [
+            # The sweep's only access path: cases still under a deadline, by level and
+            # deadline, so a run reads the rows that cross a threshold, not every open case.
+            models.Index(
+                fields=["level", "deadline"],
+                name="supervision_due_idx",
+                condition=models.Q(deadline__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.level} ({self.deadline})"
 
 
 class PetitionEvent(models.Model):

@@ -15,7 +15,7 @@ from .choices import UNDER_DEADLINE, RaterKind, Status
 from .models import Attachment, Category, Petition, PetitionEvent, Rating, Reception, Reply
 from .todo.tiles import waiting_q
 
-LIST_RELATED = ("station", "deputy", "lead_department", "category")
+LIST_RELATED = ("station", "deputy", "lead_department", "category", "supervision")
 
 
 def _local_day_range(start: dt.date | None, end: dt.date | None) -> tuple:
@@ -161,6 +161,7 @@ def petition_detail(petition_qs: QuerySet[Petition]) -> QuerySet[Petition]:
         "category",
         "reception__station",  # the reception's name is its station and day
         "merged_into",
+        "supervision",
     ).prefetch_related(
         "assisting_departments",
         Prefetch("events", queryset=PetitionEvent.objects.select_related("actor")),

@@ -30,7 +30,7 @@ from core.pii import hash_id_number, normalize_id_number, validate_id_number
 from core.roles import roles_of
 from stations.scope import manages_station
 
-from . import notices, rights
+from . import notices, rights, supervision
 from .attachments import save_attachments, validate_uploads
 from .choices import (
     ANONYMOUS_CHANNELS,
@@ -132,6 +132,9 @@ def _begin(
 def _save(petition: Petition, *fields: str) -> None:
     petition.version += 1
     petition.save(update_fields=["version", *fields])
+    if "status" in fields or "deadline" in fields:
+        # A new deadline starts supervision again (level 0); a status change keeps the level.
+        supervision.follow(petition, restart="deadline" in fields)
 
 
 def _move(
@@ -438,14 +441,13 @@ def petition_assign(
     p.lead_department = lead_department
     p.assigned_at = timezone.now()
     p.deadline = deadline
-    p.escalation = 0
     _move(
         p,
         to,
         actor=actor,
         note=" ".join([str(lead_department), note.strip()]),
         public_note=public_note,
-        fields=("lead_department", "assigned_at", "deadline", "escalation"),
+        fields=("lead_department", "assigned_at", "deadline"),
     )
     p.assisting_departments.set(assisting)
     notices.tell_departments(
@@ -485,7 +487,6 @@ def petition_route(
     p.lead_department = rule.lead_department
     p.assigned_at = now
     p.deadline = rule_deadline(p, rule)
-    p.escalation = 0
     _move(
         p,
         to,
@@ -506,7 +507,6 @@ def petition_route(
             "lead_department",
             "assigned_at",
             "deadline",
-            "escalation",
         ),
     )
     p.assisting_departments.set(
@@ -553,13 +553,12 @@ def petition_return(
     p.lead_department = None
     p.deadline = None
     p.assigned_at = None
-    p.escalation = 0
     _move(
         p,
         to,
         actor=actor,
         note=f"{department}: {reason}",
-        fields=("lead_department", "deadline", "assigned_at", "escalation"),
+        fields=("lead_department", "deadline", "assigned_at"),
         is_public=False,
     )
     p.assisting_departments.clear()
@@ -634,9 +633,8 @@ def extension_decide(
     fields: list[str] = []
     if approve:
         p.deadline = ext.requested_deadline
-        # A later deadline lifts supervision that the old deadline caused.
-        p.escalation = 0
-        fields = ["deadline", "escalation"]
+        # A later deadline lifts supervision that the old deadline caused (supervision.follow).
+        fields = ["deadline"]
     label = (
         _("approved, new deadline %(d)s") % {"d": ext.requested_deadline.isoformat()}
         if approve
@@ -831,7 +829,6 @@ def _apply_constituent_rating(
             to, p.deadline = S.TRIAGED, None
         else:
             to, p.deadline = S.HANDLING, compute_deadline(p)
-        p.escalation = 0
         p.satisfaction = satisfaction
         p.replied_at = p.feedback_at = None
         p.feedback_method = ""
@@ -841,7 +838,6 @@ def _apply_constituent_rating(
             fields=(
                 "reopen_count",
                 "deadline",
-                "escalation",
                 "satisfaction",
                 "replied_at",
                 "feedback_at",

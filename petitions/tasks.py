@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -24,14 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.notify import notify_bulk, user_messages
+from core.notify import kind_of, notify_bulk, preferences, user_messages
 from core.workdays import Calendar
 from stations.models import ClerkScope, DepartmentHandler, Region, Station
 from stations.paths import path_prefixes
 from stations.scope import station_staff_ids
 
 from .choices import UNDER_DEADLINE, Escalation, EventKind, Status
-from .models import Petition, PetitionEvent
+from .models import Petition, PetitionEvent, Supervision
 from .services import petition_auto_close
 
 log = logging.getLogger(__name__)
@@ -111,20 +112,24 @@ def _recipients(cases: list[Case], *, staff_and_clerks: bool = True) -> dict[int
     return out
 
 
-def _digest_body(cases: list[Case]) -> str:
-    lines = [
-        _("%(title)s (deadline %(d)s)") % {"title": c.title, "d": c.deadline.isoformat()}
-        for c in cases[:DIGEST_TITLES]
-    ]
-    if len(cases) > DIGEST_TITLES:
-        lines.append(_("… and %(n)d more") % {"n": len(cases) - DIGEST_TITLES})
+def _digest_body(first: list[Case], n: int, line: str) -> str:
+    """The first titles of a digest (``first``, at most DIGEST_TITLES) and how many more."""
+    lines = [line % {"title": c.title, "d": c.deadline.isoformat()} for c in first]
+    if n > len(first):
+        lines.append(_("… and %(n)d more") % {"n": n - len(first)})
     return "\n".join(lines)
 
 
-def _set_key(cases: list[Case]) -> str:
-    """A short stable name for a set of cases (their ids, deadlines and reopen counts)."""
-    text = ",".join(f"{c.pk}/{c.deadline}/{c.reopen_count}" for c in cases)
-    return hashlib.sha1(text.encode()).hexdigest()[:16]  # noqa: S324 (a name, not a secret)
+def _case_name(c: Case) -> int:
+    """A case's own 64-bit name for dedupe keys: its id, deadline and reopen count."""
+    text = f"{c.pk}/{c.deadline}/{c.reopen_count}"
+    return int.from_bytes(hashlib.sha1(text.encode()).digest()[:8])  # noqa: S324 (a name)
+
+
+def _set_key(names) -> str:
+    """A short stable name for a set of cases: the sum of their names, which needs no sort
+    (a province clerk's catch-up digest covers ~100k cases)."""
+    return f"{sum(names) % 2**64:016x}"
 
 
 def _send_digests(
@@ -133,88 +138,137 @@ def _send_digests(
     """One in-app message (plus email) per recipient listing their cases; returns messages.
 
     ``subject(n, case)`` words the message; ``key`` names the sweep step. The dedupe key also
-    names the exact set of cases, so running the sweep again tells nobody twice.
+    names the exact set of cases, so running the sweep again tells nobody twice. A catch-up
+    run tells ~15k people about ~100k cases (a clerk of the province about all of them), so
+    the work per person is kept to a few passes over integers: cases are ordered and named
+    once.
     """
     if not recipients:
         return 0
-    by_pk = {c.pk: c for c in cases}
-    users = get_user_model().objects.filter(pk__in=list(recipients)).only("pk", "email")
+    ordered = sorted(cases, key=lambda c: (c.deadline, c.pk))
+    rank = {c.pk: i for i, c in enumerate(ordered)}
+    names = [_case_name(c) for c in ordered]
+    users = list(
+        get_user_model().objects.filter(pk__in=list(recipients)).only("pk", "email", "phone")
+    )
+    # Everyone's preferences in two queries, not two per recipient.
+    prefs = preferences([u.pk for u in users], kind_of(f"sweep:{key}"))
     department_url = reverse("petitions:department_cases")
     overdue_url = reverse("petitions:list") + "?overdue=1"
+    # One reverse() for every single-case link: the URL with the case's id in its place.
+    detail_url = reverse("petitions:detail", args=[0]).rsplit("0", 1)
+    line = _("%(title)s (deadline %(d)s)")  # translated once, not once per line
     messages = []
     for user in users:
-        mine = sorted((by_pk[i] for i in recipients[user.pk]), key=lambda c: (c.deadline, c.pk))
+        mine = list(map(rank.__getitem__, recipients[user.pk]))
+        shown = heapq.nsmallest(DIGEST_TITLES, mine)  # the soonest deadlines, no full sort
+        first = ordered[shown[0]]
         if len(mine) == 1:
-            url = reverse("petitions:detail", args=[mine[0].pk])
+            url = f"{detail_url[0]}{first.pk}{detail_url[1]}"
         else:
             url = department_url if user.pk in handler_ids else overdue_url
         messages += user_messages(
             [user],
-            subject=subject(len(mine), mine[0]),
-            body=_digest_body(mine),
+            subject=subject(len(mine), first),
+            body=_digest_body([ordered[i] for i in shown], len(mine), line),
             url=url,
-            dedupe_key=f"sweep:{key}:{_set_key(mine)}",
+            dedupe_key=f"sweep:{key}:{_set_key(map(names.__getitem__, mine))}",
+            prefs=prefs,
         )
     return notify_bulk(messages)
 
 
-ESCALATE_SQL = """
+# The sweep's statements read and write the narrow Supervision table through its partial
+# (level, deadline) index, so a run touches only the cases that cross a threshold; the wide
+# petitions table is read by primary key for what the events and digests need, never updated.
+CLAIM_SQL = """
 WITH up AS (
-    UPDATE {petition} SET escalation = %(level)s
-    WHERE status IN %(statuses)s AND deadline <= %(cutoff)s AND escalation < %(level)s
-    RETURNING id, status, title, deadline, lead_department_id, station_id, reopen_count
-), ev AS (
-    INSERT INTO {event} (petition_id, kind, actor_label, from_status, to_status, note,
-                         public_note, is_public, created_at)
-    SELECT id, %(kind)s, 'system', status, status, %(note)s, '', false, %(now)s FROM up
-)
+    UPDATE {sup} s SET {set}
+    FROM {petition} p
+    WHERE s.deadline IS NOT NULL AND {where}
+      AND p.id = s.petition_id AND p.status IN %(statuses)s
+    RETURNING p.id, p.status, p.title, s.deadline, p.lead_department_id, p.station_id,
+              p.reopen_count
+){events}
 SELECT up.id, up.title, up.deadline, up.lead_department_id, up.station_id, s.parent_id,
        r.path, up.reopen_count
 FROM up JOIN {station} s ON s.id = up.station_id JOIN {region} r ON r.id = s.region_id
 """
+EVENTS_SQL = """, ev AS (
+    INSERT INTO {event} (petition_id, kind, actor_label, from_status, to_status, note,
+                         public_note, is_public, created_at)
+    SELECT id, %(kind)s, 'system', status, status, %(note)s, '', false, %(now)s FROM up
+)"""
+# Raise to a level: the cases below it whose deadline is at least that late (one index range
+# per lower level, so the cases already at the top level are never read).
+ESCALATE_SET = "level = %(level)s, escalated_on = %(today)s"
+ESCALATE_WHERE = "s.level = ANY(%(below)s) AND s.deadline <= %(cutoff)s"
+# Remind once per deadline: due within the window, not yet reminded, with a lead department.
+REMIND_SET = "reminded_on = %(today)s"
+REMIND_WHERE = (
+    "s.level = 0 AND s.deadline >= %(today)s AND s.deadline <= %(horizon)s "
+    "AND s.reminded_on IS NULL AND p.lead_department_id IS NOT NULL"
+)
+CASE_FIELDS = (
+    "petition_id",
+    "petition__title",
+    "deadline",
+    "petition__lead_department_id",
+    "petition__station_id",
+    "petition__station__parent_id",
+    "petition__station__region__path",
+    "petition__reopen_count",
+)
 
 
-def _escalate_rows(level: int, cutoff: dt.date, note: str) -> list[Case]:
+def _claim_sql(set_: str, where: str, params: dict, *, events: bool) -> list[Case]:
+    sql = CLAIM_SQL.format(
+        sup=Supervision._meta.db_table,
+        petition=Petition._meta.db_table,
+        station=Station._meta.db_table,
+        region=Region._meta.db_table,
+        set=set_,
+        where=where,
+        events=EVENTS_SQL.format(event=PetitionEvent._meta.db_table) if events else "",
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, {"statuses": tuple(UNDER_DEADLINE), **params})
+        return [Case(*row) for row in cur.fetchall()]
+
+
+def _claim_orm(due, values: dict) -> tuple[list[Case], dict[int, str]]:
+    """The portable path (SQLite): read the due rows, then update exactly those."""
+    due = due.select_for_update().filter(
+        deadline__isnull=False, petition__status__in=UNDER_DEADLINE
+    )
+    cases = [Case(*r) for r in due.values_list(*CASE_FIELDS)]
+    statuses = dict(due.values_list("petition_id", "petition__status"))
+    Supervision.objects.filter(pk__in=list(statuses)).update(**values)
+    return cases, statuses
+
+
+def _escalate_rows(level: int, cutoff: dt.date, note: str, today: dt.date) -> list[Case]:
     """Raise every due case to ``level`` and write its event; returns exactly those cases."""
     if connection.vendor == "postgresql":
         # One statement: the UPDATE, the events (INSERT … SELECT) and what the digest needs.
-        sql = ESCALATE_SQL.format(
-            petition=Petition._meta.db_table,
-            event=PetitionEvent._meta.db_table,
-            station=Station._meta.db_table,
-            region=Region._meta.db_table,
+        return _claim_sql(
+            ESCALATE_SET,
+            ESCALATE_WHERE,
+            {
+                "level": level,
+                "below": list(range(level)),
+                "cutoff": cutoff,
+                "today": today,
+                "kind": EventKind.ESCALATED.value,
+                "note": note,
+                "now": timezone.now(),
+            },
+            events=True,
         )
-        with connection.cursor() as cur:
-            cur.execute(
-                sql,
-                {
-                    "level": level,
-                    "statuses": tuple(UNDER_DEADLINE),
-                    "cutoff": cutoff,
-                    "kind": EventKind.ESCALATED.value,
-                    "note": note,
-                    "now": timezone.now(),
-                },
-            )
-            return [Case(*row) for row in cur.fetchall()]
-    due = Petition.objects.select_for_update().filter(
-        status__in=UNDER_DEADLINE, deadline__lte=cutoff, escalation__lt=level
+    cases, statuses = _claim_orm(
+        Supervision.objects.filter(deadline__lte=cutoff, level__lt=level),
+        {"level": level, "escalated_on": today},
     )
-    rows = [
-        Case(*r)  # type: ignore[arg-type]  # a case under a deadline has one
-        for r in due.values_list(
-            "pk",
-            "title",
-            "deadline",
-            "lead_department_id",
-            "station_id",
-            "station__parent_id",
-            "station__region__path",
-            "reopen_count",
-        )
-    ]
-    statuses = dict(due.values_list("pk", "status"))
-    Petition.objects.filter(pk__in=list(statuses), escalation__lt=level).update(escalation=level)
     PetitionEvent.objects.bulk_create(
         (
             PetitionEvent(
@@ -230,14 +284,33 @@ def _escalate_rows(level: int, cutoff: dt.date, note: str) -> list[Case]:
         ),
         batch_size=2000,
     )
-    return rows
+    return cases
+
+
+def _remind_rows(today: dt.date, horizon: dt.date) -> list[Case]:
+    """Mark the cases due within the window that were not reminded of this deadline yet."""
+    if connection.vendor == "postgresql":
+        return _claim_sql(
+            REMIND_SET, REMIND_WHERE, {"today": today, "horizon": horizon}, events=False
+        )
+    cases, _statuses = _claim_orm(
+        Supervision.objects.filter(
+            level=Escalation.NONE,
+            deadline__gte=today,
+            deadline__lte=horizon,
+            reminded_on__isnull=True,
+            petition__lead_department_id__isnull=False,
+        ),
+        {"reminded_on": today},
+    )
+    return cases
 
 
 def _escalate_level(level: int, cutoff: dt.date, today: dt.date) -> int:
     """Raise every due case to ``level``; one digest per person told. Returns cases raised."""
     label = str(Escalation(level).label)
     with transaction.atomic():
-        cases = _escalate_rows(level, cutoff, label)
+        cases = _escalate_rows(level, cutoff, label, today)
         if not cases:
             return 0
         recipients = _recipients(cases)
@@ -266,29 +339,8 @@ def _escalate_level(level: int, cutoff: dt.date, today: dt.date) -> int:
 
 
 def _remind(today: dt.date, calendar: Calendar) -> int:
-    """Tell each department handler once about their cases due within the reminder window."""
+    """Tell each department handler once about their cases newly due within the window."""
     horizon = calendar.add_working_days(today, settings.REMIND_DAYS_BEFORE)
-    cases = [
-        Case(*r)  # type: ignore[arg-type]  # a case under a deadline has one
-        for r in Petition.objects.filter(
-            status__in=UNDER_DEADLINE,
-            deadline__gte=today,
-            deadline__lte=horizon,
-            lead_department_id__isnull=False,
-        ).values_list(
-            "pk",
-            "title",
-            "deadline",
-            "lead_department_id",
-            "station_id",
-            "station__parent_id",
-            "station__region__path",
-            "reopen_count",
-        )
-    ]
-    if not cases:
-        return 0
-    recipients = _recipients(cases, staff_and_clerks=False)
 
     def subject(n: int, case: Case) -> str:
         if n == 1:
@@ -301,8 +353,12 @@ def _remind(today: dt.date, calendar: Calendar) -> int:
         ) % {"n": n, "d": horizon.isoformat()}
 
     with transaction.atomic():
-        # The key names the set of cases, not the day: the same cases are not reminded twice
-        # (the sweep runs every 15 minutes); a new case due soon brings a new digest.
+        # Each case is reminded once per deadline (Supervision.reminded_on, cleared when a new
+        # deadline is set), so the sweep running every 15 minutes tells nobody twice.
+        cases = _remind_rows(today, horizon)
+        if not cases:
+            return 0
+        recipients = _recipients(cases, staff_and_clerks=False)
         return _send_digests(
             cases, recipients, subject=subject, key="remind", handler_ids=set(recipients)
         )

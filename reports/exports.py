@@ -420,7 +420,7 @@ def department_rows(user, filters: LedgerFilters, qs: QuerySet) -> Iterator[list
         "assigned_at",
         "deadline",
         "replied_at",
-        "escalation",
+        "supervision__level",  # no supervision row: never escalated (level 0)
         "status",
     ).iterator(chunk_size=CHUNK)
     through = Petition.assisting_departments.through
@@ -466,7 +466,7 @@ def department_rows(user, filters: LedgerFilters, qs: QuerySet) -> Iterator[list
                 _local(replied_at),
                 _on_time(deadline, replied_at, today),
                 _days(assigned_at, replied_at),
-                _label(Escalation, esc),
+                _label(Escalation, esc or Escalation.NONE),
                 _label(Status, status),
             ]
             for did in sorted(assisting[pk], key=lambda d: departments.get(d, "")):

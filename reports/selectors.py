@@ -801,7 +801,7 @@ def overdue_list(region: Region):
     """
     return (
         overdue_qs(timezone.localdate(), region=region)
-        .select_related("station", "lead_department")
+        .select_related("station", "lead_department", "supervision")
         .order_by("deadline", "pk")
     )
 

@@ -82,7 +82,7 @@ def _overdue(c: Context) -> Q:
 
 
 def _escalated(c: Context) -> Q:
-    return Q(status__in=OPEN_STATUSES, escalation__gt=0)
+    return Q(status__in=OPEN_STATUSES, supervision__level__gt=0)
 
 
 def _station(c: Context) -> Q:

@@ -97,3 +97,17 @@ def rate_as_constituent(p: Petition, satisfaction: str, comment: str = "") -> Pe
     return services.petition_rate_by_constituent(
         tracking_code=p.tracking_code, rating_code=code, satisfaction=satisfaction, comment=comment
     )
+
+
+def set_deadline(p: Petition, deadline, *, level: int | None = None) -> Petition:
+    """Move a case's deadline behind the services' back (a test set-up), with its supervision
+    row, and optionally the escalation level it has already reached."""
+    from petitions.models import Supervision
+    from petitions.supervision import follow
+
+    Petition.objects.filter(pk=p.pk).update(deadline=deadline)
+    p = Petition.objects.get(pk=p.pk)
+    follow(p, restart=False)
+    if level is not None:
+        Supervision.objects.update_or_create(petition_id=p.pk, defaults={"level": level})
+    return Petition.objects.get(pk=p.pk)

@@ -9,10 +9,10 @@ from django.utils import timezone
 from core.models import Notification, OutboxMessage
 from core.workdays import Calendar
 from petitions.choices import Channel, Escalation, Status, Tier
-from petitions.models import Petition, PetitionEvent
+from petitions.models import Petition, PetitionEvent, Supervision
 from petitions.tasks import auto_close_unrated, run_sweep, sweep_deadlines
 
-from .factories import make_petition, rate_as_constituent
+from .factories import make_petition, rate_as_constituent, set_deadline
 
 D = dt.date.fromisoformat
 
@@ -52,8 +52,7 @@ def _late(world, days_late: int, **kw) -> Petition:
     p = make_petition(world, Status.HANDLING, **kw)
     cal = Calendar()
     deadline = cal.add_working_days(timezone.localdate(), -days_late)
-    Petition.objects.filter(pk=p.pk).update(deadline=deadline)
-    return p
+    return set_deadline(p, deadline)
 
 
 def _told(prefix: str) -> dict[str, str]:
@@ -71,7 +70,7 @@ def test_it_escalates_by_lateness_and_only_once(world, django_capture_on_commit_
     on_time = make_petition(world, Status.HANDLING)
     with django_capture_on_commit_callbacks(execute=True):
         run_sweep()
-    levels = dict(Petition.objects.values_list("pk", "escalation"))
+    levels = {p.pk: p.escalation for p in Petition.objects.select_related("supervision")}
     assert levels[urged.pk] == Escalation.URGED
     assert levels[supervised.pk] == Escalation.SUPERVISED
     assert levels[listed.pk] == Escalation.LISTED
@@ -122,9 +121,7 @@ def test_it_sends_one_digest_per_person_not_one_message_per_case(
 
 def test_it_reminds_the_department_before_the_deadline_once(world, settings):
     p = make_petition(world, Status.HANDLING, title="楼道灯坏")
-    Petition.objects.filter(pk=p.pk).update(
-        deadline=Calendar().add_working_days(timezone.localdate(), settings.REMIND_DAYS_BEFORE)
-    )
+    set_deadline(p, Calendar().add_working_days(timezone.localdate(), settings.REMIND_DAYS_BEFORE))
     run_sweep()
     run_sweep()
     reminders = _told("sweep:remind:")
@@ -149,6 +146,6 @@ def test_it_auto_closes_cases_left_unrated(world, settings):
 
 def test_it_resets_escalation_when_a_case_is_reopened(world):
     p = make_petition(world, Status.FEEDBACK_GIVEN)
-    Petition.objects.filter(pk=p.pk).update(escalation=Escalation.LISTED)
+    assert Supervision.objects.filter(petition=p).update(level=Escalation.LISTED) == 1
     p = rate_as_constituent(p, "unsatisfied")
     assert p.escalation == Escalation.NONE

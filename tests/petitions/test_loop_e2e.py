@@ -31,7 +31,7 @@ from petitions.tasks import sweep_deadlines
 from tests.conftest import wait_for
 from tests.world import build_world
 
-from .factories import category, make_reception, rate_as_constituent
+from .factories import category, make_reception, rate_as_constituent, set_deadline
 
 pytestmark = [pytest.mark.services, pytest.mark.xdist_group("services")]
 
@@ -159,11 +159,13 @@ def test_the_sweep_escalates_through_the_worker_and_sends_nothing_twice(world):
     )
     p = services.petition_assign(actor=staff, petition=p, lead_department=world.department)
     # Thirty days late: the sweep goes straight to the top level (挂牌督办).
-    Petition.objects.filter(pk=p.pk).update(deadline=timezone.localdate() - dt.timedelta(days=30))
+    set_deadline(p, timezone.localdate() - dt.timedelta(days=30))
     wait_for(lambda: _all_sent(dedupe_key__startswith=f"petition:{p.pk}:"))
 
     sweep_deadlines.delay()
-    p = wait_for(lambda: Petition.objects.filter(pk=p.pk, escalation=Escalation.LISTED).first())
+    p = wait_for(
+        lambda: Petition.objects.filter(pk=p.pk, supervision__level=Escalation.LISTED).first()
+    )
     # One digest per person per level and run (here naming this one case).
     key = f"sweep:{timezone.localdate().isoformat()}:escalation:{int(Escalation.LISTED)}:"
     wait_for(lambda: _all_sent(dedupe_key__startswith=key))

@@ -14,7 +14,7 @@ from petitions import services
 from petitions.choices import Status
 from petitions.models import Petition
 
-from .factories import make_petition
+from .factories import make_petition, set_deadline
 
 URL = reverse("todo:home")
 
@@ -54,9 +54,7 @@ def _station_cases(world):
     cases["replied"] = [make_petition(world, Status.REPLIED)]
     cases["unrated"] = [make_petition(world, Status.FEEDBACK_GIVEN)]
     late = make_petition(world, Status.HANDLING)
-    Petition.objects.filter(pk=late.pk).update(
-        deadline=timezone.localdate() - dt.timedelta(days=2), escalation=1
-    )
+    late = set_deadline(late, timezone.localdate() - dt.timedelta(days=2), level=1)
     cases["overdue"] = [late]
     cases["escalated"] = [late]
     make_petition(world, Status.CLOSED)  # done: on no tile

@@ -14,7 +14,7 @@ from core.models import OutboxMessage
 from petitions import services
 from petitions.choices import FeedbackMethod, Status, Tier, Urgency
 from petitions.loop import LOOP
-from petitions.models import Petition, PetitionEvent
+from petitions.models import Petition, PetitionEvent, Supervision
 from petitions.services import IllegalTransition, StaleCase
 from tests import factories as f
 from tests.world import ROLES
@@ -272,7 +272,7 @@ def test_it_refuses_a_department_the_staff_cannot_assign_to(world):
 
 def test_it_reopens_after_an_unsatisfied_constituent_rating(world):
     p = make_petition(world, Status.FEEDBACK_GIVEN)
-    Petition.objects.filter(pk=p.pk).update(escalation=2)
+    assert Supervision.objects.filter(petition=p).update(level=2) == 1
     p = rate_as_constituent(p, "unsatisfied", comment="没解决")
     assert p.status == Status.HANDLING
     assert p.reopen_count == 1 and p.escalation == 0
