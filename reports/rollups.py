@@ -149,7 +149,7 @@ class PathCut(Func):
         super().__init__(expression)
         self.depth = depth
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
         if params:
             raise ValueError("PathCut takes a column")
@@ -157,7 +157,7 @@ class PathCut(Func):
         pos = "1"
         for _ in range(self.depth):
             pos = f"({pos} + {find}(substr({sql}, {pos} + 1), '/'))"
-        return f"substr({sql}, 1, {pos})", []
+        return f"substr({sql}, 1, {pos})", ()
 
 
 class PathDepth(Func):
@@ -165,9 +165,9 @@ class PathDepth(Func):
 
     output_field = IntegerField()
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"(length({sql}) - length(replace({sql}, '/', '')) - 1)", params + params
+        return f"(length({sql}) - length(replace({sql}, '/', '')) - 1)", (*params, *params)
 
 
 def _aggregates() -> dict:
@@ -621,8 +621,8 @@ def rebuild_all() -> int:
             latest = Petition.objects.order_by("-submitted_at").values_list(
                 "submitted_at", flat=True
             )[:1]
-            last = max([timezone.localdate(), *(timezone.localtime(s).date() for s in latest)])
-            written = reconcile(timezone.localtime(min(stamps)).date(), last, everything=True)
+            through = max([timezone.localdate(), *(timezone.localtime(s).date() for s in latest)])
+            written = reconcile(timezone.localtime(min(stamps)).date(), through, everything=True)
         for name, last in (
             (EVENTS_WATERMARK, last_event),
             (NIGHTLY_WATERMARK, last_event),

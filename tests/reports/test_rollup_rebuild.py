@@ -80,7 +80,9 @@ def expected() -> dict[str, dict]:
         open_cases[(p.station_id, p.station.region.path)] += 1
     receptions: dict = defaultdict(lambda: [0, 0])
     for r in Reception.objects.select_related("station__region"):
-        row = receptions[(timezone.localtime(r.held_at).date(), r.station_id, r.station.region.path)]
+        row = receptions[
+            (timezone.localtime(r.held_at).date(), r.station_id, r.station.region.path)
+        ]
         row[0] += 1
         row[1] += r.constituents_count
     return {
@@ -169,9 +171,7 @@ def test_a_range_rebuild_keeps_the_other_months(cases):
 def test_the_nightly_run_catches_a_skipped_event_and_touches_only_changed_cases(cases, world):
     rollups.apply_new_events()
     rollups.refresh_changed()  # sets the nightly high-water mark
-    untouched = PetitionDailyRollup.objects.get(
-        station=world.station_b, day=dt.date(2026, 4, 30)
-    )
+    untouched = PetitionDailyRollup.objects.get(station=world.station_b, day=dt.date(2026, 4, 30))
     PetitionDailyRollup.objects.filter(pk=untouched.pk).update(collected=99)
     # A case declined now whose event the minute job skipped (the watermark moved past it).
     with at(5, 10):
@@ -189,9 +189,10 @@ def test_the_nightly_run_catches_a_skipped_event_and_touches_only_changed_cases(
     march_x = PetitionMonthlyRollup.objects.get(
         month=dt.date(2026, 3, 1), area_path=world.district_x.path, whole=True, category=None
     )
-    assert march_x.declined == expected()["whole"][
-        (dt.date(2026, 3, 1), world.district_x.path, None, "")
-    ]["declined"]
+    assert (
+        march_x.declined
+        == expected()["whole"][(dt.date(2026, 3, 1), world.district_x.path, None, "")]["declined"]
+    )
     # Bounded by the changed cases: the wrong row of an unchanged case is left alone…
     assert PetitionDailyRollup.objects.get(pk=untouched.pk).collected == 99
     # …until the full rebuild repairs it.
