@@ -20,8 +20,16 @@ from stations.models import Region, Station
 class RollupCounters(models.Model):
     """The per-category, per-tier counters both petition rollups carry (see reports.rollups)."""
 
+    # Rollup rows are derived and written set-based by the million: no foreign-key constraint
+    # (a trigger per inserted row) and no index of their own; Django still cascades deletes.
     category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     tier = models.CharField(max_length=12, blank=True)
 
@@ -52,7 +60,10 @@ class PetitionDailyRollup(RollupCounters):
     """
 
     day = models.DateField()
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    # No constraint, and rollup_station_day_idx serves station lookups (see RollupCounters).
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     # A copy of the station's region path so a region's figures are one prefix scan, no join.
     region_path = models.CharField(max_length=255)
 
@@ -109,7 +120,7 @@ class StationOpenRollup(models.Model):
     """
 
     station = models.OneToOneField(
-        Station, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        Station, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
     )
     region_path = models.CharField(max_length=255)
     open_cases = models.PositiveIntegerField(default=0)
@@ -131,7 +142,10 @@ class ReceptionDailyRollup(models.Model):
     """Receptions held and constituents received at one station on one day."""
 
     day = models.DateField()
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    # Covered by reception_rollup_unique (station, day); no constraint (see RollupCounters).
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     region_path = models.CharField(max_length=255)
     receptions = models.PositiveIntegerField(default=0)
     constituents = models.PositiveIntegerField(default=0)

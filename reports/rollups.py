@@ -30,26 +30,52 @@ station, category and tier, so a period's figures are a sum of rows:
 
 Maintenance
 -----------
+Every rollup row is written by the database: one ``INSERT … SELECT … GROUP BY`` per rollup
+(daily rows from the petitions, monthly rows from the daily rows, whole-subtree rows from the
+monthly rows, open cases per station, receptions), never row by row in Python. The SELECTs are
+built by the ORM from one definition (``_daily_select``), so SQLite and PostgreSQL compute the
+same figures.
+
 ``PetitionMonthlyRollup`` holds the daily rows summed per month and area (the region path cut
 at district level); every change to daily rows recomputes the monthly rows of the months and
 areas it touched, from the daily rows, in the same transaction.
 
-``apply_new_events`` reads PetitionEvent rows past a stored id watermark, finds the
-(station, submission day) keys they touch and recomputes those rows from the petitions with
-one aggregate query — the same ``_aggregate`` used by ``reconcile`` — then moves the watermark
-in the same transaction. Recomputing a key (rather than adding deltas) keeps the rows right
-when a case changes category or tier, and makes running the job twice harmless.
+``apply_new_events`` (every minute) reads PetitionEvent rows past a stored id watermark, finds
+the (station, submission day) keys they touch and recomputes those rows from the petitions,
+then moves the watermark in the same transaction. Recomputing a key (rather than adding deltas)
+keeps the rows right when a case changes category or tier, and makes running the job twice
+harmless.
+
+``refresh_changed`` (nightly) recomputes the keys of every case with an event since the last
+nightly run (with an overlap), so an event the minute job skipped is caught; its cost follows
+the changed cases, not the table. ``rebuild_all`` (``manage.py rebuild_rollups``) rebuilds
+everything from the raw tables, for repair and first deployment; ``reconcile`` does the same
+for a range of days.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db import connections, router, transaction
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from petitions.choices import UNDER_DEADLINE, Satisfaction, Status
@@ -84,10 +110,64 @@ COUNTERS = (
 NOT_ACCEPTED = (Status.SUBMITTED, Status.DECLINED, Status.MERGED)
 EVENTS_WATERMARK = "petition_events"
 RECEPTIONS_WATERMARK = "receptions"
+NIGHTLY_WATERMARK = "nightly_events"
+# The nightly run re-reads this many event ids before its previous high-water mark: ids are
+# handed out before commit, so a slow transaction's event can land below the mark.
+NIGHTLY_OVERLAP = 10_000
+# Receptions carry no change stamp: the nightly run recounts this many days of them.
+RECEPTION_DAYS = 400
 BATCH = 5000
 # Monthly rows are kept per area: the region path cut at this many levels (province / city /
 # district). Dashboards of regions at most this deep read months; deeper ones read days.
 AREA_DEPTH = 3
+
+
+class WholeSeconds(Func):
+    """A sum of durations as whole seconds, truncated like ``int(timedelta.total_seconds())``."""
+
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"TRUNC(EXTRACT(EPOCH FROM {sql}))::bigint", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite keeps durations as integer microseconds; integer division truncates.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(({sql}) / 1000000 AS INTEGER)", params
+
+
+class PathCut(Func):
+    """A region path column cut at ``depth`` levels: ``area_of`` in SQL (PostgreSQL, SQLite).
+
+    The position of the (depth+1)-th slash is found one ``strpos``/``instr`` at a time; a path
+    with fewer levels is returned whole (it ends with a slash)."""
+
+    output_field = CharField()
+
+    def __init__(self, expression, depth: int):
+        super().__init__(expression)
+        self.depth = depth
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if params:
+            raise ValueError("PathCut takes a column")
+        find = "strpos" if connection.vendor == "postgresql" else "instr"
+        pos = "1"
+        for _ in range(self.depth):
+            pos = f"({pos} + {find}(substr({sql}, {pos} + 1), '/'))"
+        return f"substr({sql}, 1, {pos})", ()
+
+
+class PathDepth(Func):
+    """How many levels a region path column has ('/33/3301/' -> 2)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(length({sql}) - length(replace({sql}, '/', '')) - 1)", (*params, *params)
 
 
 def _aggregates() -> dict:
@@ -103,38 +183,74 @@ def _aggregates() -> dict:
         "replied_on_time": Count(
             "id", filter=replied & Q(deadline__isnull=False, replied_at__date__lte=F("deadline"))
         ),
-        "reply_span": Sum(
-            ExpressionWrapper(F("replied_at") - F("assigned_at"), output_field=DurationField()),
-            filter=replied,
+        "reply_seconds": Coalesce(
+            WholeSeconds(
+                Sum(
+                    ExpressionWrapper(
+                        F("replied_at") - F("assigned_at"), output_field=DurationField()
+                    ),
+                    filter=replied,
+                )
+            ),
+            0,
         ),
         "closed": Count("id", filter=Q(status=Status.CLOSED)),
         "satisfied": Count("id", filter=Q(satisfaction=Satisfaction.SATISFIED)),
         "basic": Count("id", filter=Q(satisfaction=Satisfaction.BASIC)),
         "unsatisfied": Count("id", filter=Q(satisfaction=Satisfaction.UNSATISFIED)),
         "unrated_closed": Count("id", filter=Q(status=Status.CLOSED, closed_unrated=True)),
-        "reopened": Sum("reopen_count"),
+        "reopened": Coalesce(Sum("reopen_count"), 0),
     }
 
 
-def _aggregate(petitions) -> Iterable[PetitionDailyRollup]:
-    """Rollup rows (unsaved) for a queryset of petitions: the one definition of every counter."""
-    rows = (
-        petitions.annotate(day=TruncDate("submitted_at"))
-        .values("day", "station_id", "station__region__path", "category_id", "tier")
-        .annotate(**_aggregates())
+def _daily_select(petitions) -> QuerySet:
+    """The daily rollup rows of a queryset of petitions, as one GROUP BY query (not run): the
+    one definition of every counter. Columns are named ``r_<rollup field>``."""
+    return (
+        petitions.annotate(
+            r_day=TruncDate("submitted_at"),
+            r_station=F("station_id"),
+            r_region_path=F("station__region__path"),
+            r_category=F("category_id"),
+            r_tier=Coalesce("tier", Value("")),
+        )
+        .values("r_day", "r_station", "r_region_path", "r_category", "r_tier")
+        .annotate(**{f"r_{k}": v for k, v in _aggregates().items()})
         .order_by()
     )
-    for r in rows.iterator(chunk_size=5000):
-        span = r.pop("reply_span")
-        yield PetitionDailyRollup(
-            day=r["day"],
-            station_id=r["station_id"],
-            region_path=r["station__region__path"],
-            category_id=r["category_id"],
-            tier=r["tier"] or "",
-            reply_seconds=int(span.total_seconds()) if span else 0,
-            **{k: r[k] or 0 for k in COUNTERS if k != "reply_seconds"},
+
+
+DAILY_COLUMNS = ("day", "station", "region_path", "category", "tier", *COUNTERS)
+
+
+def _db(model) -> str:
+    return router.db_for_write(model)
+
+
+def insert_select(model, fields: Iterable[str], select: QuerySet) -> int:
+    """``INSERT INTO model (fields) SELECT …`` from a values() queryset whose columns are named
+    ``r_<field>``; returns the rows written. Runs on the database the model is written to."""
+    using = _db(model)
+    fields = list(fields)
+    sql, params = select.query.get_compiler(using=using).as_sql()
+    conn = connections[using]
+    qn = conn.ops.quote_name
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    picked = ", ".join(f"q.{qn('r_' + f)}" for f in fields)
+    with conn.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT {picked} FROM ({sql}) q",
+            params,
         )
+        return max(cur.rowcount, 0)
+
+
+def daily_sql(petitions) -> tuple[str, list]:
+    """The SQL of the daily GROUP BY (the bench times it bare against the whole rebuild)."""
+    sql, params = (
+        _daily_select(petitions).query.get_compiler(using=_db(PetitionDailyRollup)).as_sql()
+    )
+    return sql, list(params)
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -164,45 +280,39 @@ def refresh_petition_keys(keys: set[tuple[int, dt.date]]) -> int:
     if not keys:
         return 0
     PetitionDailyRollup.objects.filter(_keys_q(keys, station="station_id", when="day")).delete()
-    rows = list(
-        _aggregate(
+    written = insert_select(
+        PetitionDailyRollup,
+        DAILY_COLUMNS,
+        _daily_select(
             Petition.objects.filter(_keys_q(keys, station="station_id", when="submitted_at__date"))
-        )
+        ),
     )
-    PetitionDailyRollup.objects.bulk_create(rows, batch_size=2000)
     paths = dict(
         Station.objects.filter(pk__in={s for s, _d in keys}).values_list("pk", "region__path")
     )
     refresh_months({(area_of(paths[s]), month_of(d)) for s, d in keys if s in paths})
-    refresh_open(paths)
-    return len(rows)
+    refresh_open(set(paths))
+    return written
 
 
-def refresh_open(paths: dict[int, str] | None = None) -> int:
-    """Recount the open cases under a deadline of these stations (station id -> region path),
-    or of every station when ``paths`` is None."""
-    full = paths is None
-    if paths is None:
-        paths = dict(Station.objects.values_list("pk", "region__path"))
+def refresh_open(stations: set[int] | None = None) -> int:
+    """Recount the open cases under a deadline of these stations, or of every station."""
+    if stations is None:
         StationOpenRollup.objects.all().delete()
+        open_cases = Petition.objects.filter(status__in=list(UNDER_DEADLINE))
     else:
-        StationOpenRollup.objects.filter(station_id__in=list(paths)).delete()
-    open_cases = Petition.objects.filter(status__in=list(UNDER_DEADLINE))
-    if not full:
-        open_cases = open_cases.filter(station_id__in=list(paths))
-    counts = (
-        open_cases.values("station_id")
-        .annotate(n=Count("id"))
-        .values_list("station_id", "n")
-        .order_by()
+        StationOpenRollup.objects.filter(station_id__in=list(stations)).delete()
+        open_cases = Petition.objects.filter(
+            status__in=list(UNDER_DEADLINE), station_id__in=list(stations)
+        )
+    return insert_select(
+        StationOpenRollup,
+        ("station", "region_path", "open_cases"),
+        open_cases.annotate(r_station=F("station_id"), r_region_path=F("station__region__path"))
+        .values("r_station", "r_region_path")
+        .annotate(r_open_cases=Count("id"))
+        .order_by(),
     )
-    rows = [
-        StationOpenRollup(station_id=s, region_path=paths[s], open_cases=n)
-        for s, n in counts
-        if n and s in paths
-    ]
-    StationOpenRollup.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
 
 
 # --- Monthly rows ------------------------------------------------------------------------------
@@ -225,70 +335,72 @@ def month_end(day: dt.date) -> dt.date:
     return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
-def _monthly_rows(daily, wanted: set[tuple[str, dt.date]] | None) -> list[PetitionMonthlyRollup]:
-    """Sum daily rows per (month, area, category, tier), for ``wanted`` (area, month) keys only,
-    plus the whole-subtree rows of every ancestor area of those keys."""
-    leaf: dict[tuple, dict] = {}
-    rows = (
-        daily.annotate(m=TruncMonth("day"))
-        .values("m", "region_path", "category_id", "tier")
-        .annotate(**{k: Sum(k) for k in COUNTERS})
-        .order_by()
-    )
-    for r in rows.iterator(chunk_size=5000):
-        area = area_of(r["region_path"])
-        if wanted is not None and (area, r["m"]) not in wanted:
-            continue
-        _merge(leaf, (r["m"], area, r["category_id"], r["tier"]), r)
-    return [
-        PetitionMonthlyRollup(month=m, area_path=a, category_id=c, tier=t, whole=False, **counts)
-        for (m, a, c, t), counts in leaf.items()
-    ]
+MONTHLY_COLUMNS = ("month", "area_path", "category", "tier", "whole", *COUNTERS)
 
 
-def _merge(into: dict[tuple, dict], key: tuple, row: dict) -> None:
-    have = into.get(key)
-    if have is None:
-        into[key] = {k: row[k] or 0 for k in COUNTERS}
-    else:
-        for k in COUNTERS:
-            have[k] += row[k] or 0
-
-
-def _whole_rows(pairs: set[tuple[str, dt.date]]) -> list[PetitionMonthlyRollup]:
-    """The whole-subtree rows of these (area, month) pairs, summed from the leaf monthly rows."""
-    by_month: dict[dt.date, set[str]] = defaultdict(set)
-    for area, month in pairs:
-        by_month[month].add(area)
-    out: dict[tuple, dict] = {}
+def _months_q(by_month: dict[dt.date, set[str]], field: str, *, days: bool) -> Q:
+    """Rows of these months whose ``field`` (an area annotation) is one of the month's areas."""
+    q = Q(pk__in=[])
     for month, areas in by_month.items():
-        near = Q(pk__in=[])
-        for area in areas:
-            near |= Q(area_path__startswith=area)
-        for r in (
-            PetitionMonthlyRollup.objects.filter(near, month=month, whole=False)
-            .values("area_path", "category_id", "tier", *COUNTERS)
-            .iterator(chunk_size=5000)
-        ):
-            for prefix in path_prefixes(r["area_path"]):
-                if prefix in areas:
-                    _merge(out, (month, prefix, r["category_id"], r["tier"]), r)
-    return [
-        PetitionMonthlyRollup(month=m, area_path=a, category_id=c, tier=t, whole=True, **counts)
-        for (m, a, c, t), counts in out.items()
-    ]
+        when = {"day__range": (month, month_end(month))} if days else {"month": month}
+        q |= Q(**when, **{f"{field}__in": sorted(areas)})
+    return q
+
+
+def _insert_leaf_months(daily) -> int:
+    """Monthly leaf rows (whole=False) summed from these daily rows, in the database."""
+    return insert_select(
+        PetitionMonthlyRollup,
+        MONTHLY_COLUMNS,
+        daily.annotate(
+            r_month=TruncMonth("day"),
+            r_area_path=PathCut("region_path", AREA_DEPTH),
+            r_category=F("category_id"),
+            r_tier=F("tier"),
+            r_whole=Value(False),
+        )
+        .values("r_month", "r_area_path", "r_category", "r_tier", "r_whole")
+        .annotate(**{f"r_{k}": Sum(k) for k in COUNTERS})
+        .order_by(),
+    )
+
+
+def _insert_whole(leaf, depth: int) -> int:
+    """Whole-subtree rows (whole=True) at ``depth`` levels, summed from these leaf monthly rows
+    (only leaves at least that deep belong to a subtree of that depth)."""
+    return insert_select(
+        PetitionMonthlyRollup,
+        MONTHLY_COLUMNS,
+        leaf.annotate(r_depth=PathDepth("area_path"))
+        .filter(r_depth__gte=depth)
+        .annotate(
+            r_month=F("month"),
+            r_area_path=PathCut("area_path", depth),
+            r_category=F("category_id"),
+            r_tier=F("tier"),
+            r_whole=Value(True),
+        )
+        .values("r_month", "r_area_path", "r_category", "r_tier", "r_whole")
+        .annotate(**{f"r_{k}": Sum(k) for k in COUNTERS})
+        .order_by(),
+    )
 
 
 def _refresh_whole(pairs: set[tuple[str, dt.date]]) -> None:
-    up = {(prefix, month) for area, month in pairs for prefix in path_prefixes(area)}
+    """Recompute the whole-subtree rows of these (area, month) pairs and of every ancestor."""
+    up: dict[int, dict[dt.date, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for area, month in pairs:
+        for prefix in path_prefixes(area):
+            up[prefix.count("/") - 1][month].add(prefix)
     gone = Q(pk__in=[])
-    by_month: dict[dt.date, set[str]] = defaultdict(set)
-    for area, month in up:
-        by_month[month].add(area)
-    for month, areas in by_month.items():
-        gone |= Q(month=month, area_path__in=areas)
+    for by_month in up.values():
+        gone |= _months_q(by_month, "area_path", days=False)
     PetitionMonthlyRollup.objects.filter(gone, whole=True).delete()
-    PetitionMonthlyRollup.objects.bulk_create(_whole_rows(up), batch_size=2000)
+    for depth, by_month in sorted(up.items()):
+        leaf = PetitionMonthlyRollup.objects.filter(whole=False).annotate(
+            r_cut=PathCut("area_path", depth)
+        )
+        _insert_whole(leaf.filter(_months_q(by_month, "r_cut", days=False)), depth)
 
 
 def refresh_months(pairs: set[tuple[str, dt.date]]) -> int:
@@ -299,54 +411,39 @@ def refresh_months(pairs: set[tuple[str, dt.date]]) -> int:
     by_month: dict[dt.date, set[str]] = defaultdict(set)
     for area, month in pairs:
         by_month[month].add(area)
-    gone = Q(pk__in=[])
-    source = Q(pk__in=[])
-    for month, areas in by_month.items():
-        gone |= Q(month=month, area_path__in=areas)
-        near = Q(pk__in=[])
-        for area in areas:
-            near |= Q(region_path__startswith=area)
-        source |= Q(day__range=(month, month_end(month))) & near
-    PetitionMonthlyRollup.objects.filter(gone, whole=False).delete()
-    rows = _monthly_rows(PetitionDailyRollup.objects.filter(source), pairs)
-    PetitionMonthlyRollup.objects.bulk_create(rows, batch_size=2000)
+    PetitionMonthlyRollup.objects.filter(
+        _months_q(by_month, "area_path", days=False), whole=False
+    ).delete()
+    daily = PetitionDailyRollup.objects.annotate(r_cut=PathCut("region_path", AREA_DEPTH))
+    written = _insert_leaf_months(daily.filter(_months_q(by_month, "r_cut", days=True)))
     _refresh_whole(pairs)
-    return len(rows)
+    return written
 
 
 def rebuild_months(start: dt.date, end: dt.date) -> int:
     """Recompute every monthly row of the months that days start..end fall in."""
     first, last = month_of(start), month_end(month_of(end))
     PetitionMonthlyRollup.objects.filter(month__range=(first, last)).delete()
-    rows = _monthly_rows(PetitionDailyRollup.objects.filter(day__range=(first, last)), None)
-    whole: dict[tuple, dict] = {}
-    for r in rows:
-        counts = {k: getattr(r, k) for k in COUNTERS}
-        for prefix in path_prefixes(r.area_path):
-            _merge(whole, (r.month, prefix, r.category_id, r.tier), counts)
-    rows += [
-        PetitionMonthlyRollup(month=m, area_path=a, category_id=c, tier=t, whole=True, **counts)
-        for (m, a, c, t), counts in whole.items()
-    ]
-    PetitionMonthlyRollup.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    written = _insert_leaf_months(PetitionDailyRollup.objects.filter(day__range=(first, last)))
+    leaf = PetitionMonthlyRollup.objects.filter(month__range=(first, last), whole=False)
+    for depth in range(1, AREA_DEPTH + 1):
+        written += _insert_whole(leaf, depth)
+    return written
 
 
-def _reception_rows(receptions) -> Iterable[ReceptionDailyRollup]:
-    rows = (
-        receptions.annotate(day=TruncDate("held_at"))
-        .values("day", "station_id", "station__region__path")
-        .annotate(receptions=Count("id"), constituents=Sum("constituents_count"))
-        .order_by()
-    )
-    for r in rows.iterator(chunk_size=5000):
-        yield ReceptionDailyRollup(
-            day=r["day"],
-            station_id=r["station_id"],
-            region_path=r["station__region__path"],
-            receptions=r["receptions"],
-            constituents=r["constituents"] or 0,
+def _insert_receptions(receptions) -> int:
+    return insert_select(
+        ReceptionDailyRollup,
+        ("day", "station", "region_path", "receptions", "constituents"),
+        receptions.annotate(
+            r_day=TruncDate("held_at"),
+            r_station=F("station_id"),
+            r_region_path=F("station__region__path"),
         )
+        .values("r_day", "r_station", "r_region_path")
+        .annotate(r_receptions=Count("id"), r_constituents=Coalesce(Sum("constituents_count"), 0))
+        .order_by(),
+    )
 
 
 def refresh_reception_keys(keys: set[tuple[int, dt.date]]) -> int:
@@ -354,19 +451,25 @@ def refresh_reception_keys(keys: set[tuple[int, dt.date]]) -> int:
     if not keys:
         return 0
     ReceptionDailyRollup.objects.filter(_keys_q(keys, station="station_id", when="day")).delete()
-    rows = list(
-        _reception_rows(
-            Reception.objects.filter(_keys_q(keys, station="station_id", when="held_at__date"))
-        )
+    return _insert_receptions(
+        Reception.objects.filter(_keys_q(keys, station="station_id", when="held_at__date"))
     )
-    ReceptionDailyRollup.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
 
 
 def _watermark(name: str) -> Watermark:
     Watermark.objects.get_or_create(name=name)
     # Row lock: two runs at once serialise here instead of applying the same batch twice.
     return Watermark.objects.select_for_update().get(name=name)
+
+
+def _keys_of(petition_ids) -> set[tuple[int, dt.date]]:
+    """The (station, local submission day) keys of these petitions (ids or an id subquery)."""
+    return set(
+        Petition.objects.filter(pk__in=petition_ids)
+        .annotate(day=TruncDate("submitted_at"))
+        .values_list("station_id", "day")
+        .distinct()
+    )
 
 
 def apply_event_batch(*, batch: int = BATCH, settle_seconds: int = 0) -> int:
@@ -376,21 +479,15 @@ def apply_event_batch(*, batch: int = BATCH, settle_seconds: int = 0) -> int:
         events = PetitionEvent.objects.filter(pk__gt=mark.last_id)
         if settle_seconds:
             # Ids are handed out before commit: leave very recent ones for the next run so a
-            # slow transaction's event is less likely to be skipped (reconcile catches the rest).
+            # slow transaction's event is less likely to be skipped (the nightly run catches
+            # the rest).
             events = events.filter(
                 created_at__lt=timezone.now() - dt.timedelta(seconds=settle_seconds)
             )
         rows = list(events.order_by("pk").values_list("pk", "petition_id")[:batch])
         if not rows:
             return 0
-        petition_ids = {pid for _pk, pid in rows}
-        keys = set(
-            Petition.objects.filter(pk__in=petition_ids)
-            .annotate(day=TruncDate("submitted_at"))
-            .values_list("station_id", "day")
-            .distinct()
-        )
-        refresh_petition_keys(keys)
+        refresh_petition_keys(_keys_of({pid for _pk, pid in rows}))
         mark.last_id = rows[-1][0]
         mark.save(update_fields=["last_id", "updated_at"])
         return len(rows)
@@ -427,32 +524,92 @@ def apply_new_events(*, batch: int = BATCH, settle_seconds: int = 0) -> int:
     return total
 
 
-def reconcile(start: dt.date, end: dt.date) -> int:
-    """Rebuild every rollup row for days start..end (inclusive) from the raw tables."""
+def refresh_changed(*, overlap: int = NIGHTLY_OVERLAP, keys_per_batch: int = 2000) -> dict:
+    """The nightly run: recompute the keys of every case with an event past the previous
+    nightly run's high-water mark (less ``overlap`` ids, for events whose transactions
+    committed late), and every reception row of the last ``RECEPTION_DAYS`` days. Its cost
+    follows the changed cases, not the petitions table."""
+    with transaction.atomic():
+        mark = _watermark(NIGHTLY_WATERMARK)
+        top = PetitionEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        changed = PetitionEvent.objects.filter(
+            pk__gt=max(mark.last_id - overlap, 0), pk__lte=top
+        ).values("petition_id")
+        keys = sorted(_keys_of(changed), key=lambda k: (k[1], k[0]))
+        for i in range(0, len(keys), keys_per_batch):
+            refresh_petition_keys(set(keys[i : i + keys_per_batch]))
+        last = timezone.localdate()
+        first = last - dt.timedelta(days=RECEPTION_DAYS)
+        lo, _ = _day_bounds(first)
+        _, hi = _day_bounds(last)
+        ReceptionDailyRollup.objects.filter(day__range=(first, last)).delete()
+        receptions = _insert_receptions(Reception.objects.filter(held_at__gte=lo, held_at__lt=hi))
+        mark.last_id = top
+        mark.save(update_fields=["last_id", "updated_at"])
+    return {"cases_keys": len(keys), "reception_rows": receptions}
+
+
+def _clear(model, q: Q | None) -> None:
+    """Delete a rollup's rows (all of them: TRUNCATE on PostgreSQL, in the transaction)."""
+    using = _db(model)
+    conn = connections[using]
+    if q is None and conn.vendor == "postgresql":
+        with conn.cursor() as cur:
+            # TRUNCATE refuses a table with deferred foreign-key checks pending in this
+            # transaction: run them now, then defer again (Django's FKs are deferred).
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute(f"TRUNCATE {conn.ops.quote_name(model._meta.db_table)}")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    else:
+        model.objects.using(using).filter(q or Q()).delete()
+
+
+@contextlib.contextmanager
+def _indexes_after(models: Iterable, using: str):
+    """On PostgreSQL: drop these tables' own indexes now and build them when the block ends
+    (one sort per index instead of a B-tree insertion per row). For a full rebuild only; the
+    TRUNCATE before it already holds the tables' locks until commit."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        yield
+        return
+    indexes = [(m, i) for m in models for i in m._meta.indexes]
+    with conn.schema_editor(atomic=False) as editor:
+        for model, index in indexes:
+            editor.remove_index(model, index)
+    yield
+    with conn.cursor() as cur:
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    with conn.schema_editor(atomic=False) as editor:
+        for model, index in indexes:
+            editor.add_index(model, index)
+
+
+def reconcile(start: dt.date, end: dt.date, *, everything: bool = False) -> int:
+    """Rebuild every rollup row for days start..end (inclusive) from the raw tables, set-based;
+    returns the daily rows written. ``everything``: the range covers every row (rebuild_all)."""
     lo, _hi = _day_bounds(start)
     _lo, hi = _day_bounds(end)
-    written = 0
     with transaction.atomic():
-        PetitionDailyRollup.objects.filter(day__range=(start, end)).delete()
-        ReceptionDailyRollup.objects.filter(day__range=(start, end)).delete()
-        buffer: list = []
-        for row in _aggregate(Petition.objects.filter(submitted_at__gte=lo, submitted_at__lt=hi)):
-            buffer.append(row)
-            if len(buffer) >= 5000:
-                written += len(PetitionDailyRollup.objects.bulk_create(buffer))
-                buffer = []
-        written += len(PetitionDailyRollup.objects.bulk_create(buffer))
-        ReceptionDailyRollup.objects.bulk_create(
-            list(_reception_rows(Reception.objects.filter(held_at__gte=lo, held_at__lt=hi))),
-            batch_size=5000,
-        )
-        rebuild_months(start, end)
+        _clear(PetitionDailyRollup, None if everything else Q(day__range=(start, end)))
+        _clear(ReceptionDailyRollup, None if everything else Q(day__range=(start, end)))
+        if everything:
+            _clear(PetitionMonthlyRollup, None)
+        rebuilt = (PetitionDailyRollup, PetitionMonthlyRollup) if everything else ()
+        with _indexes_after(rebuilt, _db(PetitionDailyRollup)):
+            written = insert_select(
+                PetitionDailyRollup,
+                DAILY_COLUMNS,
+                _daily_select(Petition.objects.filter(submitted_at__gte=lo, submitted_at__lt=hi)),
+            )
+            rebuild_months(start, end)
+        _insert_receptions(Reception.objects.filter(held_at__gte=lo, held_at__lt=hi))
         refresh_open()
     return written
 
 
 def rebuild_all() -> int:
-    """Rebuild everything and move both watermarks to the end (bench and first deployment)."""
+    """Rebuild everything and move every watermark to the end (repair, bench, first deployment)."""
     first = Petition.objects.order_by("submitted_at").values_list("submitted_at", flat=True).first()
     receptions = Reception.objects.order_by("held_at").values_list("held_at", flat=True).first()
     stamps = [s for s in (first, receptions) if s]
@@ -461,10 +618,15 @@ def rebuild_all() -> int:
         last_reception = Reception.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         written = 0
         if stamps:
-            today = timezone.localdate()
-            written = reconcile(timezone.localtime(min(stamps)).date(), today)
-        Watermark.objects.update_or_create(name=EVENTS_WATERMARK, defaults={"last_id": last_event})
-        Watermark.objects.update_or_create(
-            name=RECEPTIONS_WATERMARK, defaults={"last_id": last_reception}
-        )
+            latest = Petition.objects.order_by("-submitted_at").values_list(
+                "submitted_at", flat=True
+            )[:1]
+            through = max([timezone.localdate(), *(timezone.localtime(s).date() for s in latest)])
+            written = reconcile(timezone.localtime(min(stamps)).date(), through, everything=True)
+        for name, last in (
+            (EVENTS_WATERMARK, last_event),
+            (NIGHTLY_WATERMARK, last_event),
+            (RECEPTIONS_WATERMARK, last_reception),
+        ):
+            Watermark.objects.update_or_create(name=name, defaults={"last_id": last})
     return written

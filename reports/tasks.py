@@ -17,11 +17,15 @@ def apply_new_events(settle_seconds: int = 5) -> int:
 
 
 @shared_task
-def reconcile_rollups(days: int = 400, start: str | None = None, end: str | None = None) -> int:
-    """Rebuild the rollups of a date range from the raw tables (nightly: the last ``days``)."""
-    last = dt.date.fromisoformat(end) if end else timezone.localdate()
-    first = dt.date.fromisoformat(start) if start else last - dt.timedelta(days=days)
-    return rollups.reconcile(first, last)
+def reconcile_rollups(start: str | None = None, end: str | None = None) -> int:
+    """Nightly: recompute the rollup rows of every case changed since the last night (bounded
+    by the changed cases). With ``start``/``end`` (ISO dates): rebuild that range of days from
+    the raw tables instead (repair; ``manage.py rebuild_rollups`` rebuilds everything)."""
+    if start or end:
+        last = dt.date.fromisoformat(end) if end else timezone.localdate()
+        first = dt.date.fromisoformat(start) if start else last - dt.timedelta(days=400)
+        return rollups.reconcile(first, last)
+    return rollups.refresh_changed()["cases_keys"]
 
 
 @shared_task
