@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,9 +22,8 @@ from core.views_helpers import paginate, require
 from core.workdays import Calendar
 from stations.models import Station
 
-from . import selectors
+from . import basemap, selectors
 from .forms import OutlineForm, PeriodForm
-from .models import RegionOutline, as_feature_collection
 from .rights import can_see_region_dashboards
 
 
@@ -367,7 +364,7 @@ def station_map(request):
     """Stations as points coloured by activity, over the region outline when one is uploaded."""
     require(can_see_region_dashboards(roles_of(request.user)))
     form, region, start, end = _period(request)
-    points, outline, drawn = [], None, False
+    points, outline, source = [], None, ""
     if region is not None:
         stations = list(
             selectors.figure_stations(request.user)
@@ -376,12 +373,7 @@ def station_map(request):
             .only("pk", "name", "latitude", "longitude", "region__path", "region__name")
         )
         points = selectors.map_points(stations, start, end)
-        found = RegionOutline.objects.filter(region=region).first()
-        if found is not None:
-            outline = as_feature_collection(json.loads(found.geojson))
-        else:
-            # No uploaded outline: draw the areas from the region data, offline.
-            outline, drawn = selectors.drawn_outline(region, stations), True
+        outline, source = basemap.base_map(region, stations)
     map_data = {
         "points": points,
         "outline": outline,
@@ -389,7 +381,8 @@ def station_map(request):
         "label": _("Opinions collected"),
         "axes": {"x": _("Longitude"), "y": _("Latitude")},
         "legend": [_("Fewer opinions"), _("More opinions")],
-        "drawn": drawn,
+        "drawn": source == basemap.DRAWN,
+        "source": source,
     }
     return render(
         request,
@@ -408,16 +401,15 @@ def station_map(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def map_upload(request):
-    """The administrator uploads a region outline (GeoJSON) for the offline map."""
-    if not roles_of(request.user).is_admin:
-        raise PermissionDenied
-    form = OutlineForm(request.POST or None, request.FILES or None)
+    """A clerk uploads the outline (GeoJSON) of a region of their area for the offline map."""
+    regions = selectors.dashboard_regions(request.user)
+    require(can_see_region_dashboards(roles_of(request.user)))
+    form = OutlineForm(request.POST or None, request.FILES or None, regions=regions)
     if request.method == "POST" and form.is_valid():
-        RegionOutline.objects.update_or_create(
-            region=form.cleaned_data["region"], defaults={"geojson": form.cleaned_data["geojson"]}
-        )
+        region = form.cleaned_data["region"]
+        basemap.outline_upload(actor=request.user, region=region, text=form.cleaned_data["geojson"])
         messages.success(request, _("The outline was saved."))
-        return redirect(f"{reverse('reports:map')}?region={form.cleaned_data['region'].pk}")
+        return redirect(f"{reverse('reports:map')}?region={region.pk}")
     return render(request, "reports/map_upload.html", {"form": form})
 
 
