@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import listexport
 from core.replica import use_replica
 from core.roles import roles_of
 from core.views_helpers import paginate, require
@@ -340,6 +341,21 @@ def stations_ranking(request):
     )
 
 
+def _overdue_columns(days_late) -> list[listexport.Column]:
+    """The overdue list's columns on screen, then the case's content."""
+    C = listexport.Column
+    return [
+        C(_("Case"), lambda p: p.title),
+        C(_("Tracking code"), lambda p: p.display_code),
+        C(_("Station"), lambda p: p.station.name),
+        C(_("Department"), lambda p: p.lead_department.name if p.lead_department else ""),
+        C(_("Deadline"), lambda p: p.deadline),
+        C(_("Working days late"), days_late),
+        C(_("Escalation"), lambda p: p.get_escalation_display()),
+        C(_("Content"), lambda p: p.content),
+    ]
+
+
 @login_required
 @require_GET
 @use_replica
@@ -349,9 +365,17 @@ def overdue(request):
     form, region, _start, _end = _period(request)
     page = None
     if region is not None:
-        page = paginate(request, selectors.overdue_list(region), 50)
         cal = Calendar()
         today = timezone.localdate()
+        if listexport.wanted(request):
+            return listexport.export_list(
+                request,
+                name=_("Overdue cases"),
+                columns=_overdue_columns(lambda p: cal.working_days_between(p.deadline, today)),
+                rows=selectors.overdue_list(region),
+                filters=[f"{_('Region')}: {region.name}"],
+            )
+        page = paginate(request, selectors.overdue_list(region), 50)
         for p in page.object_list:
             p.days_late = cal.working_days_between(p.deadline, today)
     return render(request, "reports/overdue.html", {"form": form, "region": region, "page": page})

@@ -31,6 +31,7 @@ ENTRIES = [
     Entry("reports:deputies", allow=CLERKS, deny=403),
     Entry("reports:stations_ranking", allow=CLERKS, deny=403),
     Entry("reports:overdue", allow=CLERKS, deny=403),
+    Entry("reports:overdue", allow=CLERKS, deny=403, query="export=xlsx"),
     Entry("reports:map", allow=CLERKS, deny=403),
     Entry("reports:map_upload", allow=CLERKS, deny=403),
     Entry(
