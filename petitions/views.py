@@ -306,12 +306,20 @@ def _render_detail(
         and any(a["name"] == "merge" for a in actions)
         else []
     )
+    # A hint of another station (same street) merges only for staff of both stations.
+    mergeable = {
+        h.petition.pk
+        for h in hints
+        if h.petition.station_id == petition.station_id
+        or rights.may_merge_across(request.user, petition, h.petition)
+    }
     return render(
         request,
         "petitions/detail.html",
         {
             "petition": petition,
             "duplicate_hints": hints,
+            "mergeable": mergeable,
             "reopened": selectors.reopen_reason(petition),
             "actions": actions,
             "show_contact": sees_contact(request.user, petition),
