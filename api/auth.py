@@ -71,3 +71,19 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Any) -> str:
         return self.keyword
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session sign-in, with its CSRF refusal in the reader's language.
+
+    DRF writes "CSRF Failed: <Django's reason>" untranslated; a staff member's browser script
+    gets the product's own words instead (the same as the HTML form-expired page).
+    """
+
+    def enforce_csrf(self, request: Any) -> None:
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            raise exceptions.PermissionDenied(
+                _("The form has expired: reload the page and send it again.")
+            ) from exc

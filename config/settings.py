@@ -346,7 +346,7 @@ FAKE_PLATFORM_PORT = env_int("FAKE_PLATFORM_PORT", 0, minimum=0, maximum=65535)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.auth.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "api.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiAccess"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.KeyRateThrottle"],

@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import listexport
 from core.errors import DomainError
 from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
@@ -49,6 +51,19 @@ def _activity(request: HttpRequest, pk: int) -> Activity:
     )
 
 
+# "Export this list": the columns on screen, then what the deputy wrote and why it came back.
+ACTIVITY_COLUMNS = [
+    listexport.Column(_lazy("Date"), lambda a: a.date),
+    listexport.Column(_lazy("Title"), lambda a: a.title),
+    listexport.Column(_lazy("Kind"), lambda a: a.get_kind_display()),
+    listexport.Column(_lazy("Deputy"), lambda a: a.deputy.name),
+    listexport.Column(_lazy("Station"), lambda a: a.station.name if a.station else ""),
+    listexport.Column(_lazy("Status"), lambda a: a.get_status_display()),
+    listexport.Column(_lazy("What was done"), lambda a: a.body),
+    listexport.Column(_lazy("Reason for returning"), lambda a: a.return_reason),
+]
+
+
 @login_required
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
@@ -61,6 +76,15 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     qs = Activity.objects.visible_to(request.user).select_related("deputy", "station")
     if status:
         qs = qs.filter(status=status)
+    if listexport.wanted(request):
+        shown = [f"{_('Status')}: {ActivityStatus(status).label}"] if status else []
+        return listexport.export_list(
+            request,
+            name=_("Self-reported activities"),
+            columns=ACTIVITY_COLUMNS,
+            rows=qs,
+            filters=shown,
+        )
     return render(
         request,
         "duty/activity_list.html",

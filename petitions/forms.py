@@ -397,10 +397,13 @@ class MergeForm(ActionForm):
         from core.codes import normalize_code
 
         code = normalize_code(self.cleaned_data["into"])
+        # This station's cases, or another station's of the same street (the service checks
+        # the rights on both stations).
         original = (
             Petition.objects.visible_to(self.actor)
-            .filter(tracking_code=code, station_id=self.petition.station_id)
+            .filter(tracking_code=code, station__region_id=self.petition.station.region_id)
             .exclude(pk=self.petition.pk)
+            .select_related("station")
             .first()
         )
         if original is None:

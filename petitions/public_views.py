@@ -404,8 +404,30 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
         and bool(petition.reply_summary),
         "show_deadline": petition.deadline is not None and petition.status in UNDER_DEADLINE,
         "can_rate": can_rate(petition),
+        "joined": _joined(petition),
     }
     return render(request, "petitions/public/track_detail.html", context)
+
+
+def _joined(petition: Petition) -> dict | None:
+    """For a merged case, how the case it joined is getting on: the constituent keeps following
+    it with their own code. Only its step, station and department are shown, never its code or
+    texts (those belong to the other constituent)."""
+    original, seen = petition.merged_into, {petition.pk}
+    # A chain of merges ends at the case that is being handled.
+    while original is not None and original.merged_into_id and original.pk not in seen:
+        seen.add(original.pk)
+        original = original.merged_into
+    if original is None:
+        return None
+    return {
+        "station": original.station.name,
+        "status_label": step_label(original.status),
+        "steps": progress(original.status),
+        "department": original.lead_department
+        if original.status not in (Status.SUBMITTED, Status.ACCEPTED, Status.TRIAGED)
+        else None,
+    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,6 +17,14 @@ def is_station_staff(user: Any, petition: Petition) -> bool:
     return manages_station(roles_of(user), petition.station)
 
 
+def may_merge_across(user: Any, petition: Petition, original: Petition) -> bool:
+    """Merging a case into one of another station (of the same street, as the duplicate hints
+    show) closes a case there and adds to a case here: only someone with staff rights on both
+    stations may do it (an administrator, or the head station's staff over both)."""
+    roles = roles_of(user)
+    return manages_station(roles, petition.station) and manages_station(roles, original.station)
+
+
 def may_record_at(user: Any, station: Any) -> bool:
     """Who may record receptions and opinions at a station: its staff, and its part-time grid
     liaisons (a limited post, core.roles.LIAISON_POSTS: they record, but never triage or

@@ -304,7 +304,8 @@ def petition_merge(
     note: str = "",
     expected_version: int | None = None,
 ) -> Petition:
-    """Close a duplicate by merging it into the original case of the same station."""
+    """Close a duplicate by merging it into the original case: of the same station, or of
+    another station in the same street for a user with staff rights on both stations."""
     pk = petition.pk if isinstance(petition, Petition) else petition
     into_pk = into.pk if isinstance(into, Petition) else into
     if pk == into_pk:
@@ -322,30 +323,46 @@ def petition_merge(
         raise StaleCase()
     to = LOOP.check("merge", p)
     _require(LOOP["merge"].allowed_for(actor, p))
-    if (
-        original is None
-        or not Petition.objects.visible_to(actor).filter(pk=into_pk).exists()
-        or original.station_id != p.station_id
-    ):
+    if original is None or not Petition.objects.visible_to(actor).filter(pk=into_pk).exists():
         raise ValidationError(_("Choose an existing case of the same station."))
+    across = original.station_id != p.station_id
+    if across:
+        if original.station.region_id != p.station.region_id:
+            raise ValidationError(
+                _("A case can only be merged into one of a station in the same street.")
+            )
+        # The row's right covered this case's station; the other station needs one too.
+        _require(rights.may_merge_across(actor, p, original))
     if original.status in (S.DECLINED, S.MERGED):
         raise ValidationError(
             _("The original case was itself declined or merged; choose the case it went to.")
         )
     p.merged_into = original
     # The original's tracking code is its constituent's credential for the public tracking
-    # page: the duplicate's constituent hears only that their opinion joined an existing case;
-    # staff find the code in the internal note (and in ``merged_into``).
+    # page: the duplicate's constituent hears only that their opinion joined an existing case
+    # (and keeps following it with their own code); staff find the code in the internal note
+    # (and in ``merged_into``). Across stations both timelines name the other station.
+    if across:
+        merged_note = _("Merged into case %(code)s of %(station)s.") % {
+            "code": original.display_code,
+            "station": original.station.name,
+        }
+        public_note = _(
+            "Merged into an existing case at %(station)s, which is already being handled."
+        ) % {"station": original.station.name}
+        merged_in_note = f"{p.display_code} ({p.station.name})"
+    else:
+        merged_note = _("Merged into case %(code)s.") % {"code": original.display_code}
+        public_note = _(
+            "Merged into an existing case at the station, which is already being handled."
+        )
+        merged_in_note = p.display_code
     _move(
         p,
         to,
         actor=actor,
-        note=" ".join(
-            [_("Merged into case %(code)s.") % {"code": original.display_code}, note.strip()]
-        ),
-        public_note=_(
-            "Merged into an existing case at the station, which is already being handled."
-        ),
+        note=" ".join([merged_note, note.strip()]),
+        public_note=public_note,
         fields=("merged_into",),
     )
     _event(
@@ -354,7 +371,7 @@ def petition_merge(
         kind=EventKind.MERGED_IN,
         from_status=original.status,
         to_status=original.status,
-        note=p.display_code,
+        note=merged_in_note,
         is_public=False,
     )
     notices.sms_constituent(

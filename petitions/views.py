@@ -12,8 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import listexport
 from core.errors import DomainError
 from core.input import clean_phone
 from core.machine import Action
@@ -53,11 +56,33 @@ def sees_contact(user, petition: Petition) -> bool:
 # ---- receptions ------------------------------------------------------------------------------
 
 
+# "Export this list": the columns on screen, then what was said and who sat.
+RECEPTION_COLUMNS = [
+    listexport.Column(pgettext_lazy("date and time", "Held at"), lambda r: r.held_at),
+    listexport.Column(_lazy("Station"), lambda r: r.station.name),
+    listexport.Column(_lazy("Type"), lambda r: r.get_kind_display()),
+    listexport.Column(_lazy("Topic"), lambda r: r.topic),
+    listexport.Column(_lazy("Constituents"), lambda r: r.constituents_count),
+    listexport.Column(_lazy("Opinions"), lambda r: r.petition_count),
+    listexport.Column(
+        _lazy("Deputies present"), lambda r: "、".join(sorted(d.name for d in r.deputies.all()))
+    ),
+    listexport.Column(_lazy("Notes"), lambda r: r.notes),
+]
+
+
 @login_required
 @require_GET
 def reception_list(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     _require(roles.is_admin or roles.is_clerk or roles.is_staff_member or roles.is_deputy)
+    if listexport.wanted(request):
+        return listexport.export_list(
+            request,
+            name=_("Receptions"),
+            columns=RECEPTION_COLUMNS,
+            rows=selectors.reception_list(request.user).prefetch_related("deputies"),
+        )
     page = Paginator(selectors.reception_list(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -281,12 +306,20 @@ def _render_detail(
         and any(a["name"] == "merge" for a in actions)
         else []
     )
+    # A hint of another station (same street) merges only for staff of both stations.
+    mergeable = {
+        h.petition.pk
+        for h in hints
+        if h.petition.station_id == petition.station_id
+        or rights.may_merge_across(request.user, petition, h.petition)
+    }
     return render(
         request,
         "petitions/detail.html",
         {
             "petition": petition,
             "duplicate_hints": hints,
+            "mergeable": mergeable,
             "reopened": selectors.reopen_reason(petition),
             "actions": actions,
             "show_contact": sees_contact(request.user, petition),

@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import listexport
 from core.errors import DomainError, StaleObject
 from core.excel import XLSX_CONTENT_TYPE, xlsx_bytes
 from core.roles import roles_of
@@ -88,17 +90,40 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/cycle_form.html", {"form": form})
 
 
+# "Export this list": the cycle's candidates as listed (title, source, status), then their text.
+CANDIDATE_COLUMNS = [
+    listexport.Column(_lazy("Title"), lambda c: c.title),
+    listexport.Column(_lazy("Source"), lambda c: c.get_source_display()),
+    listexport.Column(_lazy("Status"), lambda c: c.get_status_display()),
+    listexport.Column(
+        _lazy("Lead department"), lambda c: c.lead_department.name if c.lead_department else ""
+    ),
+    listexport.Column(_lazy("Supporters"), lambda c: c.supporters),
+    listexport.Column(_lazy("Description"), lambda c: c.description),
+    listexport.Column(_lazy("Recommendation"), lambda c: c.recommendation),
+]
+
+
 @login_required
 @require_GET
 def cycle(request: HttpRequest, pk: int) -> HttpResponse:
     cy = _cycle(request, pk)
     today = timezone.localdate()
-    candidates = list(
+    rows = (
         Candidate.objects.visible_to(request.user)
         .filter(cycle=cy)
         .select_related("lead_department")
         .order_by("pk")
     )
+    if listexport.wanted(request):
+        return listexport.export_list(
+            request,
+            name=_("Candidate projects"),
+            columns=CANDIDATE_COLUMNS,
+            rows=rows.order_by("status", "pk"),
+            filters=[str(cy)],
+        )
+    candidates = list(rows)
     groups = [(st, [c for c in candidates if c.status == st.value]) for st in Status]
     ballot = None
     if rights.may_vote(request.user, cy):

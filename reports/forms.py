@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stations.models import Region
 
-from .models import validate_geojson
+from .models import OUTLINE_MAX_BYTES, validate_geojson
 
 MAX_DAYS = 366 * 5
 
@@ -112,16 +112,18 @@ class PeriodForm(forms.Form):
 
 
 class OutlineForm(forms.Form):
-    """Upload a region outline as a GeoJSON file or pasted text."""
+    """Upload a region outline as a GeoJSON file or pasted text (a region of the user's area)."""
 
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
     file = forms.FileField(label=_("GeoJSON file"), required=False)
     text = forms.CharField(
         label=_("or paste GeoJSON"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, regions=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.fields["region"].queryset = regions
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.attrs = {"enctype": "multipart/form-data"}
@@ -132,8 +134,11 @@ class OutlineForm(forms.Form):
         data = self.cleaned_data
         upload, text = data.get("file"), (data.get("text") or "").strip()
         if upload:
-            if upload.size > 20 * 1024 * 1024:
-                raise ValidationError(_("The file is larger than 20 MB."))
+            if upload.size > OUTLINE_MAX_BYTES:
+                raise ValidationError(
+                    _("The file is larger than %(size)s MB."),
+                    params={"size": OUTLINE_MAX_BYTES // (1024 * 1024)},
+                )
             raw = upload.read()
             try:
                 text = raw.decode("utf-8-sig")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -177,8 +178,57 @@ class Watermark(models.Model):
         return f"{self.name}: {self.last_id}"
 
 
+# An outline is drawn inline in the map page: a few megabytes is a detailed district already.
+OUTLINE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _check_ring(ring, where: str) -> None:
+    """A linear ring: at least four [longitude, latitude] positions, closed."""
+    if not isinstance(ring, list) or len(ring) < 4:
+        raise ValidationError(
+            _("%(where)s: a ring needs at least four positions."), params={"where": where}
+        )
+    for position in ring:
+        if (
+            not isinstance(position, list)
+            or len(position) < 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2])
+        ):
+            raise ValidationError(
+                _("%(where)s: a position must be [longitude, latitude], got %(value)s."),
+                params={"where": where, "value": json.dumps(position)[:60]},
+            )
+        lon, lat = position[0], position[1]
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValidationError(
+                _(
+                    "%(where)s: [%(lon)s, %(lat)s] is not a longitude/latitude "
+                    "(projected coordinates are not supported)."
+                ),
+                params={"where": where, "lon": lon, "lat": lat},
+            )
+    if ring[0][:2] != ring[-1][:2]:
+        raise ValidationError(
+            _("%(where)s: a ring must end where it starts."), params={"where": where}
+        )
+
+
+def _check_polygon(rings, where: str) -> None:
+    if not isinstance(rings, list) or not rings:
+        raise ValidationError(
+            _("%(where)s: a polygon has no coordinates."), params={"where": where}
+        )
+    for ring in rings:
+        _check_ring(ring, where)
+
+
 def validate_geojson(text: str) -> dict:
-    """Parse an outline and check it is a GeoJSON FeatureCollection, Feature or (Multi)Polygon."""
+    """Parse an outline and check it is a FeatureCollection, Feature or (Multi)Polygon of rings."""
+    if len(text.encode("utf-8")) > OUTLINE_MAX_BYTES:
+        raise ValidationError(
+            _("The outline is larger than %(size)s MB."),
+            params={"size": OUTLINE_MAX_BYTES // (1024 * 1024)},
+        )
     try:
         data = json.loads(text)
     except (TypeError, ValueError) as exc:
@@ -205,10 +255,22 @@ def validate_geojson(text: str) -> dict:
             ),
             params={"kind": kind or "?"},
         )
-    if not geometries or any(g.get("type") not in polygons for g in geometries):
+    if not geometries or any(
+        not isinstance(g, dict) or g.get("type") not in polygons for g in geometries
+    ):
         raise ValidationError(_("Every feature must be a Polygon or MultiPolygon."))
-    if any(not isinstance(g.get("coordinates"), list) or not g["coordinates"] for g in geometries):
-        raise ValidationError(_("A polygon has no coordinates."))
+    for n, geometry in enumerate(geometries, start=1):
+        where = _("Feature %(n)s") % {"n": n}
+        coordinates = geometry.get("coordinates")
+        if geometry["type"] == "Polygon":
+            _check_polygon(coordinates, where)
+        elif not isinstance(coordinates, list) or not coordinates:
+            raise ValidationError(
+                _("%(where)s: a polygon has no coordinates."), params={"where": where}
+            )
+        else:
+            for polygon in coordinates:
+                _check_polygon(polygon, where)
     return data
 
 
@@ -224,13 +286,26 @@ def as_feature_collection(data: dict) -> dict:
     }
 
 
+def _outline_name(instance: RegionOutline, filename: str) -> str:
+    return f"outlines/{instance.region.code}.geojson"
+
+
 class RegionOutline(models.Model):
-    """A region's outline (GeoJSON) uploaded by the administrator for the offline station map."""
+    """A region's outline (GeoJSON) uploaded by a clerk for the offline station map."""
 
     region = models.OneToOneField(
         Region, on_delete=models.CASCADE, related_name="outline", verbose_name=_("region")
     )
-    geojson = models.TextField(_("GeoJSON"))
+    # Kept through Django's storage API (local files, or the shared object store).
+    file = models.FileField(_("GeoJSON file"), upload_to=_outline_name, max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
     uploaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -240,8 +315,9 @@ class RegionOutline(models.Model):
     def __str__(self) -> str:
         return str(self.region)
 
-    def clean(self) -> None:
-        validate_geojson(self.geojson)
+    def read(self) -> dict:
+        with self.file.open("rb") as fh:
+            return json.loads(fh.read().decode("utf-8-sig"))
 
 
 class MonthlyReport(models.Model):

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,15 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import listexport
 from core.replica import use_replica
 from core.roles import roles_of
 from core.views_helpers import paginate, require
 from core.workdays import Calendar
 from stations.models import Station
 
-from . import selectors
+from . import basemap, selectors
 from .forms import OutlineForm, PeriodForm
-from .models import RegionOutline, as_feature_collection
 from .rights import can_see_region_dashboards
 
 
@@ -358,6 +356,21 @@ def stations_ranking(request):
     )
 
 
+def _overdue_columns(days_late) -> list[listexport.Column]:
+    """The overdue list's columns on screen, then the case's content."""
+    C = listexport.Column
+    return [
+        C(_("Case"), lambda p: p.title),
+        C(_("Tracking code"), lambda p: p.display_code),
+        C(_("Station"), lambda p: p.station.name),
+        C(_("Department"), lambda p: p.lead_department.name if p.lead_department else ""),
+        C(_("Deadline"), lambda p: p.deadline),
+        C(_("Working days late"), days_late),
+        C(_("Escalation"), lambda p: p.get_escalation_display()),
+        C(_("Content"), lambda p: p.content),
+    ]
+
+
 @login_required
 @require_GET
 @use_replica
@@ -367,9 +380,17 @@ def overdue(request):
     form, region, _start, _end = _period(request)
     page = None
     if region is not None:
-        page = paginate(request, selectors.overdue_list(region), 50)
         cal = Calendar()
         today = timezone.localdate()
+        if listexport.wanted(request):
+            return listexport.export_list(
+                request,
+                name=_("Overdue cases"),
+                columns=_overdue_columns(lambda p: cal.working_days_between(p.deadline, today)),
+                rows=selectors.overdue_list(region),
+                filters=[f"{_('Region')}: {region.name}"],
+            )
+        page = paginate(request, selectors.overdue_list(region), 50)
         for p in page.object_list:
             p.days_late = cal.working_days_between(p.deadline, today)
     return render(request, "reports/overdue.html", {"form": form, "region": region, "page": page})
@@ -382,7 +403,7 @@ def station_map(request):
     """Stations as points coloured by activity, over the region outline when one is uploaded."""
     require(can_see_region_dashboards(roles_of(request.user)))
     form, region, start, end = _period(request)
-    points, outline, drawn = [], None, False
+    points, outline, source = [], None, ""
     if region is not None:
         stations = list(
             selectors.figure_stations(request.user)
@@ -391,12 +412,7 @@ def station_map(request):
             .only("pk", "name", "latitude", "longitude", "region__path", "region__name")
         )
         points = selectors.map_points(stations, start, end)
-        found = RegionOutline.objects.filter(region=region).first()
-        if found is not None:
-            outline = as_feature_collection(json.loads(found.geojson))
-        else:
-            # No uploaded outline: draw the areas from the region data, offline.
-            outline, drawn = selectors.drawn_outline(region, stations), True
+        outline, source = basemap.base_map(region, stations)
     map_data = {
         "points": points,
         "outline": outline,
@@ -404,7 +420,8 @@ def station_map(request):
         "label": _("Opinions collected"),
         "axes": {"x": _("Longitude"), "y": _("Latitude")},
         "legend": [_("Fewer opinions"), _("More opinions")],
-        "drawn": drawn,
+        "drawn": source == basemap.DRAWN,
+        "source": source,
     }
     return render(
         request,
@@ -423,16 +440,15 @@ def station_map(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def map_upload(request):
-    """The administrator uploads a region outline (GeoJSON) for the offline map."""
-    if not roles_of(request.user).is_admin:
-        raise PermissionDenied
-    form = OutlineForm(request.POST or None, request.FILES or None)
+    """A clerk uploads the outline (GeoJSON) of a region of their area for the offline map."""
+    regions = selectors.dashboard_regions(request.user)
+    require(can_see_region_dashboards(roles_of(request.user)))
+    form = OutlineForm(request.POST or None, request.FILES or None, regions=regions)
     if request.method == "POST" and form.is_valid():
-        RegionOutline.objects.update_or_create(
-            region=form.cleaned_data["region"], defaults={"geojson": form.cleaned_data["geojson"]}
-        )
+        region = form.cleaned_data["region"]
+        basemap.outline_upload(actor=request.user, region=region, text=form.cleaned_data["geojson"])
         messages.success(request, _("The outline was saved."))
-        return redirect(f"{reverse('reports:map')}?region={form.cleaned_data['region'].pk}")
+        return redirect(f"{reverse('reports:map')}?region={region.pk}")
     return render(request, "reports/map_upload.html", {"form": form})
 
 

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import listexport
 from core.errors import DomainError, StaleObject
 from core.roles import roles_of
 
@@ -44,6 +46,22 @@ def _visible(request, pk: int) -> Suggestion:
     )
 
 
+# "Export this list": the columns on screen, then the suggestion's text.
+LIST_COLUMNS = [
+    listexport.Column(_lazy("Number"), lambda s: f"{s.year} {s.number_label}" if s.number else ""),
+    listexport.Column(_lazy("Title"), lambda s: s.title),
+    listexport.Column(_lazy("Lead deputy"), lambda s: s.lead_deputy.name),
+    listexport.Column(_lazy("Goes to"), lambda s: s.region.name),
+    listexport.Column(
+        _lazy("Lead department"), lambda s: s.lead_department.name if s.lead_department else ""
+    ),
+    listexport.Column(_lazy("Reply due by"), lambda s: s.deadline),
+    listexport.Column(_lazy("Status"), lambda s: s.get_status_display()),
+    listexport.Column(_lazy("Reasons"), lambda s: s.reasons),
+    listexport.Column(_lazy("Proposals"), lambda s: s.proposals),
+]
+
+
 @login_required
 @require_GET
 def suggestion_list(request: HttpRequest) -> HttpResponse:
@@ -64,6 +82,14 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
             year=d.get("year"),
             overdue=bool(d.get("overdue")),
             today=today,
+        )
+    if listexport.wanted(request):
+        return listexport.export_list(
+            request,
+            name=_("Deputies' suggestions"),
+            columns=LIST_COLUMNS,
+            rows=qs,
+            filters=listexport.describe(form),
         )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import qr
+from core import listexport, qr
 from core.errors import DomainError
 from core.models import RevealReason
 from core.reveal import reveal_from_post
@@ -63,10 +64,28 @@ def _sees_pairs(user) -> bool:
 # ---- pairing ---------------------------------------------------------------------------------
 
 
+# "Export this list": the columns on screen; the phone masked as on screen.
+PAIR_COLUMNS = [
+    listexport.Column(_lazy("Deputy"), lambda p: p.deputy.name),
+    listexport.Column(_lazy("Constituent"), lambda p: p.name),
+    listexport.Column(_lazy("Mobile phone"), lambda p: p.masked_phone),
+    listexport.Column(_lazy("Consent given on"), lambda p: p.consent_on),
+    listexport.Column(_lazy("Contacts"), lambda p: p.contacts_count),
+    listexport.Column(_lazy("Status"), lambda p: _("Active") if p.is_active else _("Ended")),
+]
+
+
 @login_required
 @require_GET
 def pair_list(request: HttpRequest) -> HttpResponse:
     require(_sees_pairs(request.user))
+    if listexport.wanted(request):
+        return listexport.export_list(
+            request,
+            name=_("Paired constituents"),
+            columns=PAIR_COLUMNS,
+            rows=selectors.pair_list(request.user),
+        )
     page = paginate(request, selectors.pair_list(request.user), PAGE_SIZE)
     return render(
         request,
@@ -458,6 +477,24 @@ def _sees_appointments(user) -> bool:
     return roles.is_admin or roles.is_clerk or roles.is_staff_member or roles.is_deputy
 
 
+def _with_whom(a: Appointment) -> str:
+    if a.deputy:
+        return a.deputy.name
+    return a.meeting.topic if a.meeting else _("Station")
+
+
+# "Export this list": the columns on screen, then the message sent to the constituent.
+APPOINTMENT_COLUMNS = [
+    listexport.Column(_lazy("Received"), lambda a: a.created_at),
+    listexport.Column(_lazy("Station"), lambda a: a.station.name),
+    listexport.Column(_lazy("With whom"), _with_whom),
+    listexport.Column(_lazy("Topic"), lambda a: a.topic),
+    listexport.Column(_lazy("Preferred time"), lambda a: a.preferred_time),
+    listexport.Column(_lazy("Status"), lambda a: a.get_status_display()),
+    listexport.Column(_lazy("Message to the constituent"), lambda a: a.message),
+]
+
+
 @login_required
 @require_GET
 def appointment_list(request: HttpRequest) -> HttpResponse:
@@ -465,6 +502,10 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     rows = Appointment.objects.visible_to(request.user).select_related(
         "station", "deputy", "meeting"
     )
+    if listexport.wanted(request):
+        return listexport.export_list(
+            request, name=_("Appointments"), columns=APPOINTMENT_COLUMNS, rows=rows
+        )
     page = paginate(request, rows, PAGE_SIZE)
     return render(request, "ties/appointment_list.html", {"page": page})
 

@@ -1,6 +1,6 @@
 from django import template
 
-from core import pii
+from core import listexport, pii
 
 register = template.Library()
 
@@ -45,3 +45,10 @@ def provisional(day) -> str:
         _("This year's public holidays are not loaded yet; the date may still move."),
         pgettext("date", "provisional"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def export_list_url(context) -> str:
+    """This list page's URL with its filter, asking for "Export this list" (core.listexport)."""
+    request = context["request"]
+    return f"{request.path}?{listexport.export_query(request.GET)}"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from core.input import NormalizedFormMixin
 from stations.models import Region
 
+from .. import basemap
 from ..views import home
 from . import selectors
 
@@ -71,6 +72,8 @@ def front_door(request: HttpRequest) -> HttpResponse:
             "notices": selectors.latest_notices(),
             "map_data": {
                 "points": selectors.map_points(every),
+                # The vendored boundaries of the cities the stations sit in (none: plain axes).
+                "outline": basemap.public_outline({s.region.path for s in every}),
                 "axes": {"x": str(_("Longitude")), "y": str(_("Latitude"))},
                 "open": str(_("Open the station's page")),
             },

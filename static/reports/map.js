@@ -1,5 +1,6 @@
-/* Offline station map: the uploaded outline, or areas drawn from the region data, as an ECharts
-   geo component (plain longitude/latitude axes when neither exists). A marker opens the
+/* Offline station map: the uploaded outline, the vendored boundaries (static/vendor/geo), or
+   areas drawn from the region data, as an ECharts geo component (plain longitude/latitude axes
+   when none exists). A marker opens the
    station's figures; labels that would overlap are hidden. */
 (function () {
   "use strict";
@@ -23,8 +24,8 @@
     scatter.coordinateSystem = "geo";
     option = { animation: false, tooltip: tooltip, visualMap: visualMap,
       geo: { map: data.name || "area", roam: true, label: { show: true, color: "#666", fontSize: 11 },
-             labelLayout: { hideOverlap: true },
-             itemStyle: { areaColor: "#f3f3f3", borderColor: "#888" } },
+             itemStyle: { areaColor: "#f3f3f3", borderColor: "#888" },
+             emphasis: { label: { show: true }, itemStyle: { areaColor: "#e8eef5" } } },
       series: [scatter] };
   } else {
     option = { animation: false, tooltip: tooltip, visualMap: visualMap,

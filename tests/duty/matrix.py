@@ -145,6 +145,7 @@ ENTRIES = [
     Entry("duty:story_photo", args=_story_photo, public=True),
     Entry("duty:activities", allow=LISTS, deny=403),
     Entry("duty:activities", allow=LISTS, deny=403, query="status=submitted"),
+    Entry("duty:activities", allow=LISTS, deny=403, query="status=approved&export=xlsx"),
     Entry("duty:activity_create", allow=DEPUTIES, deny=403),
     Entry(
         "duty:activity_create",

@@ -71,6 +71,12 @@ ENTRIES = [
         deny=403,
     ),
     Entry(
+        "petitions:reception_list",
+        allow=STAFF_SIDE | {"deputy", "other_deputy"},
+        deny=403,
+        query="export=xlsx",
+    ),
+    Entry(
         "petitions:reception_create", allow={"admin", "staff", "other_staff", "far_staff"}, deny=403
     ),
     Entry(

@@ -96,6 +96,7 @@ ENTRIES = [
     Entry("projects:dashboard", allow=FIGURES, deny=403, query="year=2030"),
     Entry("projects:ledger", allow=FIGURES, deny=403),
     Entry("projects:cycle", args=_cy(Stage.COLLECTING), allow=SEES),
+    Entry("projects:cycle", args=_cy(Stage.COLLECTING), allow=SEES, query="export=xlsx"),
     Entry("projects:cycle", args=_cy(Stage.VOTING), allow=SEES),
     Entry("projects:cycle", args=_cy(Stage.IMPLEMENTING), allow=SEES),
     _cycle_act("open_vote", Stage.COLLECTING),

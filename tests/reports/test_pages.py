@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from petitions.choices import Status
 from petitions.models import Petition, PetitionEvent
-from reports import rollups
+from reports import basemap, rollups
 from reports.models import MonthlyReport, RegionOutline
 from reports.monthly import prepare_monthly_reports
 from tests import factories as f
@@ -136,12 +136,13 @@ def test_it_draws_the_map_with_and_without_an_outline(as_role, world, march):
     world.station_a.save()
     r = as_role("clerk").get(reverse("reports:map") + "?" + MARCH_Q)
     assert r.context["map_data"]["points"][0]["value"] == [120.76, 30.75, 8]
-    # Without an uploaded outline, the areas are drawn from the region data (see test_map).
-    assert r.context["map_data"]["drawn"] is True
+    # Without an uploaded outline, the vendored boundaries (see test_map).
+    assert r.context["map_data"]["source"] == "vendored"
     square = '{"type": "Polygon", "coordinates": [[[120, 30], [121, 30], [121, 31], [120, 30]]]}'
-    RegionOutline.objects.create(region=world.district_x, geojson=square)
+    basemap.outline_upload(actor=world.user("admin"), region=world.district_x, text=square)
     r = as_role("clerk").get(reverse("reports:map"))
     assert r.context["map_data"]["outline"]["type"] == "FeatureCollection"
+    assert r.context["map_data"]["source"] == "uploaded"
 
 
 def test_it_refuses_a_bad_outline_with_a_clear_message(as_role, world):

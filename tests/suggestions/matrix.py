@@ -61,6 +61,7 @@ FOLLOW_UP = {"progress": "已完成设计", "follow_up_date": "2099-01-01"}
 ENTRIES = [
     Entry("suggestions:list", allow=LIST_ROLES, deny=403),
     Entry("suggestions:list", allow=LIST_ROLES, deny=403, query="status=handling&overdue=on"),
+    Entry("suggestions:list", allow=LIST_ROLES, deny=403, query="status=handling&export=xlsx"),
     Entry("suggestions:create", allow={"deputy", "other_deputy"}, deny=403),
     Entry("suggestions:figures", allow=CLERKS | {"other_clerk"}, deny=403),
     Entry("suggestions:figures", allow=CLERKS | {"other_clerk"}, deny=403, query="year=2025"),

@@ -108,6 +108,7 @@ def _item(w):
 
 ENTRIES = [
     Entry("ties:appointments", allow=RB_LIST, deny=403),
+    Entry("ties:appointments", allow=RB_LIST, deny=403, query="export=xlsx"),
     Entry("ties:appointment_detail", args=_appointment, allow=SEE_A),
     Entry(
         "ties:appointment_confirm",
@@ -178,6 +179,7 @@ ENTRIES = [
         special={"deputy": 403},
     ),
     Entry("ties:pairs", allow=LIST, deny=403),
+    Entry("ties:pairs", allow=LIST, deny=403, query="export=xlsx"),
     Entry(
         "ties:pair_create",
         allow={"admin", "staff", "deputy", "other_deputy", "far_staff"},
