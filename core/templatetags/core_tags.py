@@ -45,3 +45,12 @@ def provisional(day) -> str:
         _("This year's public holidays are not loaded yet; the date may still move."),
         pgettext("date", "provisional"),
     )
+
+
+@register.inclusion_tag("core/_last_change.html")
+def last_change(subject, topic: str) -> dict:
+    """ "Last change: when, by whom, what" for a setting's page (core.changes)."""
+    from core import changes
+
+    record = changes.last_change(subject, topic)
+    return {"change": record, "lines": changes.lines(record) if record else []}
