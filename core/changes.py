@@ -14,11 +14,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from .models import ChangeAction, ChangeRecord
 
-Value = str | int | float | bool | None
+Value = str | int | float | bool | list[str] | None
 
 
 def msgid(label: Any) -> str:
@@ -32,6 +32,8 @@ def plain(value: Any) -> Value:
     text, model rows and everything else as their text."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, dt.date):
@@ -86,8 +88,10 @@ def last_change(subject: Any, topic: str) -> ChangeRecord | None:
 
 
 def shown(value: Value) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
+    if isinstance(value, list):
+        return pgettext("list separator", "; ").join(value)
     if value is True:
         return gettext("yes")
     if value is False:
@@ -111,3 +115,8 @@ def lines(record: ChangeRecord) -> list[Line]:
         )
         for c in record.changes
     ]
+
+
+def field_label(model: Any, name: str) -> Any:
+    """A model field's (lazy) verbose name, for ``diff``."""
+    return getattr(model._meta.get_field(name), "verbose_name", name)

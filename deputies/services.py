@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.changes import diff, msgid, record_change
+from core.changes import diff, field_label, msgid, record_change
 from core.errors import DomainError
 from core.models import ChangeAction
 from core.roles import roles_of
@@ -171,8 +171,9 @@ def _term_lines(before: DeputyTerm | None, after: DeputyTerm | None) -> list[dic
             return msgid(DeputyLevel(term.level).label)
         return getattr(term, name)
 
-    field = DeputyTerm._meta.get_field
-    return [diff(field(n).verbose_name, value(before, n), value(after, n)) for n in TERM_FIELDS]
+    return [
+        diff(field_label(DeputyTerm, n), value(before, n), value(after, n)) for n in TERM_FIELDS
+    ]
 
 
 def _check_term(deputy: Deputy, term: DeputyTerm | None, fields: dict[str, Any]) -> None:
@@ -185,11 +186,10 @@ def _check_term(deputy: Deputy, term: DeputyTerm | None, fields: dict[str, Any])
         raise ValidationError({"number": _("A term number is between 1 and 99.")})
     if end <= start:
         raise ValidationError({"end": _("The term must end after it starts.")})
-    overlapping = (
-        DeputyTerm.objects.filter(deputy=deputy, level=level, start__lte=end, end__gte=start)
-        .exclude(pk=term.pk if term else None)
-        .first()
-    )
+    others = DeputyTerm.objects.filter(deputy=deputy, level=level, start__lte=end, end__gte=start)
+    if term is not None:
+        others = others.exclude(pk=term.pk)
+    overlapping = others.first()
     if overlapping is not None:
         raise ValidationError(
             _(

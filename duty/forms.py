@@ -225,7 +225,7 @@ class SchemeForm(NormalizedFormMixin, forms.Form):
         self.items = ITEMS
         for item in ITEMS:
             self.fields[f"w_{item.code}"] = forms.DecimalField(
-                label=item.label, required=False, max_digits=5, decimal_places=1
+                label=str(item.label), required=False, max_digits=5, decimal_places=1
             )
             self.fields[f"c_{item.code}"] = forms.IntegerField(
                 label=_("counted at most"), required=False

@@ -33,7 +33,7 @@ from .models import QuotaRule
 TOPIC = "duty.quota"
 # More than once a day, or once a week for a yearly item, is no standard a deputy can meet:
 # such a number is a typing slip ("20" for "2"), refused with this limit in the message.
-MAX_QUANTITY = {Period.MONTH: 31, Period.YEAR: 52}
+MAX_QUANTITY: dict[str, int] = {Period.MONTH: 31, Period.YEAR: 52}
 INHERITED = gettext_lazy("inherited")
 # The levels a clerk usually sets numbers for; a street that has its own rules is listed too.
 LISTED_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.changes import diff, msgid, record_change
+from core.changes import diff, field_label, msgid, record_change
 from core.models import ChangeAction
 from stations.models import Region
 
@@ -86,7 +86,7 @@ def _take_over(actor, scheme: PointsScheme) -> PointsScheme | None:
             actor=actor,
             subject=other,
             topic=TOPIC,
-            changes=[diff(PointsScheme._meta.get_field("is_active").verbose_name, True, False)],
+            changes=[diff(field_label(PointsScheme, "is_active"), True, False)],
             summary=scheme.name,
         )
     return other
@@ -167,14 +167,13 @@ def scheme_update(
     retired = _take_over(actor, scheme) if scheme.is_active and year != old_year else None
     scheme.save(update_fields=["name", "year"])
     _write_rows(scheme, rows)
-    field = PointsScheme._meta.get_field
     record_change(
         actor=actor,
         subject=scheme,
         topic=TOPIC,
         changes=[
-            diff(field("name").verbose_name, old_name, name),
-            diff(field("year").verbose_name, old_year, year),
+            diff(field_label(PointsScheme, "name"), old_name, name),
+            diff(field_label(PointsScheme, "year"), old_year, year),
             *_row_lines(old_rows, rows),
         ],
     )
@@ -197,6 +196,6 @@ def scheme_activate(
         actor=actor,
         subject=scheme,
         topic=TOPIC,
-        changes=[diff(PointsScheme._meta.get_field("is_active").verbose_name, not active, active)],
+        changes=[diff(field_label(PointsScheme, "is_active"), not active, active)],
     )
     return scheme, retired

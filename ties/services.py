@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.changes import diff, msgid, record_change
+from core.changes import diff, field_label, msgid, record_change
 from core.codes import normalize_code, random_code
 from core.models import ChangeAction
 from core.models import Channel as NotifyChannel
@@ -217,8 +217,9 @@ def check_grid_count(deputy: Deputy, n: int) -> None:
         )
 
 
-def _grid_names(grids: Iterable[Grid]) -> str:
-    return "、".join(sorted(g.name for g in grids))
+def _names(rows: Iterable[Any]) -> list[str]:
+    """Names as the change record keeps a set of grids or deputies."""
+    return sorted(r.name for r in rows)
 
 
 @transaction.atomic
@@ -249,7 +250,7 @@ def deputy_grids_set(*, actor: Any, deputy: Deputy, grids: Iterable[Grid]) -> li
         actor=actor,
         subject=deputy,
         topic=TOPIC_DEPUTY_GRIDS,
-        changes=[diff(Grid._meta.verbose_name_plural, _grid_names(before), _grid_names(after))],
+        changes=[diff(Grid._meta.verbose_name_plural, _names(before), _names(after))],
     )
     return after
 
@@ -274,13 +275,10 @@ def _check_grid(actor: Any, fields: dict[str, Any], grid: Grid | None) -> None:
             "community itself)."
         )
     name = fields["name"].strip()
+    others = [grid.pk] if grid else []
     if not name:
         errors["name"] = _("Give the grid a name.")
-    elif (
-        Grid.objects.filter(community=community, name=name)
-        .exclude(pk=grid.pk if grid else None)
-        .exists()
-    ):
+    elif Grid.objects.filter(community=community, name=name).exclude(pk__in=others).exists():
         errors["name"] = _("%(community)s already has a grid of this name.") % {
             "community": community.name
         }
@@ -328,9 +326,7 @@ def grid_save(*, actor: Any, grid: Grid | None = None, fields: dict[str, Any]) -
             summary=str(grid),
         )
         return grid
-    lines = [
-        diff(Grid._meta.get_field(k).verbose_name, getattr(grid, k), fields[k]) for k in GRID_FIELDS
-    ]
+    lines = [diff(field_label(Grid, k), getattr(grid, k), fields[k]) for k in GRID_FIELDS]
     for k, v in fields.items():
         setattr(grid, k, v)
     grid.save(update_fields=list(GRID_FIELDS))
@@ -393,9 +389,9 @@ def grid_deputies_set(*, actor: Any, grid: Grid, deputies: Iterable[Deputy]) -> 
         topic=TOPIC_GRID,
         changes=[
             diff(
-                Grid._meta.get_field("deputies").verbose_name,
-                "、".join(sorted(d.name for d in before.values())),
-                "、".join(sorted(d.name for d in chosen.values())),
+                field_label(Grid, "deputies"),
+                _names(before.values()),
+                _names(chosen.values()),
             )
         ],
     )
@@ -435,7 +431,7 @@ def district_save(
         raise ValidationError({"level": _("Choose the level.")})
     if (
         ElectoralDistrict.objects.filter(**fields)
-        .exclude(pk=district.pk if district else None)
+        .exclude(pk__in=[district.pk] if district else [])
         .exists()
     ):
         raise ValidationError(
@@ -467,27 +463,26 @@ def district_save(
             summary=district.name,
             changes=[
                 diff(
-                    ElectoralDistrict._meta.get_field("deputies").verbose_name,
-                    "",
-                    "、".join(sorted(d.name for d in chosen or [])),
+                    field_label(ElectoralDistrict, "deputies"),
+                    [],
+                    _names(chosen or []),
                 )
             ],
         )
         return district
-    field = ElectoralDistrict._meta.get_field
     lines = [
-        diff(field(k).verbose_name, _shown_field(district, k), _shown_value(k, fields[k]))
+        diff(
+            field_label(ElectoralDistrict, k), _shown_field(district, k), _shown_value(k, fields[k])
+        )
         for k in DISTRICT_FIELDS
     ]
     for k, v in fields.items():
         setattr(district, k, v)
     district.save(update_fields=list(DISTRICT_FIELDS))
     if chosen is not None:
-        before = "、".join(sorted(district.deputies.values_list("name", flat=True)))
+        before = _names(district.deputies.all())
         district.deputies.set(chosen)
-        lines.append(
-            diff(field("deputies").verbose_name, before, "、".join(sorted(d.name for d in chosen)))
-        )
+        lines.append(diff(field_label(ElectoralDistrict, "deputies"), before, _names(chosen)))
     record_change(actor=actor, subject=district, topic=TOPIC_DISTRICT, changes=lines)
     return district
 

@@ -86,7 +86,7 @@ def test_the_grids_deputies_follow_the_one_or_two_rule(world, as_role):
     assert "戴伟 would have 0" in response.content.decode()
     assert list(dave.grids.all()) == [grids[1]]
     change = ChangeRecord.objects.get(topic="ties.grid")
-    assert change.changes == [{"field": "deputies", "old": "戴伟", "new": ""}]
+    assert change.changes == [{"field": "deputies", "old": ["戴伟"], "new": []}]
 
 
 def test_a_deputy_of_another_station_cannot_be_linked(world, as_role):
@@ -130,7 +130,7 @@ def test_a_clerk_creates_a_district_then_chooses_its_deputies(world, as_role):
     )
     assert list(district.deputies.all()) == [world.deputy_dave]
     change = ChangeRecord.objects.filter(topic="ties.district").first()
-    assert {"field": "deputies", "old": "", "new": "戴伟"} in change.changes
+    assert {"field": "deputies", "old": [], "new": ["戴伟"]} in change.changes
 
 
 def test_a_district_name_is_unique_per_region_and_level(world, as_role):
