@@ -102,3 +102,27 @@ def test_station_staff_see_the_terms_but_do_not_edit_them(world, as_role):
     )
     detail = as_role("staff").get(reverse("deputies:detail", args=[world.deputy_dave.pk]))
     assert 'id="edit-terms"' not in detail.content.decode()
+
+
+def test_the_list_asks_as_many_queries_for_many_deputies_as_for_few(world, as_role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import DeputyFactory, StationAssignmentFactory
+
+    client = as_role("clerk")
+    url = reverse("deputies:terms")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for i in range(6):
+        d = DeputyFactory(name=f"代表{i}")
+        StationAssignmentFactory(deputy=d, station=world.station_a, start_date=dt.date(2022, 1, 1))
+        DeputyTerm.objects.create(
+            deputy=d, level=d.level, start=dt.date(2021, 1, 1), end=dt.date(2099, 1, 1)
+        )
+    assert queries() == few
