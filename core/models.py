@@ -249,3 +249,43 @@ class PersonalDataReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} saw {self.field} of {self.subject_type_id}:{self.subject_id}"
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", _("created")
+    CHANGED = "changed", _("changed")
+    DELETED = "deleted", _("deleted")
+
+
+class ChangeRecord(models.Model):
+    """One change a clerk made to a setting (quota rules, points schemes, grids, electoral
+    districts, terms): who, when, what, from and to. Written by the owning app's service in
+    the same transaction as the change (core.changes.record_change); the page of the
+    ``subject`` shows the last one.
+
+    ``changes`` holds ``[{"field": msgid, "old": value, "new": value}]``: field labels are
+    stored untranslated and translated when shown, so each reader sees their own language."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    subject_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    subject_id = models.PositiveBigIntegerField()
+    # What about the subject changed, e.g. "duty.quota" for a region's quota rules.
+    topic = models.CharField(max_length=32)
+    action = models.CharField(max_length=8, choices=ChangeAction.choices)
+    summary = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["subject_type", "subject_id", "topic", "-created_at"],
+                name="changerecord_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.action} {self.subject_type_id}:{self.subject_id}"

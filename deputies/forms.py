@@ -14,6 +14,7 @@ from core.input import NormalizedFormMixin, clean_mobile
 from core.roles import roles_of
 from stations.models import Station
 
+from .choices import DeputyLevel
 from .models import Deputy
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
@@ -118,3 +119,26 @@ class ImportUploadForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise ValidationError(_("The file is larger than 20 MB."))
         return upload
+
+
+class TermForm(NormalizedFormMixin, forms.Form):
+    """A deputy's term (届) at one level, with its real start and end dates."""
+
+    level = forms.ChoiceField(label=_("Level"), choices=DeputyLevel.choices)
+    number = forms.IntegerField(
+        label=_("Term number"), required=False, help_text=_("e.g. 14 for the 14th congress")
+    )
+    start = forms.DateField(label=_("Term starts"), widget=DateInput)
+    end = forms.DateField(label=_("Term ends"), widget=DateInput)
+
+    def __init__(self, *args, deputy, term=None, **kwargs) -> None:
+        if not args and "data" not in kwargs:
+            kwargs["initial"] = (
+                {"level": term.level, "number": term.number, "start": term.start, "end": term.end}
+                if term is not None
+                else {"level": deputy.level, "number": deputy.term}
+            )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

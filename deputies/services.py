@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import diff, field_label, msgid, record_change
 from core.errors import DomainError
+from core.models import ChangeAction
 from core.roles import roles_of
 from stations.models import Station
 
-from .models import Deputy, StationAssignment
+from .choices import DeputyLevel
+from .models import Deputy, DeputyTerm, StationAssignment
 from .rights import can_edit_deputy, can_manage_deputies
 
 DEPUTY_FIELDS = (
@@ -143,3 +146,114 @@ def assignment_end(
     assignment.end_date = end_date
     assignment.save(update_fields=["end_date"])
     return assignment
+
+
+# --- Terms (届) -----------------------------------------------------------------------------
+
+TERM_TOPIC = "deputies.terms"
+
+
+def may_set_terms(user, deputy: Deputy) -> bool:
+    """Clerks over the deputy (and administrators) keep the deputy's terms."""
+    roles = roles_of(user)
+    if roles.is_admin:
+        return True
+    return roles.is_clerk and Deputy.objects.visible_to(user).filter(pk=deputy.pk).exists()
+
+
+def _term_lines(before: DeputyTerm | None, after: DeputyTerm | None) -> list[dict | None]:
+    """One line per field of the term; level labels kept untranslated (core.changes)."""
+
+    def value(term: DeputyTerm | None, name: str):
+        if term is None:
+            return None
+        if name == "level":
+            return msgid(DeputyLevel(term.level).label)
+        return getattr(term, name)
+
+    return [
+        diff(field_label(DeputyTerm, n), value(before, n), value(after, n)) for n in TERM_FIELDS
+    ]
+
+
+def _check_term(deputy: Deputy, term: DeputyTerm | None, fields: dict[str, Any]) -> None:
+    """End after start; no two terms of one deputy at one level overlap."""
+    start, end, level = fields["start"], fields["end"], fields["level"]
+    if level not in DeputyLevel.values:
+        raise ValidationError({"level": _("Choose the level.")})
+    number = fields.get("number")
+    if number is not None and not 1 <= number <= 99:
+        raise ValidationError({"number": _("A term number is between 1 and 99.")})
+    if end <= start:
+        raise ValidationError({"end": _("The term must end after it starts.")})
+    others = DeputyTerm.objects.filter(deputy=deputy, level=level, start__lte=end, end__gte=start)
+    if term is not None:
+        others = others.exclude(pk=term.pk)
+    overlapping = others.first()
+    if overlapping is not None:
+        raise ValidationError(
+            _(
+                "%(name)s already has a term at this level from %(start)s to %(end)s; "
+                "terms of one deputy at one level cannot overlap."
+            )
+            % {
+                "name": deputy.name,
+                "start": f"{overlapping.start:%Y-%m-%d}",
+                "end": f"{overlapping.end:%Y-%m-%d}",
+            }
+        )
+
+
+TERM_FIELDS = ("level", "number", "start", "end")
+
+
+@transaction.atomic
+def term_save(
+    *, actor, deputy: Deputy, fields: dict[str, Any], term: DeputyTerm | None = None
+) -> DeputyTerm:
+    """Record a deputy's term (届) or correct one; the deputy row is locked so two clerks
+    cannot add overlapping terms at once."""
+    deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+    if not may_set_terms(actor, deputy):
+        raise PermissionDenied(_("You may not change this deputy's terms."))
+    fields = {k: fields.get(k) for k in TERM_FIELDS}
+    if term is not None:
+        term = DeputyTerm.objects.select_for_update().get(pk=term.pk, deputy=deputy)
+    _check_term(deputy, term, fields)
+    before = DeputyTerm(**{k: getattr(term, k) for k in TERM_FIELDS}) if term else None
+    if term is None:
+        term = DeputyTerm.objects.create(deputy=deputy, **fields)
+        action = ChangeAction.CREATED
+    else:
+        for k, v in fields.items():
+            setattr(term, k, v)
+        term.save(update_fields=list(TERM_FIELDS))
+        action = ChangeAction.CHANGED
+    record_change(
+        actor=actor,
+        subject=deputy,
+        topic=TERM_TOPIC,
+        action=action,
+        summary=f"{term.start:%Y-%m-%d}–{term.end:%Y-%m-%d}",
+        changes=_term_lines(before, term),
+    )
+    return term
+
+
+@transaction.atomic
+def term_delete(*, actor, term: DeputyTerm) -> None:
+    deputy = Deputy.objects.select_for_update().get(pk=term.deputy_id)
+    if not may_set_terms(actor, deputy):
+        raise PermissionDenied(_("You may not change this deputy's terms."))
+    term = DeputyTerm.objects.select_for_update().get(pk=term.pk)
+    lines = _term_lines(term, None)
+    summary = f"{term.start:%Y-%m-%d}–{term.end:%Y-%m-%d}"
+    term.delete()
+    record_change(
+        actor=actor,
+        subject=deputy,
+        topic=TERM_TOPIC,
+        action=ChangeAction.DELETED,
+        summary=summary,
+        changes=lines,
+    )

@@ -6,7 +6,8 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -23,9 +24,17 @@ from core.views_helpers import add_service_error, paginate, require
 from stations.models import Station
 
 from . import importing, services
+from .choices import DeputyLevel
 from .filters import DeputyFilter
-from .forms import AssignmentForm, DeputyCreateForm, DeputyForm, EndAssignmentForm, ImportUploadForm
-from .models import Deputy, StationAssignment
+from .forms import (
+    AssignmentForm,
+    DeputyCreateForm,
+    DeputyForm,
+    EndAssignmentForm,
+    ImportUploadForm,
+    TermForm,
+)
+from .models import Deputy, DeputyTerm, StationAssignment
 from .rights import can_edit_deputy, can_manage_deputies, may_reveal_phone, shown_phone
 from .selectors import deputy_detail_assignments, deputy_list, editable_deputies
 
@@ -283,3 +292,124 @@ def import_view(request):
         context["preview"] = context["report"].valid[:20]
     context["headers"] = importing.headers()
     return render(request, "deputies/import.html", context)
+
+
+# --- Terms (届), kept by the clerks ---------------------------------------------------------
+
+
+def _clerk_or_admin(user) -> bool:
+    roles = roles_of(user)
+    return roles.is_admin or roles.is_clerk
+
+
+@login_required
+@require_GET
+def term_list(request):
+    """The deputies of the clerk's area with their current term; those without one first."""
+    require(_clerk_or_admin(request.user))
+    level = request.GET.get("level", "")
+    if level not in DeputyLevel.values:
+        level = ""
+    text = request.GET.get("q", "")
+    deputies = Deputy.objects.visible_to(request.user).active().search(text)
+    if level:
+        deputies = deputies.filter(level=level)
+    today = timezone.localdate()
+    current = DeputyTerm.objects.filter(start__lte=today, end__gte=today, level=F("deputy__level"))
+    deputies = deputies.annotate(
+        has_term=Exists(current.filter(deputy=OuterRef("pk")))
+    ).prefetch_related(Prefetch("terms", queryset=DeputyTerm.objects.order_by("-start")))
+    page = paginate(request, deputies.order_by("has_term", "name_pinyin"), PAGE_SIZE)
+    return render(
+        request,
+        "deputies/terms.html",
+        {
+            "page": page,
+            "level": level,
+            "q": text,
+            "levels": DeputyLevel.choices,
+            "missing": deputies.filter(has_term=False).count(),
+            "today": today,
+        },
+    )
+
+
+def _term_deputy(request, pk: int) -> Deputy:
+    require(_clerk_or_admin(request.user))
+    return get_object_or_404(Deputy.objects.visible_to(request.user), pk=pk)
+
+
+def _terms_page(request, deputy: Deputy, form=None, status=200):
+    return render(
+        request,
+        "deputies/deputy_terms.html",
+        {
+            "deputy": deputy,
+            "terms": deputy.terms.order_by("level", "-start"),
+            "form": form or TermForm(deputy=deputy),
+            "topic": services.TERM_TOPIC,
+            "may_edit": services.may_set_terms(request.user, deputy),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deputy_terms(request, pk: int):
+    """A deputy's terms, and a form to record one more."""
+    deputy = _term_deputy(request, pk)
+    if request.method == "GET":
+        return _terms_page(request, deputy)
+    form = TermForm(request.POST, deputy=deputy)
+    if form.is_valid():
+        try:
+            services.term_save(actor=request.user, deputy=deputy, fields=form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Term of %(name)s saved.") % {"name": deputy.name})
+            return redirect("deputies:deputy_terms", pk=deputy.pk)
+    return _terms_page(request, deputy, form=form, status=400)
+
+
+def _term(request, pk: int) -> DeputyTerm:
+    require(_clerk_or_admin(request.user))
+    return get_object_or_404(
+        DeputyTerm.objects.filter(
+            deputy__in=Deputy.objects.visible_to(request.user)
+        ).select_related("deputy"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_edit(request, pk: int):
+    term = _term(request, pk)
+    form = TermForm(request.POST or None, deputy=term.deputy, term=term)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.term_save(
+                actor=request.user, deputy=term.deputy, term=term, fields=form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Term of %(name)s saved.") % {"name": term.deputy.name})
+            return redirect("deputies:deputy_terms", pk=term.deputy_id)
+    return render(
+        request,
+        "deputies/term_form.html",
+        {"term": term, "deputy": term.deputy, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def term_delete(request, pk: int):
+    term = _term(request, pk)
+    services.term_delete(actor=request.user, term=term)
+    messages.success(request, _("Term removed."))
+    return redirect("deputies:deputy_terms", pk=term.deputy_id)

@@ -1,5 +1,5 @@
 """Demo rows for the whole duty: quota rules (the province default and 南湖区's "two opinions a
-month"), a points scheme, self-reported activities in every state (one published duty story
+month", set by its clerk), a points scheme in force and next year's draft, self-reported activities in every state (one published duty story
 with a photo), the 五公开 lists of 戴伟's station, and last year's station assessments with an
 award. Run after the registry, deputies, roster and petitions demos. Safe to rerun: skips
 when the demo activities exist.
@@ -21,9 +21,9 @@ from PIL import Image
 from deputies.models import Deputy, StationAssignment
 from stations.models import Region, Station
 
-from . import assessment, openness, services
+from . import assessment, openness, quotas, schemes, services
 from .choices import ActivityKind as K
-from .models import Activity, PointsRow, PointsScheme, QuotaRule
+from .models import Activity, PointsScheme, QuotaRule
 
 # (days ago, kind, title, body, decision: "approve" / "return" / "" (waiting), publish)
 ACTIVITIES = [
@@ -79,7 +79,7 @@ def load(stdout=None) -> list[Activity]:
         return []
     station = assignment.station
     with transaction.atomic():
-        _rules(station)
+        _rules(station, users["clerk"])
         made = _activities(users, deputy)
         _open(users["staff"], station)
         _assess(users["clerk"], station)
@@ -87,7 +87,10 @@ def load(stdout=None) -> list[Activity]:
     return made
 
 
-def _rules(station: Station) -> None:
+def _rules(station: Station, clerk) -> None:
+    """The province default, set with the system; 南湖区's own "two opinions a month" and its
+    points schemes set by its clerk through the clerks' pages' services (so the pages show the
+    last change): one active for every year and next year's draft."""
     province = Region.objects.filter(parent__isnull=True).order_by("code").first()
     district = next(
         (r for r in reversed(station.region.ancestors()) if r.level == "district"), None
@@ -95,14 +98,12 @@ def _rules(station: Station) -> None:
     if province:
         for item in ("reception", "opinion", "station", "training"):
             QuotaRule.objects.get_or_create(region=province, item=item, defaults={"quantity": 1})
-    if district:
-        # "明确代表听取群众反映问题和意见建议每月不少于两次" (seed 004).
-        QuotaRule.objects.update_or_create(
-            region=district, item="opinion", defaults={"quantity": 2}
-        )
-        scheme, _c = PointsScheme.objects.get_or_create(
-            region=district, defaults={"name": f"{district.name}代表履职积分办法"}
-        )
+    if district is None:
+        return
+    # "明确代表听取群众反映问题和意见建议每月不少于两次" (seed 004).
+    quotas.quota_rules_set(actor=clerk, region=district, quantities={"opinion": 2})
+    rows = {
+        item: (Decimal(weight), cap)
         for item, weight, cap in (
             ("reception", "2", 24),
             ("opinion", "1", 36),
@@ -112,10 +113,25 @@ def _rules(station: Station) -> None:
             ("project", "10", 2),
             ("story", "5", 2),
             ("report_back", "10", 1),
-        ):
-            PointsRow.objects.get_or_create(
-                scheme=scheme, item=item, defaults={"weight": Decimal(weight), "cap": cap}
-            )
+        )
+    }
+    if not PointsScheme.objects.filter(region=district).exists():
+        schemes.scheme_create(
+            actor=clerk,
+            region=district,
+            name=f"{district.name}代表履职积分办法",
+            year=None,
+            rows=rows,
+            activate=True,
+        )
+        next_year = timezone.localdate().year + 1
+        schemes.scheme_create(
+            actor=clerk,
+            region=district,
+            name=f"{district.name}{next_year}年度代表履职积分办法(征求意见稿)",
+            year=next_year,
+            rows={**rows, "story": (Decimal(8), 2), "opinion": (Decimal("1.5"), 36)},
+        )
 
 
 def _activities(users, deputy: Deputy) -> list[Activity]:

@@ -157,3 +157,98 @@ class AssessmentForm(NormalizedFormMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = fields_helper()
+
+
+class QuotaForm(NormalizedFormMixin, forms.Form):
+    """A region's own quantity per "八个一" item; an empty box inherits from above."""
+
+    def __init__(self, *args, rows, **kwargs) -> None:
+        from .quotas import quantity_error
+
+        self._error = quantity_error
+        kwargs.setdefault("initial", {r.item.code: r.own for r in rows})
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[row.item.code] = forms.IntegerField(
+                label=row.item.label,
+                required=False,
+                widget=forms.NumberInput(
+                    attrs={"placeholder": row.inherited, "class": "form-control-sm", "step": 1}
+                ),
+            )
+        self.helper = fields_helper()
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        for row in self.rows:
+            message = self._error(row.item, data.get(row.item.code))
+            if message:
+                self.add_error(row.item.code, message)
+        return data
+
+    def bound_rows(self):
+        return [(row, self[row.item.code]) for row in self.rows]
+
+
+class SchemeForm(NormalizedFormMixin, forms.Form):
+    """A points scheme: its region (when new), name, year, and points per item with a cap."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        help_text=_("The year the scheme scores; empty: every year without a scheme of its own."),
+    )
+    activate = forms.BooleanField(
+        label=_("Activate it for its region and year (replaces the scheme active there)"),
+        required=False,
+    )
+
+    def __init__(self, *args, regions=None, scheme=None, **kwargs) -> None:
+        from .items import ITEMS
+        from .schemes import current_rows
+
+        if scheme is not None and not args and "data" not in kwargs:
+            rows = current_rows(scheme)
+            initial = {"name": scheme.name, "year": scheme.year}
+            for code, (weight, cap) in rows.items():
+                initial[f"w_{code}"] = weight.normalize()
+                initial[f"c_{code}"] = cap
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.fields["region"] = forms.ModelChoiceField(label=_("Region"), queryset=regions)
+            self.order_fields(["region", "name", "year"])
+        if scheme is not None:
+            del self.fields["activate"]
+        self.items = ITEMS
+        for item in ITEMS:
+            self.fields[f"w_{item.code}"] = forms.DecimalField(
+                label=str(item.label), required=False, max_digits=5, decimal_places=1
+            )
+            self.fields[f"c_{item.code}"] = forms.IntegerField(
+                label=_("counted at most"), required=False
+            )
+        self.helper = fields_helper()
+
+    def rows(self) -> dict:
+        data = self.cleaned_data
+        return {
+            item.code: (data[f"w_{item.code}"], data.get(f"c_{item.code}"))
+            for item in self.items
+            if data.get(f"w_{item.code}") is not None
+        }
+
+    def clean(self) -> dict:
+        from .schemes import row_errors
+
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        for code, message in row_errors(self.rows()).items():
+            self.add_error(f"w_{code}", message)
+        return data
+
+    def item_rows(self):
+        return [(item, self[f"w_{item.code}"], self[f"c_{item.code}"]) for item in self.items]

@@ -136,24 +136,47 @@ class PointsScheme(models.Model):
     """A region's optional points scheme (履职积分): each "八个一" item counts for a weight.
 
     Deputies of the region and below are scored by the nearest active scheme up the region
-    tree; a region without one (and nothing above) scores nobody.
+    tree — for a year, the region's scheme active for that year, else its scheme active for
+    every year (``year`` empty); a region without one (and nothing above) scores nobody. A
+    region may keep drafts (inactive) and one active scheme per year.
     """
 
-    region = models.OneToOneField(
-        Region, on_delete=models.CASCADE, related_name="points_scheme", verbose_name=_("region")
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="points_schemes", verbose_name=_("region")
     )
     name = models.CharField(_("name"), max_length=100)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: every year without a scheme of its own."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = RegionRuleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["region__code"]
+        ordering = ["region__code", "-year", "name"]
         verbose_name = _("points scheme")
         verbose_name_plural = _("points schemes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year"],
+                condition=models.Q(is_active=True, year__isnull=False),
+                name="pointsscheme_one_active_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=models.Q(is_active=True, year__isnull=True),
+                name="pointsscheme_one_active_every_year",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty:scheme", args=[self.pk])
 
 
 class PointsRow(models.Model):

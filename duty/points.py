@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from deputies.models import Deputy
+from deputies.models import Deputy, StationAssignment
 from stations.paths import path_prefixes
 
-from .models import PointsScheme
+from .models import PointsRow, PointsScheme
 from .selectors import DutyYear, duty_years
 
 
@@ -37,22 +37,35 @@ class Scheme:
         return total
 
 
-def schemes_for(paths) -> dict[str, Scheme | None]:
-    """For each region path, the nearest active scheme up the tree (None: no points). One
-    query whatever the number of paths: the schemes joined to their rows (a scheme without
-    rows comes back once, with empty row columns)."""
+def schemes_for(paths, year: int | None = None) -> dict[str, Scheme | None]:
+    """For each region path, the nearest active scheme up the tree for ``year`` (a region's
+    scheme for that year before its every-year one; None: no points). One query whatever the
+    number of paths: the schemes joined to their rows (a scheme without rows comes back once,
+    with empty row columns)."""
     paths = set(paths)
     prefixes = {p for path in paths for p in path_prefixes(path)}
     found: dict[str, tuple[int, str, str]] = {}
+    specific: set[str] = set()  # region paths whose scheme is the one for ``year``
     rows: dict[int, list] = {}
-    for pk, name, region_path, region_name, item, weight, cap in (
+    for pk, name, region_path, region_name, scheme_year, item, weight, cap in (
         PointsScheme.objects.filter(region__path__in=prefixes, is_active=True)
+        .filter(Q(year__isnull=True) | Q(year=year))
         .order_by("pk", "rows__item")
         .values_list(
-            "pk", "name", "region__path", "region__name", "rows__item", "rows__weight", "rows__cap"
+            "pk",
+            "name",
+            "region__path",
+            "region__name",
+            "year",
+            "rows__item",
+            "rows__weight",
+            "rows__cap",
         )
     ):
-        found[region_path] = (pk, name, region_name)
+        if region_path not in specific and (region_path not in found or scheme_year is not None):
+            found[region_path] = (pk, name, region_name)
+            if scheme_year is not None:
+                specific.add(region_path)
         scheme_rows = rows.setdefault(pk, [])
         if item is not None:
             scheme_rows.append((item, weight, cap))
@@ -69,6 +82,20 @@ def schemes_for(paths) -> dict[str, Scheme | None]:
     return result
 
 
+def _rows(schemes) -> dict[int, list]:
+    rows: dict[int, list] = {s.pk: [] for s in schemes}
+    for scheme_id, item, weight, cap in PointsRow.objects.filter(
+        scheme_id__in=list(rows)
+    ).values_list("scheme_id", "item", "weight", "cap"):
+        rows[scheme_id].append((item, weight, cap))
+    return rows
+
+
+def scheme_of(row: PointsScheme) -> Scheme:
+    """One stored scheme as the scorer reads it, whether active or a draft."""
+    return Scheme(row.pk, row.name, row.region.name, tuple(_rows([row])[row.pk]))
+
+
 @dataclass
 class Score:
     scheme: Scheme
@@ -76,7 +103,7 @@ class Score:
 
 
 def score_for(deputy: Deputy, duty: DutyYear) -> Score | None:
-    scheme = schemes_for([duty.region_path])[duty.region_path]
+    scheme = schemes_for([duty.region_path], duty.year)[duty.region_path]
     return Score(scheme, scheme.score(duty.totals)) if scheme else None
 
 
@@ -87,16 +114,8 @@ class RankRow:
     score: Score
 
 
-def ranking(deputies: QuerySet[Deputy], year: int) -> list[RankRow]:
-    """Deputies with a scheme, highest score first; equal scores share a rank (1, 2, 2, 4)."""
-    people = {d.pk: d for d in deputies}
-    years = duty_years(people, year)
-    schemes = schemes_for({y.region_path for y in years.values()})
-    scored = []
-    for pk, duty in years.items():
-        scheme = schemes[duty.region_path]
-        if scheme is not None:
-            scored.append((scheme.score(duty.totals), people[pk], scheme))
+def _ranked(scored: list[tuple[Decimal, Deputy, Scheme]]) -> list[RankRow]:
+    """Highest score first; equal scores share a rank (1, 2, 2, 4)."""
     scored.sort(key=lambda t: (-t[0], t[1].name_pinyin))
     rows, last, rank = [], None, 0
     for i, (points, deputy, scheme) in enumerate(scored, start=1):
@@ -104,3 +123,36 @@ def ranking(deputies: QuerySet[Deputy], year: int) -> list[RankRow]:
             rank, last = i, points
         rows.append(RankRow(rank, deputy, Score(scheme, points)))
     return rows
+
+
+def ranking(deputies: QuerySet[Deputy], year: int) -> list[RankRow]:
+    """Deputies with a scheme, highest score first; equal scores share a rank (1, 2, 2, 4)."""
+    people = {d.pk: d for d in deputies}
+    years = duty_years(people, year)
+    schemes = schemes_for({y.region_path for y in years.values()}, year)
+    scored = []
+    for pk, duty in years.items():
+        scheme = schemes[duty.region_path]
+        if scheme is not None:
+            scored.append((scheme.score(duty.totals), people[pk], scheme))
+    return _ranked(scored)
+
+
+def preview(row: PointsScheme, year: int, limit: int = 10) -> list[RankRow]:
+    """The effect of one scheme (active or a draft): the region's active deputies grouped
+    into a station there, scored under it for ``year``, the top ``limit`` first."""
+    scheme = scheme_of(row)
+    people = {
+        d.pk: d
+        for d in Deputy.objects.active().filter(
+            pk__in=StationAssignment.objects.filter(
+                is_primary=True,
+                end_date__isnull=True,
+                station__region__path__startswith=row.region.path,
+            ).values("deputy_id")
+        )
+    }
+    years = duty_years(people, year)
+    return _ranked([(scheme.score(d.totals), people[pk], scheme) for pk, d in years.items()])[
+        :limit
+    ]

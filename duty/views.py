@@ -11,6 +11,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,18 +26,28 @@ from core.errors import DomainError
 from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
 from deputies.models import Deputy, StationAssignment
-from stations.models import Station
+from stations.models import Region, Station
 
-from . import assessment, openness, points, rights, selectors
+from . import assessment, openness, points, rights, schemes, selectors
+from . import quotas as quota_rules
 from .choices import ActivityStatus
-from .forms import ActivityForm, AssessmentForm, PlanItemForm, RuleForm, YearForm
-from .items import BY_CODE
+from .forms import (
+    ActivityForm,
+    AssessmentForm,
+    PlanItemForm,
+    QuotaForm,
+    RuleForm,
+    SchemeForm,
+    YearForm,
+)
+from .items import BY_CODE, ITEMS
 from .loop import REGISTRY
 from .models import (
     Activity,
     ActivityFile,
     AssessmentPhoto,
     PlanItem,
+    PointsScheme,
     StationAssessment,
     StationRule,
 )
@@ -570,3 +581,174 @@ def assessment_photo(request: HttpRequest, pk: int) -> FileResponse:
     if not rights.covers_region(request.user, item.assessment.station.region):
         raise Http404
     return _serve(item)
+
+
+# --- Quota rules (量化标准) and points schemes (履职积分), set by the clerks ---------------------
+
+
+def _covered_region(request: HttpRequest, pk: int) -> Region:
+    require(rights.may_set_rules(request.user))
+    return get_object_or_404(Region.objects.covered_by(request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def quotas(request: HttpRequest) -> HttpResponse:
+    """The regions of the clerk's area and how many own quota rules each has."""
+    require(rights.may_set_rules(request.user))
+    return render(
+        request,
+        "duty/quotas.html",
+        {"regions": list(quota_rules.listed_regions(request.user)), "items": ITEMS},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quota_region(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each item's quantity in force in the region and where it comes from; the clerk sets
+    the region's own numbers or clears one to inherit again."""
+    region = _covered_region(request, pk)
+    rows = quota_rules.region_quotas(region)
+    form = QuotaForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = quota_rules.quota_rules_set(
+                actor=request.user, region=region, quantities=form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            if change is None:
+                messages.info(request, _("Nothing changed."))
+            else:
+                messages.success(
+                    request,
+                    _("Quota rules of %(region)s saved: they count from now on.")
+                    % {"region": region.name},
+                )
+            return redirect("duty:quota_region", pk=region.pk)
+    return render(
+        request,
+        "duty/quota_region.html",
+        {"region": region, "form": form, "rows": form.bound_rows(), "topic": quota_rules.TOPIC},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def schemes_list(request: HttpRequest) -> HttpResponse:
+    """The schemes of the clerk's area (to edit) and those above it that apply there."""
+    require(rights.may_set_rules(request.user))
+    visible = (
+        PointsScheme.objects.visible_to(request.user)
+        .select_related("region")
+        .annotate(items=Count("rows"))
+        .order_by("region__path", "-year", "name")
+    )
+    editable = set(PointsScheme.objects.editable_by(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "duty/schemes.html",
+        {"rows": [(s, s.pk in editable) for s in visible]},
+    )
+
+
+def _scheme_regions(request: HttpRequest):
+    return quota_rules.listed_regions(request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_create(request: HttpRequest) -> HttpResponse:
+    require(rights.may_set_rules(request.user))
+    form = SchemeForm(request.POST or None, regions=_scheme_regions(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scheme, retired = schemes.scheme_create(
+                actor=request.user,
+                region=data["region"],
+                name=data["name"],
+                year=data["year"],
+                rows=form.rows(),
+                activate=data["activate"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            _scheme_saved(request, scheme, retired)
+            return redirect(scheme)
+    return render(
+        request,
+        "duty/scheme_form.html",
+        {"form": form, "scheme": None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _scheme_saved(request, scheme: PointsScheme, retired: PointsScheme | None) -> None:
+    messages.success(request, _("Points scheme “%(name)s” saved.") % {"name": scheme.name})
+    if retired is not None:
+        messages.info(
+            request,
+            _("“%(old)s” is no longer active: “%(new)s” replaces it.")
+            % {"old": retired.name, "new": scheme.name},
+        )
+
+
+def _scheme(request: HttpRequest, pk: int) -> PointsScheme:
+    require(rights.may_set_rules(request.user))
+    return get_object_or_404(
+        PointsScheme.objects.editable_by(request.user).select_related("region"), pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a scheme's weights; below, its effect: the region's top deputies under it."""
+    scheme = _scheme(request, pk)
+    form = SchemeForm(request.POST or None, scheme=scheme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scheme, retired = schemes.scheme_update(
+                actor=request.user,
+                scheme=scheme,
+                name=data["name"],
+                year=data["year"],
+                rows=form.rows(),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            _scheme_saved(request, scheme, retired)
+            return redirect(scheme)
+    year = scheme.year or _year(request)
+    return render(
+        request,
+        "duty/scheme_form.html",
+        {
+            "form": form,
+            "scheme": scheme,
+            "year": year,
+            "effect": points.preview(scheme, year),
+            "topic": schemes.TOPIC,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def scheme_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    active = request.POST.get("active", "1") == "1"
+    scheme, retired = schemes.scheme_activate(actor=request.user, scheme=scheme, active=active)
+    if active:
+        _scheme_saved(request, scheme, retired)
+    else:
+        messages.success(request, _("“%(name)s” is no longer active.") % {"name": scheme.name})
+    return redirect(scheme)

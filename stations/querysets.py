@@ -29,6 +29,15 @@ class RegionQuerySet(models.QuerySet["Region"]):
             q |= Q(stations__in=roles.staff_station_ids)
         return self.filter(q).distinct() if roles.staff_station_ids else self.filter(q)
 
+    def covered_by(self, user) -> RegionQuerySet:
+        """The regions whose settings a clerk answers for (quota rules, points schemes, grids,
+        electoral districts, terms): their area and everything below; admins: every region;
+        nobody else any. Clerks' setting pages fetch through this, so another area is a 404."""
+        roles = roles_of(user)
+        if roles.is_admin:
+            return self.all()
+        return self.filter(region_paths_q(roles.clerk_region_paths))
+
     def subtree(self, region) -> RegionQuerySet:
         return self.filter(path__startswith=region.path)
 

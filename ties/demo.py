@@ -159,12 +159,19 @@ def _make(users, dai: Deputy) -> dict:
     StaffPost.objects.get_or_create(
         user=worker, station=station, defaults={"post": StaffPostKind.GRID_WORKER}
     )
+    # Made by the district's clerk through the grid pages' service (recorded as a change).
     grids = [
-        Grid.objects.get_or_create(
-            community=community,
-            name=name,
-            defaults={"station": station, "worker": worker, "households": 300 + 40 * i},
-        )[0]
+        Grid.objects.filter(community=community, name=name).first()
+        or services.grid_save(
+            actor=clerk,
+            fields={
+                "name": name,
+                "community": community,
+                "station": station,
+                "worker": worker,
+                "households": 300 + 40 * i,
+            },
+        )
         for i, name in enumerate(GRIDS)
     ]
     services.deputy_grids_set(actor=staff, deputy=dai, grids=grids[:2])
@@ -182,10 +189,16 @@ def _make(users, dai: Deputy) -> dict:
 
     # Report-backs (述职) of an electoral district of 戴伟's level.
     members = [dai, *colleagues[:9]]
-    district, _ = ElectoralDistrict.objects.get_or_create(
-        region=station.region.parent or station.region, level=dai.level, name="南湖区第3选区"
+    district = services.district_save(
+        actor=clerk,
+        district=ElectoralDistrict.objects.filter(name="南湖区第3选区").first(),
+        fields={
+            "name": "南湖区第3选区",
+            "region": station.region.parent or station.region,
+            "level": dai.level,
+        },
+        deputies=members,
     )
-    district.deputies.set(members)
     first = services.reportback_create(
         actor=clerk,
         district=district,

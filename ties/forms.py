@@ -6,16 +6,19 @@ from typing import Any
 
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, fields_helper
 from core.input import ExactCharField, NormalizedFormMixin, clean_mobile
+from deputies.choices import DeputyLevel
 from deputies.models import Deputy
 from petitions import captcha
 from petitions.choices import Satisfaction
-from stations.models import Department, Station
+from stations.choices import RegionLevel, StaffPostKind
+from stations.models import Department, Region, Station
 
 from .choices import ContactKind, ReportForm
 from .models import ElectoralDistrict, Grid
@@ -415,4 +418,97 @@ class MeetingRateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.helper = fields_helper()
+
+
+class GridForm(NormalizedFormMixin, forms.Form):
+    """A grid under a community, with its station and grid worker (clerks' page)."""
+
+    name = forms.CharField(label=_("Name"), max_length=64)
+    community = forms.ModelChoiceField(label=_("Community"), queryset=Region.objects.none())
+    station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none())
+    worker = forms.ModelChoiceField(
+        label=_("Grid worker"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("A part-time liaison of the station (a grid-worker post)."),
+    )
+    households = forms.IntegerField(label=_("Households"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, user, grid=None, **kwargs) -> None:
+        if grid is not None and not args and "data" not in kwargs:
+            kwargs["initial"] = {
+                "name": grid.name,
+                "community": grid.community_id,
+                "station": grid.station_id,
+                "worker": grid.worker_id,
+                "households": grid.households,
+                "is_active": grid.is_active,
+            }
+        super().__init__(*args, **kwargs)
+        covered = Region.objects.covered_by(user)
+        self.fields["community"].queryset = covered.filter(level=RegionLevel.COMMUNITY)
+        stations = Station.objects.active().filter(region__in=covered)
+        self.fields["station"].queryset = stations.select_related("region")
+        self.fields["worker"].queryset = (
+            get_user_model()
+            .objects.filter(
+                staff_posts__post=StaffPostKind.GRID_WORKER, staff_posts__station__in=stations
+            )
+            .distinct()
+        )
+        self.fields["worker"].label_from_instance = lambda u: u.full_name or u.username
+        if grid is None:
+            del self.fields["is_active"]
+        self.helper = fields_helper()
+
+
+class GridDeputiesForm(forms.Form):
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("Deputies keeping in touch with the grid"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Each station deputy keeps in touch with 1 or 2 grids (每名驻站代表固定联系1至2个网格)."
+        ),
+    )
+
+    def __init__(self, *args, deputies, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = deputies
+        self.helper = fields_helper()
+
+
+class DistrictForm(NormalizedFormMixin, forms.Form):
+    """An electoral district: its name, region and level, and (once it exists) its deputies."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    level = forms.ChoiceField(label=_("Level"), choices=DeputyLevel.choices)
+
+    def __init__(self, *args, user, district=None, deputies=None, **kwargs) -> None:
+        if district is not None and not args and "data" not in kwargs:
+            kwargs["initial"] = {
+                "name": district.name,
+                "region": district.region_id,
+                "level": district.level,
+                "deputies": list(district.deputies.values_list("pk", flat=True)),
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.covered_by(user).exclude(
+            level=RegionLevel.COMMUNITY
+        )
+        if deputies is not None:
+            self.fields["deputies"] = forms.ModelMultipleChoiceField(
+                label=_("Deputies elected here"),
+                queryset=deputies,
+                required=False,
+                widget=forms.SelectMultiple(attrs={"size": 12}),
+                help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+            )
+            self.fields["deputies"].label_from_instance = lambda d: (
+                f"{d.name} · {d.get_level_display()}"
+            )
         self.helper = fields_helper()

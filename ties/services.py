@@ -12,19 +12,26 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import diff, field_label, msgid, record_change
 from core.codes import normalize_code, random_code
+from core.models import ChangeAction
 from core.models import Channel as NotifyChannel
 from core.notify import notify, notify_users
 from core.roles import roles_of
+from deputies.choices import DeputyLevel
 from deputies.models import Deputy
 from deputies.selectors import primary_station
 from petitions import services as petition_services
 from petitions.choices import Channel, FeedbackMethod, ReceptionKind, Satisfaction
 from petitions.models import Petition, Reception
 from petitions.submission import Submission
+from stations.choices import RegionLevel, StaffPostKind
+from stations.models import Region, StaffPost
+from stations.paths import path_prefixes
 from stations.scope import station_staff
 
 from . import rights
@@ -197,6 +204,22 @@ def committee_pairing_set(
 
 # "每名驻站代表固定联系1至2个网格" (seed 004).
 GRIDS_MIN, GRIDS_MAX = 1, 2
+# The change record's topics (core.changes): a grid's page, a deputy's grids, a district.
+TOPIC_GRID, TOPIC_DEPUTY_GRIDS, TOPIC_DISTRICT = "ties.grid", "ties.deputy_grids", "ties.district"
+
+
+def check_grid_count(deputy: Deputy, n: int) -> None:
+    """The one rule of grid links: a station deputy keeps in touch with 1 or 2 grids."""
+    if not GRIDS_MIN <= n <= GRIDS_MAX:
+        raise ValidationError(
+            _("Each station deputy keeps in touch with 1 or 2 grids; %(name)s would have %(n)d.")
+            % {"name": deputy.name, "n": n}
+        )
+
+
+def _names(rows: Iterable[Any]) -> list[str]:
+    """Names as the change record keeps a set of grids or deputies."""
+    return sorted(r.name for r in rows)
 
 
 @transaction.atomic
@@ -212,20 +235,266 @@ def deputy_grids_set(*, actor: Any, deputy: Deputy, grids: Iterable[Grid]) -> li
     if station is None:
         raise TiesError(_("Only a deputy grouped into a station is linked with grids."))
     chosen = {g.pk: g for g in grids}
-    if not GRIDS_MIN <= len(chosen) <= GRIDS_MAX:
-        raise ValidationError(
-            _("Each station deputy keeps in touch with 1 or 2 grids; you chose %(n)d.")
-            % {"n": len(chosen)}
-        )
+    check_grid_count(deputy, len(chosen))
     visible = set(Grid.objects.visible_to(actor).filter(pk__in=chosen).values_list("pk", flat=True))
     if visible != set(chosen):
         raise PermissionDenied(_("You may not do this."))
+    before = list(deputy.grids.all())
     DeputyGrid.objects.filter(deputy=deputy).exclude(grid_id__in=chosen).delete()
     have = set(DeputyGrid.objects.filter(deputy=deputy).values_list("grid_id", flat=True))
     DeputyGrid.objects.bulk_create(
         [DeputyGrid(deputy=deputy, grid_id=pk) for pk in chosen if pk not in have]
     )
-    return list(deputy.grids.all())
+    after = list(deputy.grids.all())
+    record_change(
+        actor=actor,
+        subject=deputy,
+        topic=TOPIC_DEPUTY_GRIDS,
+        changes=[diff(Grid._meta.verbose_name_plural, _names(before), _names(after))],
+    )
+    return after
+
+
+GRID_FIELDS = ("name", "community", "station", "worker", "households", "is_active")
+
+
+def _check_grid(actor: Any, fields: dict[str, Any], grid: Grid | None) -> None:
+    community, station = fields["community"], fields["station"]
+    covered = Region.objects.covered_by(actor)
+    _require(
+        covered.filter(pk=community.pk).exists()
+        and covered.filter(pk=station.region_id).exists()
+        and (grid is None or covered.filter(pk=grid.community_id).exists())
+    )
+    errors: dict[str, str] = {}
+    if community.level != RegionLevel.COMMUNITY:
+        errors["community"] = _("A grid lies in a community or village.")
+    elif not community.path.startswith(station.region.path):
+        errors["station"] = _(
+            "The station must be the one over the grid's community (its street or the "
+            "community itself)."
+        )
+    name = fields["name"].strip()
+    others = [grid.pk] if grid else []
+    if not name:
+        errors["name"] = _("Give the grid a name.")
+    elif Grid.objects.filter(community=community, name=name).exclude(pk__in=others).exists():
+        errors["name"] = _("%(community)s already has a grid of this name.") % {
+            "community": community.name
+        }
+    worker = fields.get("worker")
+    if (
+        worker is not None
+        and not StaffPost.objects.filter(
+            user=worker,
+            post=StaffPostKind.GRID_WORKER,
+            station__region__path__in=path_prefixes(community.path),
+        ).exists()
+    ):
+        errors["worker"] = _("Choose a grid worker of a station over this community.")
+    households = fields.get("households")
+    if households is not None and not 0 < households <= MAX_HOUSEHOLDS:
+        errors["households"] = _("Between 1 and %(n)d households, or leave it empty.") % {
+            "n": MAX_HOUSEHOLDS
+        }
+    if errors:
+        raise ValidationError(errors)
+    fields["name"] = name
+
+
+# A grid is a few hundred households; ten thousand is a typing slip.
+MAX_HOUSEHOLDS = 10_000
+
+
+@transaction.atomic
+def grid_save(*, actor: Any, grid: Grid | None = None, fields: dict[str, Any]) -> Grid:
+    """Create a grid under a community, or change one; clerks over the community do this."""
+    fields = {k: fields.get(k) for k in GRID_FIELDS}
+    fields["is_active"] = bool(fields["is_active"]) if grid is not None else True
+    if grid is not None:
+        grid = (
+            Grid.objects.select_for_update().select_related("community", "station").get(pk=grid.pk)
+        )
+    _check_grid(actor, fields, grid)
+    if grid is None:
+        grid = Grid.objects.create(**fields)
+        record_change(
+            actor=actor,
+            subject=grid,
+            topic=TOPIC_GRID,
+            action=ChangeAction.CREATED,
+            summary=str(grid),
+        )
+        return grid
+    lines = [diff(field_label(Grid, k), getattr(grid, k), fields[k]) for k in GRID_FIELDS]
+    for k, v in fields.items():
+        setattr(grid, k, v)
+    grid.save(update_fields=list(GRID_FIELDS))
+    record_change(actor=actor, subject=grid, topic=TOPIC_GRID, changes=lines)
+    return grid
+
+
+def grid_deputy_choices(grid: Grid):
+    """Deputies who may keep in touch with the grid: those grouped into its station (or a
+    room or point below it) now, and those linked already."""
+    return (
+        Deputy.objects.active()
+        .filter(
+            Q(assignments__end_date__isnull=True)
+            & (Q(assignments__station=grid.station) | Q(assignments__station__parent=grid.station))
+            | Q(grid_links__grid=grid)
+        )
+        .distinct()
+        .order_by("name_pinyin")
+    )
+
+
+@transaction.atomic
+def grid_deputies_set(*, actor: Any, grid: Grid, deputies: Iterable[Deputy]) -> list[Deputy]:
+    """Set the station deputies who keep in touch with a grid. Each deputy added or removed
+    keeps 1 or 2 grids (check_grid_count, the same rule as deputy_grids_set)."""
+    grid = Grid.objects.select_for_update().select_related("community", "station").get(pk=grid.pk)
+    _require(Region.objects.covered_by(actor).filter(pk=grid.community_id).exists())
+    chosen = {d.pk: d for d in deputies}
+    before = {d.pk: d for d in grid.deputies.all()}
+    touched = Deputy.objects.select_for_update().filter(pk__in=set(chosen) ^ set(before))
+    allowed = set(grid_deputy_choices(grid).values_list("pk", flat=True))
+    if not set(chosen) <= allowed:
+        raise PermissionDenied(_("You may not do this."))
+    counts = dict(
+        DeputyGrid.objects.filter(deputy__in=touched)
+        .values("deputy_id")
+        .annotate(n=Count("pk"))
+        .values_list("deputy_id", "n")
+    )
+    problems = []
+    for deputy in touched:
+        if deputy.pk in chosen and primary_station(deputy) is None:
+            problems.append(_("Only a deputy grouped into a station is linked with grids."))
+            continue
+        n = counts.get(deputy.pk, 0) + (1 if deputy.pk in chosen else -1)
+        try:
+            check_grid_count(deputy, n)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    DeputyGrid.objects.filter(grid=grid).exclude(deputy_id__in=chosen).delete()
+    DeputyGrid.objects.bulk_create(
+        [DeputyGrid(deputy_id=pk, grid=grid) for pk in chosen if pk not in before]
+    )
+    record_change(
+        actor=actor,
+        subject=grid,
+        topic=TOPIC_GRID,
+        changes=[
+            diff(
+                field_label(Grid, "deputies"),
+                _names(before.values()),
+                _names(chosen.values()),
+            )
+        ],
+    )
+    return list(grid.deputies.all())
+
+
+# ---------------------------------------------------------------------------------------------
+# Electoral districts (选区)
+
+DISTRICT_FIELDS = ("name", "region", "level")
+
+
+@transaction.atomic
+def district_save(
+    *,
+    actor: Any,
+    district: ElectoralDistrict | None = None,
+    fields: dict[str, Any],
+    deputies: Iterable[Deputy] | None = None,
+) -> ElectoralDistrict:
+    """Create or change an electoral district of the clerk's area, and (when given) the
+    deputies it elected."""
+    covered = Region.objects.covered_by(actor)
+    if district is not None:
+        district = (
+            ElectoralDistrict.objects.select_for_update()
+            .select_related("region")
+            .get(pk=district.pk)
+        )
+        _require(covered.filter(pk=district.region_id).exists())
+    fields = {k: fields[k] for k in DISTRICT_FIELDS}
+    _require(covered.filter(pk=fields["region"].pk).exists())
+    fields["name"] = fields["name"].strip()
+    if not fields["name"]:
+        raise ValidationError({"name": _("Give the electoral district a name.")})
+    if fields["level"] not in DeputyLevel.values:
+        raise ValidationError({"level": _("Choose the level.")})
+    if (
+        ElectoralDistrict.objects.filter(**fields)
+        .exclude(pk__in=[district.pk] if district else [])
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "name": _(
+                    "%(region)s already has an electoral district of this name at this level."
+                )
+                % {"region": fields["region"].name}
+            }
+        )
+    chosen = list(deputies) if deputies is not None else None
+    if chosen is not None:
+        visible = set(
+            Deputy.objects.visible_to(actor)
+            .filter(pk__in=[d.pk for d in chosen])
+            .values_list("pk", flat=True)
+        )
+        if visible != {d.pk for d in chosen}:
+            raise PermissionDenied(_("You may not do this."))
+    if district is None:
+        district = ElectoralDistrict.objects.create(**fields)
+        if chosen:
+            district.deputies.set(chosen)
+        record_change(
+            actor=actor,
+            subject=district,
+            topic=TOPIC_DISTRICT,
+            action=ChangeAction.CREATED,
+            summary=district.name,
+            changes=[
+                diff(
+                    field_label(ElectoralDistrict, "deputies"),
+                    [],
+                    _names(chosen or []),
+                )
+            ],
+        )
+        return district
+    lines = [
+        diff(
+            field_label(ElectoralDistrict, k), _shown_field(district, k), _shown_value(k, fields[k])
+        )
+        for k in DISTRICT_FIELDS
+    ]
+    for k, v in fields.items():
+        setattr(district, k, v)
+    district.save(update_fields=list(DISTRICT_FIELDS))
+    if chosen is not None:
+        before = _names(district.deputies.all())
+        district.deputies.set(chosen)
+        lines.append(diff(field_label(ElectoralDistrict, "deputies"), before, _names(chosen)))
+    record_change(actor=actor, subject=district, topic=TOPIC_DISTRICT, changes=lines)
+    return district
+
+
+def _shown_value(name: str, value: Any) -> Any:
+    if name == "level":
+        return msgid(DeputyLevel(value).label)
+    return value
+
+
+def _shown_field(district: ElectoralDistrict, name: str) -> Any:
+    return _shown_value(name, getattr(district, name))
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +23,7 @@ from core.views_helpers import add_service_error, paginate, require
 from deputies.models import Deputy
 from petitions.choices import Satisfaction
 from petitions.choices import Status as PetitionStatus
-from stations.models import Department, Station
+from stations.models import Department, Region, Station
 from stations.scope import managed_q
 
 from . import coverage, reportbacks, rights, selectors, services
@@ -32,7 +32,10 @@ from .forms import (
     CommitteeForm,
     ContactForm,
     DeputyGridsForm,
+    DistrictForm,
     EvaluateForm,
+    GridDeputiesForm,
+    GridForm,
     GridOpinionForm,
     MeetingForm,
     MeetingItemForm,
@@ -683,3 +686,202 @@ def meeting_item_rate(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The deputies' rating is recorded on the case."))
     return redirect(item.meeting)
+
+
+# ---- grids and electoral districts, set by the clerks ------------------------------------------
+
+
+def _clerk_grid(request: HttpRequest, pk: int) -> Grid:
+    require(rights.is_clerk_or_admin(request.user))
+    return get_object_or_404(
+        Grid.objects.filter(community__in=Region.objects.covered_by(request.user)).select_related(
+            "community", "station", "worker"
+        ),
+        pk=pk,
+    )
+
+
+def _grid_fields(form) -> dict:
+    return {k: form.cleaned_data.get(k) for k in services.GRID_FIELDS}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_create(request: HttpRequest) -> HttpResponse:
+    require(rights.is_clerk_or_admin(request.user))
+    form = GridForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grid = services.grid_save(actor=request.user, fields=_grid_fields(form))
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Grid %(name)s saved: now choose the deputies who keep in touch with it.")
+                % {"name": grid.name},
+            )
+            return redirect("ties:grid_edit", pk=grid.pk)
+    return render(
+        request,
+        "ties/grid_form.html",
+        {"form": form, "grid": None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _grid_page(request, grid: Grid, form=None, deputies_form=None, status=200) -> HttpResponse:
+    return render(
+        request,
+        "ties/grid_form.html",
+        {
+            "grid": grid,
+            "form": form or GridForm(user=request.user, grid=grid),
+            "deputies_form": deputies_form
+            or GridDeputiesForm(
+                deputies=services.grid_deputy_choices(grid),
+                initial={"deputies": list(grid.deputy_links.values_list("deputy_id", flat=True))},
+            ),
+            "linked": grid.deputies.prefetch_related("grid_links__grid"),
+            "topic": services.TOPIC_GRID,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    grid = _clerk_grid(request, pk)
+    if request.method == "GET":
+        return _grid_page(request, grid)
+    form = GridForm(request.POST, user=request.user, grid=grid)
+    if form.is_valid():
+        try:
+            services.grid_save(actor=request.user, grid=grid, fields=_grid_fields(form))
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("Grid %(name)s saved.") % {"name": form.cleaned_data["name"]}
+            )
+            return redirect("ties:grid_edit", pk=grid.pk)
+    return _grid_page(request, grid, form=form, status=400)
+
+
+@login_required
+@require_POST
+def grid_deputies(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which station deputies keep in touch with the grid (each keeps 1 or 2 grids)."""
+    grid = _clerk_grid(request, pk)
+    form = GridDeputiesForm(request.POST, deputies=services.grid_deputy_choices(grid))
+    if form.is_valid():
+        try:
+            services.grid_deputies_set(
+                actor=request.user, grid=grid, deputies=form.cleaned_data["deputies"]
+            )
+        except (ValidationError, DomainError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Deputies of grid %(name)s saved.") % {"name": grid.name})
+            return redirect("ties:grid_edit", pk=grid.pk)
+    return _grid_page(request, grid, deputies_form=form, status=400)
+
+
+@login_required
+@require_GET
+def district_list(request: HttpRequest) -> HttpResponse:
+    """The electoral districts of the clerk's area, by region and level."""
+    require(rights.is_clerk_or_admin(request.user))
+    rows = (
+        ElectoralDistrict.objects.visible_to(request.user)
+        .select_related("region")
+        .annotate(deputies_count=Count("deputies", distinct=True))
+        .order_by("region__path", "level", "name")
+    )
+    return render(request, "ties/district_list.html", {"page": paginate(request, rows, PAGE_SIZE)})
+
+
+def _district_fields(form) -> dict:
+    return {k: form.cleaned_data[k] for k in services.DISTRICT_FIELDS}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def district_create(request: HttpRequest) -> HttpResponse:
+    require(rights.is_clerk_or_admin(request.user))
+    form = DistrictForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            district = services.district_save(actor=request.user, fields=_district_fields(form))
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Electoral district %(name)s saved: now choose its deputies.")
+                % {"name": district.name},
+            )
+            return redirect("ties:district_edit", pk=district.pk)
+    return render(
+        request,
+        "ties/district_form.html",
+        {"form": form, "district": None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _district_deputies(request: HttpRequest, district: ElectoralDistrict):
+    """Active deputies grouped into a station of the district's region, and its members."""
+    in_region = Deputy.objects.filter(
+        assignments__end_date__isnull=True,
+        assignments__station__region__path__startswith=district.region.path,
+    ).values("pk")
+    return (
+        Deputy.objects.visible_to(request.user)
+        .filter(Q(is_active=True, pk__in=in_region) | Q(electoral_districts=district))
+        .distinct()
+        .order_by("level", "name_pinyin")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def district_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(rights.is_clerk_or_admin(request.user))
+    district = get_object_or_404(
+        ElectoralDistrict.objects.visible_to(request.user).select_related("region"), pk=pk
+    )
+    form = DistrictForm(
+        request.POST or None,
+        user=request.user,
+        district=district,
+        deputies=_district_deputies(request, district),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.district_save(
+                actor=request.user,
+                district=district,
+                fields=_district_fields(form),
+                deputies=form.cleaned_data["deputies"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Electoral district %(name)s saved.") % {"name": form.cleaned_data["name"]},
+            )
+            return redirect("ties:district_edit", pk=district.pk)
+    return render(
+        request,
+        "ties/district_form.html",
+        {
+            "form": form,
+            "district": district,
+            "members": district.deputies.order_by("name_pinyin"),
+            "topic": services.TOPIC_DISTRICT,
+        },
+        status=400 if form.is_bound else 200,
+    )

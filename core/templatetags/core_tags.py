@@ -52,3 +52,12 @@ def export_list_url(context) -> str:
     """This list page's URL with its filter, asking for "Export this list" (core.listexport)."""
     request = context["request"]
     return f"{request.path}?{listexport.export_query(request.GET)}"
+
+
+@register.inclusion_tag("core/_last_change.html")
+def last_change(subject, topic: str) -> dict:
+    """ "Last change: when, by whom, what" for a setting's page (core.changes)."""
+    from core import changes
+
+    record = changes.last_change(subject, topic)
+    return {"change": record, "lines": changes.lines(record) if record else []}

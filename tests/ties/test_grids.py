@@ -104,7 +104,7 @@ def test_a_station_deputy_keeps_in_touch_with_one_or_two_grids(world, n, ok):
         services.deputy_grids_set(actor=world.user("staff"), deputy=world.deputy_dave, grids=grids)
         assert world.deputy_dave.grids.count() == n
     else:
-        with pytest.raises(ValidationError, match=f"1 or 2 grids; you chose {n}"):
+        with pytest.raises(ValidationError, match=f"1 or 2 grids; 戴伟 would have {n}"):
             services.deputy_grids_set(
                 actor=world.user("staff"), deputy=world.deputy_dave, grids=grids
             )
