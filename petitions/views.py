@@ -14,19 +14,17 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.errors import DomainError
 from core.input import clean_phone
 from core.machine import Action
 from core.models import RevealReason
 from core.reveal import personal_data_reveal, reveal_from_post
 from core.roles import roles_of
-from core.views_helpers import add_service_error
+from core.views_helpers import add_service_error, run_action
 from stations.scope import manages_station
 
 from . import duplicates, rights, selectors, services
 from . import forms as f
 from .choices import UNDER_DEADLINE, Channel, Status
-from .errors import StaleCase
 from .loop import LOOP
 from .models import Attachment, CannedReply, Petition, Reception
 
@@ -303,40 +301,34 @@ def _render_detail(
 
 
 def action_view(name: str):
-    """The POST view of one loop action: right (403), form, the row's service, redirect back."""
-    row = LOOP[name]
-    service = import_string(row.service)
+    """The POST view of one loop action (core.views_helpers.run_action with the row's
+    service), then back to the page it came from."""
+    service = import_string(LOOP[name].service)
 
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         petition = _visible(request, pk)
-        _require(row.allowed_for(request.user, petition))
-        form = _form_class(row)(request.POST, request.FILES, petition=petition, actor=request.user)
-        back = redirect(
-            request.POST["next"] if _safe_next(request) else petition.get_absolute_url()
-        )
-        if not form.is_valid():
-            messages.error(request, _("Nothing was changed: please correct the form below."))
+
+        def show(form) -> HttpResponse:
             fresh = get_object_or_404(
                 selectors.petition_detail(Petition.objects.visible_to(request.user)), pk=pk
             )
             return _render_detail(request, fresh, invalid=(name, form))
-        try:
-            result = service(actor=request.user, petition=petition, **form.service_kwargs())
-        except StaleCase as exc:
-            messages.warning(request, str(exc))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            messages.error(
-                request, _("Nothing was changed: %(errors)s") % {"errors": " ".join(exc.messages)}
-            )
-        except PermissionDenied:
-            messages.error(request, _("You may not do this on this case."))
-        else:
-            messages.success(request, form.done_message(result))
-        return back
+
+        return run_action(
+            request,
+            petition,
+            LOOP,
+            name,
+            show,
+            form_kwargs={"petition": petition, "actor": request.user},
+            perform=lambda form: service(
+                actor=request.user, petition=petition, **form.service_kwargs()
+            ),
+            refused=_("You may not do this on this case."),
+            back=request.POST["next"] if _safe_next(request) else "",
+        )
 
     view.__name__ = f"petition_{name}"
     return view

@@ -222,6 +222,8 @@ class OnDateForm(forms.Form):
 
 
 class AppointmentAnswerForm(NormalizedFormMixin, forms.Form):
+    done_message = _("Answer sent to the constituent.")
+
     message = forms.CharField(
         label=_("Message to the constituent"),
         max_length=300,

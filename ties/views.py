@@ -18,7 +18,7 @@ from core.errors import DomainError
 from core.models import RevealReason
 from core.reveal import reveal_from_post
 from core.roles import roles_of
-from core.views_helpers import add_service_error, paginate, require
+from core.views_helpers import add_service_error, paginate, require, run_action
 from deputies.models import Deputy
 from petitions.choices import Satisfaction
 from petitions.choices import Status as PetitionStatus
@@ -496,8 +496,8 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def appointment_action(name: str):
-    """One POST view per row of ties.loop.APPOINTMENT."""
-    row = APPOINTMENT[name]
+    """One POST view per row of ties.loop.APPOINTMENT (core.views_helpers.run_action)."""
+    service = import_string(APPOINTMENT[name].service)
 
     @login_required
     @require_POST
@@ -505,19 +505,16 @@ def appointment_action(name: str):
         appointment = get_object_or_404(
             Appointment.objects.visible_to(request.user).select_related("station"), pk=pk
         )
-        require(row.allowed_for(request.user, appointment))
-        form = import_string(row.form)(request.POST)
-        if form.is_valid():
-            try:
-                import_string(row.service)(
-                    actor=request.user, appointment=appointment, **form.cleaned_data
-                )
-            except (ValidationError, DomainError) as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("Answer sent to the constituent."))
-                return redirect(appointment)
-        return _appointment_page(request, appointment, form)
+        return run_action(
+            request,
+            appointment,
+            APPOINTMENT,
+            name,
+            lambda form: _appointment_page(request, appointment, form, status=400),
+            perform=lambda form: service(
+                actor=request.user, appointment=appointment, **form.cleaned_data
+            ),
+        )
 
     view.__name__ = f"appointment_{name}"
     return view

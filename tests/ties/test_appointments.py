@@ -171,3 +171,22 @@ def test_a_department_not_invited_is_refused(world):
             title="x",
             content="y",
         )
+
+
+def test_an_answer_without_a_message_comes_back_and_changes_nothing(client, world):
+    a = make_appointment(world)
+    client.force_login(world.user("staff"))
+    response = client.post(f"/ties/appointments/{a.pk}/decline/", {"message": "  "})
+    assert response.status_code == 400 and "Nothing was changed" in response.content.decode()
+    a.refresh_from_db()
+    assert a.status == AppointmentStatus.PENDING
+
+
+def test_an_answer_already_given_is_a_message_not_an_error_page(client, world):
+    a = make_appointment(world)
+    services.appointment_confirm(actor=world.user("staff"), appointment=a, message="周三上午")
+    client.force_login(world.user("staff"))
+    response = client.post(f"/ties/appointments/{a.pk}/decline/", {"message": "改期"}, follow=True)
+    assert response.status_code == 200 and "is not possible" in response.content.decode()
+    a.refresh_from_db()
+    assert a.status == AppointmentStatus.CONFIRMED
