@@ -51,15 +51,26 @@ def sees_contact(user, petition: Petition) -> bool:
 # ---- receptions ------------------------------------------------------------------------------
 
 
+def _records_receptions(roles) -> bool:
+    """Admins, station staff and part-time liaisons (grid workers) log receptions."""
+    return roles.is_admin or roles.is_staff_member or roles.is_liaison
+
+
 @login_required
 @require_GET
 def reception_list(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
-    _require(roles.is_admin or roles.is_clerk or roles.is_staff_member or roles.is_deputy)
+    _require(
+        roles.is_admin
+        or roles.is_clerk
+        or roles.is_staff_member
+        or roles.is_deputy
+        or roles.is_liaison
+    )
     page = Paginator(selectors.reception_list(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    can_create = roles.is_admin or roles.is_staff_member
+    can_create = _records_receptions(roles)
     return render(
         request, "petitions/reception_list.html", {"page": page, "can_create": can_create}
     )
@@ -68,12 +79,11 @@ def reception_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reception_create(request: HttpRequest) -> HttpResponse:
-    roles = roles_of(request.user)
-    _require(roles.is_admin or roles.is_staff_member)
+    _require(_records_receptions(roles_of(request.user)))
     form = f.ReceptionForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         reception = form.save(commit=False)
-        _require(manages_station(roles, reception.station))
+        _require(rights.may_record_at(request.user, reception.station))
         reception.created_by = request.user
         reception.save()
         form.save_m2m()
@@ -83,11 +93,22 @@ def reception_create(request: HttpRequest) -> HttpResponse:
 
 
 def _opinion_context(request, reception: Reception, form=None) -> dict:
+    sees_all = rights.sees_reception_opinions(request.user, reception)
     return {
         "reception": reception,
-        "form": form or f.ReceptionOpinionForm(reception=reception),
-        "can_record": manages_station(roles_of(request.user), reception.station),
+        "form": form or f.ReceptionOpinionForm(reception=reception, phone_history=sees_all),
+        "can_record": rights.may_record_at(request.user, reception.station),
+        # A part-time liaison may not open the cases: their rows are not links.
+        "link_rows": sees_all,
     }
+
+
+def _reception_rows(request, reception: Reception):
+    """Every opinion of the reception, or only the user's own for a part-time liaison."""
+    rows = selectors.reception_petitions(reception)
+    if rights.sees_reception_opinions(request.user, reception):
+        return rows
+    return rows.filter(created_by=request.user)
 
 
 @login_required
@@ -100,18 +121,24 @@ def reception_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     context = _opinion_context(request, reception)
-    context["rows"] = selectors.reception_petitions(reception)
+    context["rows"] = _reception_rows(request, reception)
     return render(request, "petitions/reception_detail.html", context)
 
 
 @login_required
 @require_POST
 def reception_add_petition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one opinion raised at the reception (staff, or the station's grid workers)."""
     reception = get_object_or_404(
         Reception.objects.visible_to(request.user).select_related("station"), pk=pk
     )
-    _require(manages_station(roles_of(request.user), reception.station))
-    form = f.ReceptionOpinionForm(request.POST, request.FILES, reception=reception)
+    _require(rights.may_record_at(request.user, reception.station))
+    form = f.ReceptionOpinionForm(
+        request.POST,
+        request.FILES,
+        reception=reception,
+        phone_history=rights.sees_reception_opinions(request.user, reception),
+    )
     petition = None
     if form.is_valid():
         try:
@@ -133,7 +160,7 @@ def reception_add_petition(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "petitions/_reception_opinion_response.html", context)
     if petition is None:
         context = _opinion_context(request, reception, form)
-        context["rows"] = selectors.reception_petitions(reception)
+        context["rows"] = _reception_rows(request, reception)
         return render(request, "petitions/reception_detail.html", context, status=200)
     messages.success(
         request, _("Opinion recorded. Tracking code: %(code)s") % {"code": petition.display_code}
