@@ -20,7 +20,6 @@ from core.models import RevealReason
 from core.reveal import personal_data_reveal, reveal_from_post
 from core.roles import roles_of
 from core.views_helpers import add_service_error, run_action
-from stations.scope import manages_station
 
 from . import duplicates, rights, selectors, services
 from . import forms as f

@@ -152,9 +152,7 @@ def _opinion(**kw):
     return data
 
 
-def test_a_grid_worker_logs_a_reception_at_the_station_and_records_opinions(
-    client, world, worker
-):
+def test_a_grid_worker_logs_a_reception_at_the_station_and_records_opinions(client, world, worker):
     make_grid(world, worker=worker)
     client.force_login(worker)
     page = client.get(RECEPTIONS).content.decode()
