@@ -286,4 +286,14 @@ def _make(users, dai: Deputy) -> dict:
         petition_services.petition_give_feedback(
             actor=staff, petition=p, method=FeedbackMethod.IN_PERSON
         )
+        # The other deputy of the meeting has rated the answer (staff enter it for a deputy
+        # without an account); 戴伟's own rating is still waiting on his to-do home.
+        for other in meeting.deputies.exclude(pk=dai.pk)[:1]:
+            services.meeting_item_rate(
+                actor=staff if other.user_id is None else other.user,
+                item=item,
+                satisfaction="basic",
+                comment="审批提速了,但仍需跟踪",
+                deputy=other if other.user_id is None else None,
+            )
     return {"pairs": pairs, "grids": grids, "district": district, "meeting": meeting}

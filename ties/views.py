@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -48,6 +48,7 @@ from .models import (
     ElectoralDistrict,
     Grid,
     MeetingItem,
+    MeetingRating,
     ReportBack,
     ThemedMeeting,
 )
@@ -572,9 +573,28 @@ def _meeting(request: HttpRequest, pk: int) -> ThemedMeeting:
     )
 
 
+def _staff_rated_deputies(meeting: ThemedMeeting):
+    """The meeting's deputies without an account: staff enter their ratings for them."""
+    return meeting.deputies.filter(user__isnull=True).order_by("name_pinyin")
+
+
 def _meeting_page(request: HttpRequest, meeting: ThemedMeeting, item_form=None, status=200):
     runs = rights.runs_station(request.user, meeting.station)
-    items = meeting.items.select_related("petition", "raised_by", "department")
+    items = list(
+        meeting.items.select_related("petition", "raised_by", "department").prefetch_related(
+            Prefetch("ratings", queryset=MeetingRating.objects.select_related("deputy"))
+        )
+    )
+    deputies = list(meeting.deputies.all())
+    for item in items:
+        # This round's ratings, and who of the meeting's deputies has still to rate.
+        item.round_ratings = [
+            r for r in item.ratings.all() if r.round == item.petition.reopen_count
+        ]
+        rated = {r.deputy_id for r in item.round_ratings}
+        item.waiting_for = [d for d in deputies if d.pk not in rated]
+        item.staff_may_enter = [d for d in item.waiting_for if d.user_id is None]
+    offline = _staff_rated_deputies(meeting)
     return render(
         request,
         "ties/meeting_detail.html",
@@ -583,7 +603,9 @@ def _meeting_page(request: HttpRequest, meeting: ThemedMeeting, item_form=None, 
             "items": items,
             "runs": runs,
             "item_form": item_form or (MeetingItemForm(meeting=meeting) if runs else None),
-            "rate_form": MeetingRateForm() if runs else None,
+            "rate_form": MeetingRateForm(deputies=offline) if runs else None,
+            "rates_here": rights.rates_meeting(request.user, meeting),
+            "my_deputy_id": roles_of(request.user).deputy_id,
             "feedback_given": PetitionStatus.FEEDBACK_GIVEN,
         },
         status=status,
@@ -618,24 +640,89 @@ def meeting_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, meeting, form)
 
 
+def _meeting_item(request: HttpRequest, pk: int) -> MeetingItem:
+    return get_object_or_404(
+        MeetingItem.objects.filter(
+            meeting__in=ThemedMeeting.objects.visible_to(request.user)
+        ).select_related("meeting__station", "petition", "department", "raised_by"),
+        pk=pk,
+    )
+
+
 @login_required
 @require_POST
 def meeting_item_rate(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        MeetingItem.objects.filter(
-            meeting__in=ThemedMeeting.objects.visible_to(request.user)
-        ).select_related("meeting__station", "petition"),
-        pk=pk,
-    )
+    """Staff enter the rating of a deputy of the meeting who has no account (staff-recorded)."""
+    item = _meeting_item(request, pk)
     require(rights.runs_station(request.user, item.meeting.station))
-    form = MeetingRateForm(request.POST)
+    form = MeetingRateForm(request.POST, deputies=_staff_rated_deputies(item.meeting))
     if not form.is_valid():
-        messages.error(request, _("Choose the deputies' rating."))
+        messages.error(request, _("Choose the deputy and the rating."))
         return redirect(item.meeting)
     try:
         services.meeting_item_rate(actor=request.user, item=item, **form.cleaned_data)
     except (ValidationError, DomainError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("The deputies' rating is recorded on the case."))
+        messages.success(
+            request,
+            _("The rating of %(name)s is recorded (entered by the station).")
+            % {"name": form.cleaned_data["deputy"].name},
+        )
     return redirect(item.meeting)
+
+
+@login_required
+@require_GET
+def meeting_ratings(request: HttpRequest) -> HttpResponse:
+    """A deputy's themed-meeting answers waiting for their own rating, and those they rated."""
+    roles = roles_of(request.user)
+    require(roles.is_deputy)
+    rated = (
+        MeetingRating.objects.filter(deputy_id=roles.deputy_id)
+        .select_related("item__meeting", "item__petition", "item__department")
+        .order_by("-created_at")[:20]
+    )
+    return render(
+        request,
+        "ties/meeting_ratings.html",
+        {"due": services.meeting_ratings_due(request.user), "rated": rated},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_item_rate_mine(request: HttpRequest, pk: int) -> HttpResponse:
+    """A deputy of the meeting rates the department's answer on their own (phone-friendly)."""
+    item = _meeting_item(request, pk)
+    require(rights.rates_meeting(request.user, item.meeting))
+    form = MeetingRateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_item_rate(actor=request.user, item=item, **form.cleaned_data)
+        except (ValidationError, DomainError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Thank you: your rating is recorded."))
+            return redirect("ties:meeting_ratings")
+    petition = item.petition
+    reply = (
+        petition.replies.filter(is_lead=True, round=petition.reopen_count)
+        .order_by("-created_at")
+        .first()
+    )
+    mine = item.ratings.filter(
+        deputy_id=roles_of(request.user).deputy_id, round=petition.reopen_count
+    ).first()
+    return render(
+        request,
+        "ties/meeting_item_rate.html",
+        {
+            "item": item,
+            "reply": reply,
+            "mine": mine,
+            "open": petition.status == PetitionStatus.FEEDBACK_GIVEN and mine is None,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
