@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.input import clean_phone
 from core.machine import Action
-from core.models import RevealReason
+from core.models import ASKED_REVEAL_REASONS, RevealReason
 from core.reveal import personal_data_reveal, reveal_from_post
 from core.roles import roles_of
 from core.views_helpers import add_service_error, run_action
@@ -315,7 +315,7 @@ def _render_detail(
             "actions": actions,
             "show_contact": sees_contact(request.user, petition),
             "revealed": revealed,
-            "reveal_reasons": RevealReason.choices,
+            "reveal_reasons": ASKED_REVEAL_REASONS,
             "today": timezone.localdate(),
             "overdue": petition.status in UNDER_DEADLINE
             and petition.deadline is not None

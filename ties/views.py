@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import qr
 from core.errors import DomainError
-from core.models import RevealReason
+from core.models import ASKED_REVEAL_REASONS
 from core.reveal import reveal_from_post
 from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require, run_action
@@ -114,7 +114,7 @@ def _pair_context(request: HttpRequest, pair: ConstituentPair, **extra) -> dict:
         "phone": pair.masked_phone,
         "may_manage": may,
         "may_reveal": may and bool(pair.phone),
-        "reveal_reasons": RevealReason.choices,
+        "reveal_reasons": ASKED_REVEAL_REASONS,
         "contact_form": ContactForm() if may else None,
         **extra,
     }
