@@ -577,8 +577,8 @@ def meeting_item_rate(
     meeting = item.meeting
     recorded_by = None
     if deputy is None:
-        _require(rights.rates_meeting(actor, meeting))
-        deputy = Deputy.objects.get(pk=roles_of(actor).deputy_id)
+        _require(rights.rates_meeting(actor, meeting))  # so the actor is a deputy
+        deputy = Deputy.objects.get(pk=roles_of(actor).deputy_id or 0)
     else:
         _require(rights.runs_station(actor, meeting.station))
         if not meeting.deputies.filter(pk=deputy.pk).exists():

@@ -588,12 +588,12 @@ def _meeting_page(request: HttpRequest, meeting: ThemedMeeting, item_form=None, 
     deputies = list(meeting.deputies.all())
     for item in items:
         # This round's ratings, and who of the meeting's deputies has still to rate.
-        item.round_ratings = [
-            r for r in item.ratings.all() if r.round == item.petition.reopen_count
-        ]
-        rated = {r.deputy_id for r in item.round_ratings}
-        item.waiting_for = [d for d in deputies if d.pk not in rated]
-        item.staff_may_enter = [d for d in item.waiting_for if d.user_id is None]
+        ratings = [r for r in item.ratings.all() if r.round == item.petition.reopen_count]
+        rated = {r.deputy_id for r in ratings}
+        waiting = [d for d in deputies if d.pk not in rated]
+        item.round_ratings = ratings  # type: ignore[attr-defined]
+        item.waiting_for = waiting  # type: ignore[attr-defined]
+        item.staff_may_enter = [d for d in waiting if d.user_id is None]  # type: ignore[attr-defined]
     offline = _staff_rated_deputies(meeting)
     return render(
         request,
@@ -676,10 +676,11 @@ def meeting_item_rate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_ratings(request: HttpRequest) -> HttpResponse:
     """A deputy's themed-meeting answers waiting for their own rating, and those they rated."""
-    roles = roles_of(request.user)
-    require(roles.is_deputy)
+    deputy_id = roles_of(request.user).deputy_id
+    if deputy_id is None:
+        raise PermissionDenied
     rated = (
-        MeetingRating.objects.filter(deputy_id=roles.deputy_id)
+        MeetingRating.objects.filter(deputy_id=deputy_id)
         .select_related("item__meeting", "item__petition", "item__department")
         .order_by("-created_at")[:20]
     )
@@ -712,7 +713,7 @@ def meeting_item_rate_mine(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     mine = item.ratings.filter(
-        deputy_id=roles_of(request.user).deputy_id, round=petition.reopen_count
+        deputy_id=roles_of(request.user).deputy_id or 0, round=petition.reopen_count
     ).first()
     return render(
         request,
