@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,7 +27,6 @@ from .models import Access, ExternalPlatform, Forwarding, Integration, Subscript
 
 DEMO_KEY = "lk_dec0de01_demo-key-of-the-liaison-demo-never-use-it"
 DEMO_SECRET = "demo-webhook-secret"
-DEFAULT_PORT = 8765
 
 
 def _say(stdout, message: str) -> None:
@@ -35,7 +35,14 @@ def _say(stdout, message: str) -> None:
 
 
 def platform_port() -> int:
-    return settings.FAKE_PLATFORM_PORT or DEFAULT_PORT
+    """The fake platform's port (settings.FAKE_PLATFORM_PORT); 0 when it is off."""
+    return settings.FAKE_PLATFORM_PORT
+
+
+def platform_store() -> str:
+    """Where the fake platform keeps its cases, so the one ``manage.py serve`` starts knows
+    the case the demo forwarded to the one it started for the moment."""
+    return str(Path(settings.VAR_DIR) / "fake_platform.json")
 
 
 def load(stdout=None) -> dict:
@@ -45,6 +52,19 @@ def load(stdout=None) -> dict:
         _say(stdout, "No 南湖区 or admin in the demo registry; no integration.\n")
         return {}
     integration = _integration(region, admin)
+    _say(
+        stdout,
+        f"API key of the demo integration «{integration.name}» (南湖区, read-write): {DEMO_KEY}\n"
+        f"  try: curl -H 'Authorization: Bearer {DEMO_KEY}' http://127.0.0.1:8000/api/v1/cases/\n",
+    )
+    if not platform_port():
+        # Nothing would answer at a platform's address: no platform, no webhook, no forwarding.
+        _say(
+            stdout,
+            "The fake 四平台 is off (FAKE_PLATFORM_PORT=0): no external platform, webhook "
+            "subscription or forwarded case in the demo.\n",
+        )
+        return {"integration": integration}
     base = f"http://127.0.0.1:{platform_port()}"
     Subscription.objects.get_or_create(
         integration=integration,
@@ -57,11 +77,6 @@ def load(stdout=None) -> dict:
     )
     platform = services.platform_setup(platform=platform)
     forwarding = Forwarding.objects.filter(platform=platform).first() or _forward(platform)
-    _say(
-        stdout,
-        f"API key of the demo integration «{integration.name}» (南湖区, read-write): {DEMO_KEY}\n"
-        f"  try: curl -H 'Authorization: Bearer {DEMO_KEY}' http://127.0.0.1:8000/api/v1/cases/\n",
-    )
     if forwarding is not None:
         _say(
             stdout,
@@ -116,7 +131,7 @@ def _forward(platform: ExternalPlatform) -> Forwarding | None:
     )
     with contextlib.ExitStack() as stack:
         try:
-            stack.enter_context(FakePlatform(platform_port()))
+            stack.enter_context(FakePlatform(platform_port(), store=platform_store()))
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise  # in use: the platform is already running

@@ -6,17 +6,20 @@ cases in memory, and lets a test or a person move a case with
 ``POST /_control/{id}`` ``{"state": "accepted" | "replied" | "returned", "reply": …, "reason": …}``.
 ``POST /webhook`` accepts (and keeps) webhook calls, for the demo's subscription.
 With ``--callback URL`` it also tells the product at once, signed with ``--secret``, as the
-inbound webhook expects.
+inbound webhook expects. With ``--store FILE`` its cases survive a restart (the demo forwards a
+case to a platform it starts for the moment; ``manage.py serve`` then starts it for good).
 
-    python -m api.fake_platform --port 8765 [--secret S --callback http://127.0.0.1:8000/api/v1/platforms/1/inbound/]
+    python -m api.fake_platform --port 8765 [--store var/fake_platform.json] [--secret S --callback http://127.0.0.1:8000/api/v1/platforms/1/inbound/]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import threading
 import time
@@ -29,9 +32,20 @@ OPEN311_STATUS = {"accepted": "open", "replied": "closed", "returned": "returned
 
 class FakePlatform:
     def __init__(
-        self, port: int = 0, *, secret: str = "", callback: str = "", host: str = "127.0.0.1"
+        self,
+        port: int = 0,
+        *,
+        secret: str = "",
+        callback: str = "",
+        host: str = "127.0.0.1",
+        store: str = "",
     ) -> None:
+        self.store = store
         self.cases: dict[str, dict] = {}
+        if store:
+            with contextlib.suppress(FileNotFoundError, ValueError):
+                with open(store, encoding="utf-8") as f:
+                    self.cases = json.load(f)
         self.received: list[dict] = []
         self.secret = secret
         self.callback = callback
@@ -84,6 +98,7 @@ class FakePlatform:
                         {"path": path, "data": data, "headers": dict(self.headers)}
                     )
                     platform.cases[case_id] = {"id": case_id, "state": "sent", "data": data}
+                    platform.save()
                     if path == "/cases":
                         return self._reply(201, {"id": case_id})
                     return self._reply(201, [{"service_request_id": case_id}])
@@ -92,6 +107,7 @@ class FakePlatform:
                     case_id = path[len("/_control/") :]
                     case = platform.cases.setdefault(case_id, {"id": case_id, "state": "sent"})
                     case.update(json.loads(raw or b"{}"))
+                    platform.save()
                     platform.tell(case)
                     return self._reply(200, case)
                 return self._reply(404, {})
@@ -106,6 +122,15 @@ class FakePlatform:
     def url(self) -> str:
         host, port = self.server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    def save(self) -> None:
+        """Write the cases to the store file, if there is one (whole file, then renamed)."""
+        if not self.store:
+            return
+        tmp = f"{self.store}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(self.cases, f, ensure_ascii=False)
+        os.replace(tmp, self.store)
 
     def tell(self, case: dict) -> None:
         """Send the case's state to the callback URL, signed, if one is configured."""
@@ -152,8 +177,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--secret", default="")
     parser.add_argument("--callback", default="")
+    parser.add_argument("--store", default="", help="a JSON file keeping the cases")
     args = parser.parse_args()
-    platform = FakePlatform(args.port, secret=args.secret, callback=args.callback)
+    platform = FakePlatform(args.port, secret=args.secret, callback=args.callback, store=args.store)
     print(f"fake platform on {platform.url}", flush=True)
     try:
         platform.server.serve_forever()

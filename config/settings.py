@@ -340,9 +340,9 @@ API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30, minimum=1)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
-# A port for the fake external platform (api/fake_platform.py) that `make run` starts and the
-# demo forwards a case to; 0 leaves it off.
-FAKE_PLATFORM_PORT = env_int("FAKE_PLATFORM_PORT", 0, minimum=0, maximum=65535)
+# The port of the fake external platform (api/fake_platform.py) that `make run` starts beside
+# the worker and the demo forwards a case to; 0 leaves it off (and the demo without a platform).
+FAKE_PLATFORM_PORT = env_int("FAKE_PLATFORM_PORT", 8765, minimum=0, maximum=65535)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.auth.ApiKeyAuthentication",

@@ -227,6 +227,12 @@ class RevealReason(models.TextChoices):
     VISIT = "visit", _("To visit the person")
     HANDLING = "handling", _("Needed to handle the case")
     CORRECTION = "correction", _("To check or correct the record")
+    # Written by an export that puts full numbers in a file (one row per person), never asked.
+    EXPORT = "export", _("Exported in full (Excel)")
+
+
+# The reasons a user chooses from when pressing "show" (an export is not one of them).
+ASKED_REVEAL_REASONS = [c for c in RevealReason.choices if c[0] != RevealReason.EXPORT]
 
 
 class PersonalDataReveal(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -11,12 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import PersonalDataReveal, RevealReason
+from .models import ASKED_REVEAL_REASONS, PersonalDataReveal, RevealReason
 
 
 class RevealForm(forms.Form):
     reason = forms.ChoiceField(
-        label=_("Why do you need the full number?"), choices=RevealReason.choices
+        label=_("Why do you need the full number?"), choices=ASKED_REVEAL_REASONS
     )
 
 
@@ -27,7 +28,7 @@ def personal_data_reveal(
     caller's right check, repeated here so no path shows the value without it."""
     if not allowed:
         raise PermissionDenied
-    if reason not in RevealReason.values:
+    if reason not in dict(ASKED_REVEAL_REASONS):
         raise PermissionDenied
     PersonalDataReveal.objects.create(
         user=actor,
@@ -56,3 +57,21 @@ def reveal_from_post(request: Any, *, subject: Any, field: str, allowed: bool) -
         reason=form.cleaned_data["reason"],
         allowed=allowed,
     )
+
+
+def export_reveals(*, actor: Any, subjects: Iterable[Any], field: str) -> int:
+    """Record that an export gave ``actor`` the full ``field`` of each of ``subjects``: one
+    audit row per person (reason "export"), as if each number had been shown. The caller has
+    already checked the right for each row it wrote in full."""
+    rows = [
+        PersonalDataReveal(
+            user=actor,
+            subject_type=ContentType.objects.get_for_model(type(subject)),
+            subject_id=subject.pk,
+            field=field,
+            reason=RevealReason.EXPORT,
+        )
+        for subject in subjects
+    ]
+    PersonalDataReveal.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

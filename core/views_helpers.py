@@ -1,5 +1,5 @@
 """Small helpers every app's views share: require a right, show a service's refusal on the
-form, paginate a list.
+form, run one registry action from a POST, paginate a list.
 
 Views stay thin: parse the form, call one service, and on a domain refusal put the service's
 message on the form (so nothing typed is lost) instead of answering with an error page.
@@ -7,11 +7,20 @@ message on the form (so nothing typed is lost) instead of answering with an erro
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
-from .errors import DomainError
+from .errors import DomainError, StaleObject
+from .machine import Registry
 
 
 def require(allowed: bool) -> None:
@@ -30,6 +39,55 @@ def add_service_error(
         form.add_error(None, exc)
     else:
         form.add_error(None, str(exc) or fallback)
+
+
+def run_action(
+    request: HttpRequest,
+    obj: Any,
+    registry: Registry,
+    name: str,
+    show: Callable[[forms.BaseForm], HttpResponse],
+    *,
+    form_kwargs: dict[str, Any] | None = None,
+    perform: Callable[[Any], Any] | None = None,
+    refused: str = "",
+    back: str = "",
+) -> HttpResponse:
+    """The POST view of one registry action on ``obj``, for every app alike.
+
+    An unknown action (or one with a page of its own) is a 404, a right the user lacks a 403.
+    The row's form is bound to the POST (with ``form_kwargs``); an invalid form, or a
+    ValidationError from the service, comes back through ``show(form)`` (the detail page
+    re-shown with the bound form, so nothing typed is lost). Otherwise the service runs
+    (``perform(form)``, by default ``form.perform()``); a stale version, a domain refusal or a
+    refused right becomes a message, success the form's ``done_message`` (a text, or a method
+    given the service's result), and the user goes back to ``back`` or the object's page.
+    """
+    if name not in registry or not registry[name].form:
+        raise Http404
+    require(registry[name].allowed_for(request.user, obj))
+    form = import_string(registry[name].form)(request.POST, request.FILES, **(form_kwargs or {}))
+    if not form.is_valid():
+        messages.error(request, _("Nothing was changed: please correct the form below."))
+        return show(form)
+    try:
+        result = perform(form) if perform is not None else form.perform()
+    except StaleObject as exc:
+        messages.warning(request, str(exc))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        messages.error(
+            request, _("Nothing was changed: %(errors)s") % {"errors": " ".join(exc.messages)}
+        )
+        return show(form)
+    except PermissionDenied as exc:
+        messages.error(request, refused or str(exc) or str(DomainError.default_message))
+    else:
+        done = form.done_message
+        messages.success(request, str(done(result) if callable(done) else done))
+    return redirect(back or obj.get_absolute_url())
 
 
 def paginate(request: HttpRequest, items, per_page: int) -> Page:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.excel import BadWorkbook, ImportReport, RowError, read_rows, write_xlsx, xlsx_bytes
 from core.input import MOBILE_RE, fold
+from core.reveal import export_reveals
 from stations.models import Station
 
 from .choices import DeputyLevel, Gender
@@ -103,8 +104,21 @@ def _header_sets() -> list[list[str]]:
 # --- Export -------------------------------------------------------------------------------
 
 
+# Audit rows for the full phones of an export are written in batches of this many deputies.
+REVEAL_BATCH = 2000
+
+
 def export_rows(user, deputies: Iterable[Deputy]) -> Iterator[list]:
+    """The export's rows. The export is the contact list itself: those who may show a number get
+    it in full, and each full number written is recorded like a "show" (core.reveal)."""
+    shown: list[Deputy] = []
     for d in deputies:
+        full = can_see_phone(user, d) and bool(d.phone)
+        if full:
+            shown.append(d)
+            if len(shown) >= REVEAL_BATCH:
+                export_reveals(actor=user, subjects=shown, field="phone")
+                shown = []
         station = primary_station(d)
         start = next((a.start_date for a in current_assignments(d) if a.is_primary), None)
         yield [
@@ -116,11 +130,12 @@ def export_rows(user, deputies: Iterable[Deputy]) -> Iterator[list]:
             d.constituency,
             d.occupation,
             d.sector,
-            # The export is the contact list itself: those who may show a number get it in full.
-            d.phone if can_see_phone(user, d) else d.masked_phone,
+            d.phone if full else d.masked_phone,
             station.name if station else "",
             start.isoformat() if start else "",
         ]
+    if shown:
+        export_reveals(actor=user, subjects=shown, field="phone")
 
 
 def export_xlsx(target: IO[bytes], user, deputies: Iterable[Deputy]) -> int:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import qr
 from core.excel import XLSX_CONTENT_TYPE, BadWorkbook
-from core.models import RevealReason
+from core.models import ASKED_REVEAL_REASONS
 from core.reveal import reveal_from_post
 from core.roles import roles_of
 from core.views_helpers import add_service_error, paginate, require
@@ -93,7 +93,7 @@ def _profile_context(request, deputy: Deputy) -> dict:
         "deputy": deputy,
         "phone": shown_phone(request.user, deputy),
         "may_reveal_phone": may_reveal_phone(request.user, deputy),
-        "reveal_reasons": RevealReason.choices,
+        "reveal_reasons": ASKED_REVEAL_REASONS,
         "assignments": deputy_detail_assignments(deputy),
         "can_edit": can_edit,
         "editable_station_ids": editable_ids,

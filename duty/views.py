@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import listexport
 from core.errors import DomainError
 from core.roles import roles_of
-from core.views_helpers import add_service_error, paginate, require
+from core.views_helpers import add_service_error, paginate, require, run_action
 from deputies.models import Deputy, StationAssignment
 from stations.models import Region, Station
 
@@ -186,25 +186,18 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Run one registry action: rights (403), form, service, then back to the page."""
+    """Run one registry action (core.views_helpers.run_action), then back to the page."""
     activity = _activity(request, pk)
-    if action not in REGISTRY or not REGISTRY[action].form:
-        raise Http404
-    require(REGISTRY[action].allowed_for(request.user, activity))
-    form = import_string(REGISTRY[action].form)(request.POST, activity=activity, actor=request.user)
-    if not form.is_valid():
-        messages.error(request, _("Nothing was changed: please correct the form below."))
-        return _render_activity(request, activity, invalid=(action, form), status=400)
-    try:
-        form.perform()
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return _render_activity(request, activity, invalid=(action, form), status=400)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, str(form.done_message))
-    return redirect(activity)
+    return run_action(
+        request,
+        activity,
+        REGISTRY,
+        action,
+        lambda form: _render_activity(
+            request, _activity(request, pk), invalid=(action, form), status=400
+        ),
+        form_kwargs={"activity": activity, "actor": request.user},
+    )
 
 
 @login_required

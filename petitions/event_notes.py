@@ -55,7 +55,15 @@ def _recorded_by_station(satisfaction: str) -> str:
     return _("%(level)s (recorded by the station)") % {"level": Satisfaction(satisfaction).label}
 
 
+def _rated_by_deputies(satisfaction: str, comment: str = "") -> str:
+    level = _("%(level)s (the deputies' own rating at the themed meeting)") % {
+        "level": Satisfaction(satisfaction).label
+    }
+    return _join(level, comment)
+
+
 _RENDER: dict[str, Callable[..., str]] = {
+    "rated_by_deputies": _rated_by_deputies,
     "rated": _rated,
     "rated_by_constituent": _rated_by_constituent,
     "recorded_by_staff": _recorded_by_staff,

@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +56,16 @@ def managed_stations(user):
     if roles_of(user).is_admin:
         return qs
     return qs.filter(managed_q(user, "pk"))
+
+
+def recording_stations(user):
+    """Stations where the user may log a reception: those they run, and those where they are a
+    part-time liaison (petitions.rights.may_record_at)."""
+    roles = roles_of(user)
+    qs = Station.objects.active().select_related("region").order_by("name")
+    if roles.is_admin:
+        return qs
+    return qs.filter(managed_q(user, "pk") | Q(pk__in=roles.liaison_station_ids))
 
 
 def station_deputies(station_ids):
@@ -125,7 +136,7 @@ class ReceptionForm(NormalizedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, actor, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        stations = managed_stations(actor)
+        stations = recording_stations(actor)
         self.fields["station"].queryset = stations
         self.fields["deputies"].queryset = station_deputies(stations.values("pk"))
         self.fields["deputies"].widget = SearchableCheckboxes()
@@ -203,11 +214,13 @@ class OpinionFields(SubmissionFormMixin, NormalizedFormMixin, forms.Form):
     # Ours are 32 hex characters; the column holds 64 and room is left for a prefix.
     idempotency_key = ExactCharField(widget=forms.HiddenInput, required=False, max_length=40)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, phone_history: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        if not phone_history:  # a part-time liaison may not see the constituent's earlier cases
+            return
         # The constituent's earlier cases, looked up by the number as it is typed (htmx).
         self.fields["phone"].widget.attrs.update(
             {

@@ -287,6 +287,20 @@ LOOP: Registry[Petition] = Registry(
             target_rule=RATING_RULE,
             alt_targets=frozenset({S.HANDLING, S.TRIAGED}),
         ),
+        # The deputies of a themed meeting (ties) rate the department's answer to an item they
+        # raised, each on their own account: ties checks they are the meeting's deputies (as
+        # the public "rate" row checks its code) and calls this once their ratings decide.
+        Action(
+            "rate_by_deputies",
+            _("Deputies' rating at a themed meeting"),
+            frozenset({S.FEEDBACK_GIVEN}),
+            S.CLOSED,
+            service=_SERVICES + "petition_rate_by_deputies",
+            order=205,
+            offer_if=constituent_not_rated,
+            target_rule=RATING_RULE,
+            alt_targets=frozenset({S.HANDLING, S.TRIAGED}),
+        ),
         # System: nobody rated in time (petitions.tasks).
         Action(
             "auto_close",

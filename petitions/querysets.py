@@ -36,6 +36,10 @@ class ReceptionQuerySet(models.QuerySet["Reception"]):
                     "reception_id"
                 )
             )
+        # A part-time liaison (grid worker) logs receptions at their station and records
+        # opinions there (petitions.rights.may_record_at); its cases stay hidden from them.
+        if roles.is_liaison:
+            q |= Q(station_id__in=roles.liaison_station_ids)
         return self.filter(q)
 
 

@@ -33,6 +33,20 @@ def may_record_at(user: Any, station: Any) -> bool:
     return manages_station(roles, station) or station.pk in roles.liaison_station_ids
 
 
+def sees_reception_opinions(user: Any, reception: Any) -> bool:
+    """Whether the reception page lists every opinion recorded at it (station staff, clerks,
+    the deputies present); a part-time liaison sees only the ones they recorded themselves,
+    as they may not see the station's cases."""
+    roles = roles_of(user)
+    if reception.station_id not in roles.liaison_station_ids:
+        return True
+    return (
+        manages_station(roles, reception.station)
+        or roles.is_clerk
+        or (roles.is_deputy and reception.deputies.filter(pk=roles.deputy_id).exists())
+    )
+
+
 def is_petition_deputy(user: Any, petition: Petition) -> bool:
     roles = roles_of(user)
     return roles.is_deputy and petition.deputy_id == roles.deputy_id

@@ -799,13 +799,17 @@ def _apply_constituent_rating(
     actor: Any = None,
     method: str = "",
     asked_on: dt.date | None = None,
+    by_deputies: bool = False,
 ) -> Petition:
-    """The constituent's rating decides (loop.RATING_RULE): close, or reopen the case."""
+    """The constituent's rating decides (loop.RATING_RULE): close, or reopen the case.
+
+    ``by_deputies``: the deputies who raised the case at a themed meeting rated it on their own
+    accounts (the actor is the deputy whose rating decided), not staff on their behalf."""
     if Rating.objects.filter(
         petition=p, rater=RaterKind.CONSTITUENT, round=p.reopen_count
     ).exists():
         raise IllegalTransition(_("This round has already been rated."))
-    by_staff = actor is not None and actor.is_authenticated
+    by_staff = actor is not None and actor.is_authenticated and not by_deputies
     Rating.objects.create(
         petition=p,
         rater=RaterKind.CONSTITUENT,
@@ -817,9 +821,18 @@ def _apply_constituent_rating(
         asked_on=asked_on if by_staff else None,
     )
     # Stored as keys, shown in the reader's language (petitions/event_notes.py).
-    if by_staff:
-        # Written by staff: the timeline says so, and the staff member's wording stays internal.
+    if by_deputies:
+        # The deputies' words stay internal; the public page shows the level only.
         event_kw: dict[str, Any] = {
+            "actor": actor,
+            "note": system_note(
+                "rated_by_deputies", satisfaction=satisfaction, comment=comment.strip()
+            ),
+            "public_note": system_note("rated_by_deputies", satisfaction=satisfaction),
+        }
+    elif by_staff:
+        # Written by staff: the timeline says so, and the staff member's wording stays internal.
+        event_kw = {
             "actor": actor,
             "note": system_note(
                 "recorded_by_staff",
@@ -903,6 +916,26 @@ def petition_record_rating(
         actor=actor,
         method=method,
         asked_on=asked_on,
+    )
+
+
+@transaction.atomic
+def petition_rate_by_deputies(
+    *, actor: Any, petition: Petition | int, satisfaction: str, comment: str = ""
+) -> Petition:
+    """The deputies of a themed meeting rated the department's answer on their own accounts
+    (ties.services.meeting_item_rate decides when, and checks they are the meeting's deputies):
+    recorded as the case's rating, deciding like the constituent's (loop.RATING_RULE)."""
+    _check_satisfaction(satisfaction)
+    p, to = _begin("rate_by_deputies", petition, actor, None)
+    return _apply_constituent_rating(
+        p,
+        to,
+        satisfaction=satisfaction,
+        comment=comment,
+        actor=actor,
+        method=FeedbackMethod.IN_PERSON,
+        by_deputies=True,
     )
 
 

@@ -17,19 +17,16 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import listexport
-from core.errors import DomainError
 from core.input import clean_phone
 from core.machine import Action
-from core.models import RevealReason
+from core.models import ASKED_REVEAL_REASONS, RevealReason
 from core.reveal import personal_data_reveal, reveal_from_post
 from core.roles import roles_of
-from core.views_helpers import add_service_error
-from stations.scope import manages_station
+from core.views_helpers import add_service_error, run_action
 
 from . import duplicates, rights, selectors, services
 from . import forms as f
 from .choices import UNDER_DEADLINE, Channel, Status
-from .errors import StaleCase
 from .loop import LOOP
 from .models import Attachment, CannedReply, Petition, Reception
 
@@ -71,12 +68,25 @@ RECEPTION_COLUMNS = [
 ]
 
 
+def _records_receptions(roles) -> bool:
+    """Admins, station staff and part-time liaisons (grid workers) log receptions."""
+    return roles.is_admin or roles.is_staff_member or roles.is_liaison
+
+
 @login_required
 @require_GET
 def reception_list(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
-    _require(roles.is_admin or roles.is_clerk or roles.is_staff_member or roles.is_deputy)
+    _require(
+        roles.is_admin
+        or roles.is_clerk
+        or roles.is_staff_member
+        or roles.is_deputy
+        or roles.is_liaison
+    )
     if listexport.wanted(request):
+        # Part-time liaisons see the station's receptions to log theirs, not a file of them.
+        _require(roles.is_admin or roles.is_clerk or roles.is_staff_member or roles.is_deputy)
         return listexport.export_list(
             request,
             name=_("Receptions"),
@@ -86,7 +96,7 @@ def reception_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.reception_list(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    can_create = roles.is_admin or roles.is_staff_member
+    can_create = _records_receptions(roles)
     return render(
         request, "petitions/reception_list.html", {"page": page, "can_create": can_create}
     )
@@ -95,12 +105,11 @@ def reception_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reception_create(request: HttpRequest) -> HttpResponse:
-    roles = roles_of(request.user)
-    _require(roles.is_admin or roles.is_staff_member)
+    _require(_records_receptions(roles_of(request.user)))
     form = f.ReceptionForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         reception = form.save(commit=False)
-        _require(manages_station(roles, reception.station))
+        _require(rights.may_record_at(request.user, reception.station))
         reception.created_by = request.user
         reception.save()
         form.save_m2m()
@@ -110,11 +119,22 @@ def reception_create(request: HttpRequest) -> HttpResponse:
 
 
 def _opinion_context(request, reception: Reception, form=None) -> dict:
+    sees_all = rights.sees_reception_opinions(request.user, reception)
     return {
         "reception": reception,
-        "form": form or f.ReceptionOpinionForm(reception=reception),
-        "can_record": manages_station(roles_of(request.user), reception.station),
+        "form": form or f.ReceptionOpinionForm(reception=reception, phone_history=sees_all),
+        "can_record": rights.may_record_at(request.user, reception.station),
+        # A part-time liaison may not open the cases: their rows are not links.
+        "link_rows": sees_all,
     }
+
+
+def _reception_rows(request, reception: Reception):
+    """Every opinion of the reception, or only the user's own for a part-time liaison."""
+    rows = selectors.reception_petitions(reception)
+    if rights.sees_reception_opinions(request.user, reception):
+        return rows
+    return rows.filter(created_by=request.user)
 
 
 @login_required
@@ -127,18 +147,24 @@ def reception_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     context = _opinion_context(request, reception)
-    context["rows"] = selectors.reception_petitions(reception)
+    context["rows"] = _reception_rows(request, reception)
     return render(request, "petitions/reception_detail.html", context)
 
 
 @login_required
 @require_POST
 def reception_add_petition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one opinion raised at the reception (staff, or the station's grid workers)."""
     reception = get_object_or_404(
         Reception.objects.visible_to(request.user).select_related("station"), pk=pk
     )
-    _require(manages_station(roles_of(request.user), reception.station))
-    form = f.ReceptionOpinionForm(request.POST, request.FILES, reception=reception)
+    _require(rights.may_record_at(request.user, reception.station))
+    form = f.ReceptionOpinionForm(
+        request.POST,
+        request.FILES,
+        reception=reception,
+        phone_history=rights.sees_reception_opinions(request.user, reception),
+    )
     petition = None
     if form.is_valid():
         try:
@@ -160,7 +186,7 @@ def reception_add_petition(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "petitions/_reception_opinion_response.html", context)
     if petition is None:
         context = _opinion_context(request, reception, form)
-        context["rows"] = selectors.reception_petitions(reception)
+        context["rows"] = _reception_rows(request, reception)
         return render(request, "petitions/reception_detail.html", context, status=200)
     messages.success(
         request, _("Opinion recorded. Tracking code: %(code)s") % {"code": petition.display_code}
@@ -324,7 +350,7 @@ def _render_detail(
             "actions": actions,
             "show_contact": sees_contact(request.user, petition),
             "revealed": revealed,
-            "reveal_reasons": RevealReason.choices,
+            "reveal_reasons": ASKED_REVEAL_REASONS,
             "today": timezone.localdate(),
             "overdue": petition.status in UNDER_DEADLINE
             and petition.deadline is not None
@@ -336,40 +362,34 @@ def _render_detail(
 
 
 def action_view(name: str):
-    """The POST view of one loop action: right (403), form, the row's service, redirect back."""
-    row = LOOP[name]
-    service = import_string(row.service)
+    """The POST view of one loop action (core.views_helpers.run_action with the row's
+    service), then back to the page it came from."""
+    service = import_string(LOOP[name].service)
 
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         petition = _visible(request, pk)
-        _require(row.allowed_for(request.user, petition))
-        form = _form_class(row)(request.POST, request.FILES, petition=petition, actor=request.user)
-        back = redirect(
-            request.POST["next"] if _safe_next(request) else petition.get_absolute_url()
-        )
-        if not form.is_valid():
-            messages.error(request, _("Nothing was changed: please correct the form below."))
+
+        def show(form) -> HttpResponse:
             fresh = get_object_or_404(
                 selectors.petition_detail(Petition.objects.visible_to(request.user)), pk=pk
             )
             return _render_detail(request, fresh, invalid=(name, form))
-        try:
-            result = service(actor=request.user, petition=petition, **form.service_kwargs())
-        except StaleCase as exc:
-            messages.warning(request, str(exc))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            messages.error(
-                request, _("Nothing was changed: %(errors)s") % {"errors": " ".join(exc.messages)}
-            )
-        except PermissionDenied:
-            messages.error(request, _("You may not do this on this case."))
-        else:
-            messages.success(request, form.done_message(result))
-        return back
+
+        return run_action(
+            request,
+            petition,
+            LOOP,
+            name,
+            show,
+            form_kwargs={"petition": petition, "actor": request.user},
+            perform=lambda form: service(
+                actor=request.user, petition=petition, **form.service_kwargs()
+            ),
+            refused=_("You may not do this on this case."),
+            back=request.POST["next"] if _safe_next(request) else "",
+        )
 
     view.__name__ = f"petition_{name}"
     return view

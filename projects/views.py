@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import listexport
-from core.errors import DomainError, StaleObject
+from core.errors import DomainError
 from core.excel import XLSX_CONTENT_TYPE, xlsx_bytes
 from core.roles import roles_of
+from core.views_helpers import run_action
 
 from . import rights, selectors, services
 from .choices import Stage, Status
@@ -376,32 +377,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Run one registry action: rights (403), form, service, then back to the page."""
+    """Run one registry action (core.views_helpers.run_action), then back to the page."""
     c = _candidate(request, pk)
-    if action not in REGISTRY or not REGISTRY[action].form:
-        raise Http404
-    _require(REGISTRY[action].allowed_for(request.user, c))
-    form = _form_class(action)(request.POST, request.FILES, candidate=c, actor=request.user)
-    if not form.is_valid():
-        messages.error(request, _("Nothing was changed: please correct the form below."))
-        return _render_detail(request, c, invalid=(action, form))
-    try:
-        form.perform()
-    except StaleObject as exc:
-        messages.warning(request, str(exc))
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        messages.error(
-            request, _("Nothing was changed: %(errors)s") % {"errors": " ".join(exc.messages)}
-        )
-        return _render_detail(request, _candidate(request, pk), invalid=(action, form))
-    except PermissionDenied:
-        messages.error(request, _("You may not do this on this project."))
-    else:
-        messages.success(request, str(form.done_message))
-    return redirect(c)
+    return run_action(
+        request,
+        c,
+        REGISTRY,
+        action,
+        lambda form: _render_detail(request, _candidate(request, pk), invalid=(action, form)),
+        form_kwargs={"candidate": c, "actor": request.user},
+        refused=_("You may not do this on this project."),
+    )
 
 
 @login_required

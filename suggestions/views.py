@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import listexport
 from core.errors import DomainError, StaleObject
 from core.roles import roles_of
+from core.views_helpers import run_action
 
 from . import rights, selectors
 from .choices import UNDER_DEADLINE, Classification, Status
@@ -227,34 +228,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Run one registry action: rights (403), form, service, then back to the page."""
+    """Run one registry action (core.views_helpers.run_action), then back to the page."""
     suggestion = _visible(request, pk)
-    if action not in REGISTRY or not REGISTRY[action].form:
-        raise Http404
-    _require(REGISTRY[action].allowed_for(request.user, suggestion))
-    form = _form_class(action)(
-        request.POST, request.FILES, suggestion=suggestion, actor=request.user
+    return run_action(
+        request,
+        suggestion,
+        REGISTRY,
+        action,
+        lambda form: _render_detail(request, _visible(request, pk), invalid=(action, form)),
+        form_kwargs={"suggestion": suggestion, "actor": request.user},
+        refused=_("You may not do this on this suggestion."),
     )
-    if not form.is_valid():
-        messages.error(request, _("Nothing was changed: please correct the form below."))
-        return _render_detail(request, suggestion, invalid=(action, form))
-    try:
-        form.perform()
-    except StaleObject as exc:
-        messages.warning(request, str(exc))
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        messages.error(
-            request, _("Nothing was changed: %(errors)s") % {"errors": " ".join(exc.messages)}
-        )
-        return _render_detail(request, _visible(request, pk), invalid=(action, form))
-    except PermissionDenied:
-        messages.error(request, _("You may not do this on this suggestion."))
-    else:
-        messages.success(request, str(form.done_message))
-    return redirect(suggestion)
 
 
 # ---- printable forms -------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from core.checks import DEMO_PASSWORD
 from deputies.choices import DeputyLevel
 from deputies.models import Deputy, DeputyTerm, StationAssignment
 from petitions import services as petition_services
-from petitions.choices import FeedbackMethod, Tier, Urgency
-from petitions.models import Category
+from petitions.choices import Channel, FeedbackMethod, ReceptionKind, Tier, Urgency
+from petitions.models import Category, Reception
+from petitions.submission import Submission
 from stations.choices import RegionLevel, StaffPostKind
 from stations.models import Department, Region, StaffPost
 
@@ -186,6 +187,30 @@ def _make(users, dai: Deputy) -> dict:
         constituent_name="赵大妈",
         phone="13611112222",
     )
+    # The grid worker helped at a reception day and logged it on the station's reception pages.
+    helped = Reception.objects.create(
+        station=station,
+        kind=ReceptionKind.REGULAR,
+        topic="网格员协助接待:幸福里小区",
+        held_at=timezone.now() - dt.timedelta(days=3),
+        constituents_count=4,
+        created_by=worker,
+    )
+    helped.deputies.add(dai)
+    petition_services.petition_submit(
+        actor=worker,
+        submission=Submission(
+            station=station,
+            channel=Channel.RECEPTION,
+            reception=helped,
+            deputy=dai,
+            title="小区门口路灯不亮",
+            content="幸福里小区5幢门口路灯坏了两周,夜间出行不便。",
+            constituent_name="孙阿姨",
+            phone="13755556666",
+            consent=True,
+        ),
+    )
 
     # Report-backs (述职) of an electoral district of 戴伟's level.
     members = [dai, *colleagues[:9]]
@@ -299,4 +324,14 @@ def _make(users, dai: Deputy) -> dict:
         petition_services.petition_give_feedback(
             actor=staff, petition=p, method=FeedbackMethod.IN_PERSON
         )
+        # The other deputy of the meeting has rated the answer (staff enter it for a deputy
+        # without an account); 戴伟's own rating is still waiting on his to-do home.
+        for other in meeting.deputies.exclude(pk=dai.pk)[:1]:
+            services.meeting_item_rate(
+                actor=staff if other.user_id is None else other.user,
+                item=item,
+                satisfaction="basic",
+                comment="审批提速了,但仍需跟踪",
+                deputy=other if other.user_id is None else None,
+            )
     return {"pairs": pairs, "grids": grids, "district": district, "meeting": meeting}

@@ -225,6 +225,8 @@ class OnDateForm(forms.Form):
 
 
 class AppointmentAnswerForm(NormalizedFormMixin, forms.Form):
+    done_message = _("Answer sent to the constituent.")
+
     message = forms.CharField(
         label=_("Message to the constituent"),
         max_length=300,
@@ -408,16 +410,29 @@ class MeetingItemForm(forms.Form):
         self.helper = fields_helper()
 
 
-class MeetingRateForm(forms.Form):
+class MeetingRateForm(NormalizedFormMixin, forms.Form):
+    """A deputy's rating of the department's answer; with ``deputies`` (those of the meeting
+    without an account) the staff's form to enter one on such a deputy's behalf."""
+
     satisfaction = forms.ChoiceField(
         label=_("The deputies' rating of the department's answer"),
         choices=Satisfaction.choices,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=500,
+        required=False,
+        help_text=_("Read by the station and the department; not shown on public pages."),
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, deputies=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if deputies is not None:
+            self.fields["deputy"] = forms.ModelChoiceField(
+                label=_("Deputy (without an account)"), queryset=deputies
+            )
+            self.order_fields(["deputy", "satisfaction", "comment"])
         self.helper = fields_helper()
 
 

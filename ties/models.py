@@ -405,6 +405,41 @@ class MeetingItem(models.Model):
         return f"{self.meeting} · {self.petition_id}"
 
 
+class MeetingRating(models.Model):
+    """One deputy's rating of the department's answer to a meeting item, one per deputy per
+    round of the case. The deputy rates on their own account; ``recorded_by`` is the staff
+    member who entered it for a deputy without an account (staff-recorded)."""
+
+    item = models.ForeignKey(MeetingItem, on_delete=models.CASCADE, related_name="ratings")
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, related_name="+", verbose_name=_("deputy")
+    )
+    round = models.PositiveSmallIntegerField(default=0)
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "round", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "deputy", "round"], name="meeting_rating_once_per_deputy_round"
+            )
+        ]
+        verbose_name = _("deputy's rating of a meeting item")
+        verbose_name_plural = _("deputies' ratings of meeting items")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.deputy_id}: {self.satisfaction}"
+
+    @property
+    def recorded_by_staff(self) -> bool:
+        return self.recorded_by_id is not None
+
+
 class Appointment(models.Model):
     """A constituent's booking (约访 / 点单式接待) with a deputy or a themed reception, made on
     the station's public page; staff confirm or decline it with a message (ties/loop.py).

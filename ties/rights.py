@@ -40,6 +40,12 @@ def runs_station(user: Any, station: Any) -> bool:
     return manages_station(roles_of(user), station)
 
 
+def rates_meeting(user: Any, meeting: Any) -> bool:
+    """A deputy of the themed meeting rates the departments' answers to its items himself."""
+    deputy_id = roles_of(user).deputy_id
+    return deputy_id is not None and meeting.deputies.filter(pk=deputy_id).exists()
+
+
 def sees_grid_coverage(user: Any) -> bool:
     roles = roles_of(user)
     return roles.is_admin or roles.is_clerk or roles.is_staff_member

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.changes import diff, field_label, msgid, record_change
 from core.codes import normalize_code, random_code
+from core.errors import IllegalTransition
 from core.models import ChangeAction
 from core.models import Channel as NotifyChannel
 from core.notify import notify, notify_users
@@ -27,6 +28,8 @@ from deputies.models import Deputy
 from deputies.selectors import primary_station
 from petitions import services as petition_services
 from petitions.choices import Channel, FeedbackMethod, ReceptionKind, Satisfaction
+from petitions.choices import Status as PetitionStatus
+from petitions.loop import LOOP as petition_loop
 from petitions.models import Petition, Reception
 from petitions.submission import Submission
 from stations.choices import RegionLevel, StaffPostKind
@@ -49,6 +52,7 @@ from .models import (
     EvaluationMark,
     Grid,
     MeetingItem,
+    MeetingRating,
     ReportBack,
     ReportBackSpeaker,
     ThemedMeeting,
@@ -808,21 +812,110 @@ def meeting_item_add(
     )
 
 
+def _decided(ratings: list[str]) -> str:
+    """The deputies' rating of an answer: unsatisfied if any deputy is, else basically
+    satisfied if any is, else satisfied."""
+    for level in (Satisfaction.UNSATISFIED, Satisfaction.BASIC):
+        if level in ratings:
+            return level
+    return Satisfaction.SATISFIED
+
+
 @transaction.atomic
 def meeting_item_rate(
-    *, actor: Any, item: MeetingItem, satisfaction: str, comment: str = ""
+    *,
+    actor: Any,
+    item: MeetingItem,
+    satisfaction: str,
+    comment: str = "",
+    deputy: Deputy | None = None,
 ) -> MeetingItem:
-    """The deputies' rating of the department's answer, recorded by the station as the
-    raiser's rating with the loop's own action (record_rating): satisfied closes the case, a low
-    rating reopens it to the department exactly as a constituent's would."""
-    item = MeetingItem.objects.select_for_update().select_related("petition").get(pk=item.pk)
-    petition_services.petition_record_rating(
-        actor=actor,
-        petition=item.petition,
-        satisfaction=satisfaction,
-        method=FeedbackMethod.IN_PERSON,
-        comment=" · ".join(x for x in (_("Deputies' rating at the themed meeting"), comment) if x),
+    """One deputy's rating of the department's answer to a meeting item (one per deputy per
+    round): the deputy's own (``deputy`` None), or entered by the station's staff for a deputy
+    of the meeting who has no account (marked staff-recorded).
+
+    The ratings decide through the loop once one deputy is unsatisfied (the case reopens to
+    the department at once, as a constituent's low rating does) or every deputy of the meeting
+    has rated (the case closes): with the staff's record_rating when staff entered the deciding
+    rating, else the loop's rate_by_deputies row."""
+    item = (
+        MeetingItem.objects.select_for_update()
+        .select_related("petition", "meeting__station")
+        .get(pk=item.pk)
     )
-    item.deputies_rating = satisfaction
+    meeting = item.meeting
+    recorded_by = None
+    if deputy is None:
+        _require(rights.rates_meeting(actor, meeting))  # so the actor is a deputy
+        deputy = Deputy.objects.get(pk=roles_of(actor).deputy_id or 0)
+    else:
+        _require(rights.runs_station(actor, meeting.station))
+        if not meeting.deputies.filter(pk=deputy.pk).exists():
+            raise ValidationError(_("Only the deputies of the meeting rate its items."))
+        if deputy.user_id is not None:
+            raise ValidationError(
+                _("%(name)s has an account and rates the answer on their own.")
+                % {"name": deputy.name}
+            )
+        recorded_by = actor
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError(_("Choose the deputies' rating."))
+    petition = item.petition
+    petition_loop.check("rate_by_deputies", petition)  # once the station has given feedback
+    round_ = petition.reopen_count
+    if item.ratings.filter(deputy=deputy, round=round_).exists():
+        raise IllegalTransition(
+            _("%(name)s has already rated this answer.") % {"name": deputy.name}
+        )
+    MeetingRating.objects.create(
+        item=item,
+        deputy=deputy,
+        round=round_,
+        satisfaction=satisfaction,
+        comment=comment,
+        recorded_by=recorded_by,
+    )
+    rows = list(item.ratings.filter(round=round_).select_related("deputy"))
+    if satisfaction != Satisfaction.UNSATISFIED and len(rows) < meeting.deputies.count():
+        return item  # the other deputies have not rated yet
+    decided = _decided([r.satisfaction for r in rows])
+    summary = " · ".join(
+        f"{r.deputy.name}: {Satisfaction(r.satisfaction).label}"
+        + (f" ({r.comment})" if r.comment else "")
+        for r in rows
+    )
+    if recorded_by is not None:
+        petition_services.petition_record_rating(
+            actor=actor,
+            petition=petition,
+            satisfaction=decided,
+            method=FeedbackMethod.IN_PERSON,
+            comment=" · ".join((_("Deputies' rating at the themed meeting"), summary)),
+        )
+    else:
+        petition_services.petition_rate_by_deputies(
+            actor=actor, petition=petition, satisfaction=decided, comment=summary
+        )
+    item.deputies_rating = decided
     item.save(update_fields=["deputies_rating"])
     return item
+
+
+def meeting_ratings_due(user: Any) -> list[MeetingItem]:
+    """The meeting items whose department answer waits for this deputy's own rating."""
+    deputy_id = roles_of(user).deputy_id
+    if deputy_id is None:
+        return []
+    items = list(
+        MeetingItem.objects.filter(
+            meeting__deputies=deputy_id, petition__status=PetitionStatus.FEEDBACK_GIVEN
+        )
+        .select_related("meeting", "petition", "department")
+        .order_by("meeting__held_at", "pk")
+    )
+    rated = set(
+        MeetingRating.objects.filter(item__in=items, deputy_id=deputy_id).values_list(
+            "item_id", "round"
+        )
+    )
+    return [i for i in items if (i.pk, i.petition.reopen_count) not in rated]

@@ -36,6 +36,8 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/items/", views.meeting_item_add, name="meeting_item_add"),
     path("items/<int:pk>/rate/", views.meeting_item_rate, name="meeting_item_rate"),
+    path("items/<int:pk>/my-rating/", views.meeting_item_rate_mine, name="meeting_item_rate_mine"),
+    path("meetings/ratings/", views.meeting_ratings, name="meeting_ratings"),
 ]
 # One POST view per action of ties.loop.APPOINTMENT, from its row.
 urlpatterns += [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import listexport, qr
 from core.errors import DomainError
-from core.models import RevealReason
+from core.models import ASKED_REVEAL_REASONS
 from core.reveal import reveal_from_post
 from core.roles import roles_of
-from core.views_helpers import add_service_error, paginate, require
+from core.views_helpers import add_service_error, paginate, require, run_action
 from deputies.models import Deputy
 from petitions.choices import Satisfaction
 from petitions.choices import Status as PetitionStatus
@@ -52,6 +52,7 @@ from .models import (
     ElectoralDistrict,
     Grid,
     MeetingItem,
+    MeetingRating,
     ReportBack,
     ThemedMeeting,
 )
@@ -135,7 +136,7 @@ def _pair_context(request: HttpRequest, pair: ConstituentPair, **extra) -> dict:
         "phone": pair.masked_phone,
         "may_manage": may,
         "may_reveal": may and bool(pair.phone),
-        "reveal_reasons": RevealReason.choices,
+        "reveal_reasons": ASKED_REVEAL_REASONS,
         "contact_form": ContactForm() if may else None,
         **extra,
     }
@@ -540,8 +541,8 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def appointment_action(name: str):
-    """One POST view per row of ties.loop.APPOINTMENT."""
-    row = APPOINTMENT[name]
+    """One POST view per row of ties.loop.APPOINTMENT (core.views_helpers.run_action)."""
+    service = import_string(APPOINTMENT[name].service)
 
     @login_required
     @require_POST
@@ -549,19 +550,16 @@ def appointment_action(name: str):
         appointment = get_object_or_404(
             Appointment.objects.visible_to(request.user).select_related("station"), pk=pk
         )
-        require(row.allowed_for(request.user, appointment))
-        form = import_string(row.form)(request.POST)
-        if form.is_valid():
-            try:
-                import_string(row.service)(
-                    actor=request.user, appointment=appointment, **form.cleaned_data
-                )
-            except (ValidationError, DomainError) as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("Answer sent to the constituent."))
-                return redirect(appointment)
-        return _appointment_page(request, appointment, form)
+        return run_action(
+            request,
+            appointment,
+            APPOINTMENT,
+            name,
+            lambda form: _appointment_page(request, appointment, form, status=400),
+            perform=lambda form: service(
+                actor=request.user, appointment=appointment, **form.cleaned_data
+            ),
+        )
 
     view.__name__ = f"appointment_{name}"
     return view
@@ -619,9 +617,28 @@ def _meeting(request: HttpRequest, pk: int) -> ThemedMeeting:
     )
 
 
+def _staff_rated_deputies(meeting: ThemedMeeting):
+    """The meeting's deputies without an account: staff enter their ratings for them."""
+    return meeting.deputies.filter(user__isnull=True).order_by("name_pinyin")
+
+
 def _meeting_page(request: HttpRequest, meeting: ThemedMeeting, item_form=None, status=200):
     runs = rights.runs_station(request.user, meeting.station)
-    items = meeting.items.select_related("petition", "raised_by", "department")
+    items = list(
+        meeting.items.select_related("petition", "raised_by", "department").prefetch_related(
+            Prefetch("ratings", queryset=MeetingRating.objects.select_related("deputy"))
+        )
+    )
+    deputies = list(meeting.deputies.all())
+    for item in items:
+        # This round's ratings, and who of the meeting's deputies has still to rate.
+        ratings = [r for r in item.ratings.all() if r.round == item.petition.reopen_count]
+        rated = {r.deputy_id for r in ratings}
+        waiting = [d for d in deputies if d.pk not in rated]
+        item.round_ratings = ratings  # type: ignore[attr-defined]
+        item.waiting_for = waiting  # type: ignore[attr-defined]
+        item.staff_may_enter = [d for d in waiting if d.user_id is None]  # type: ignore[attr-defined]
+    offline = _staff_rated_deputies(meeting)
     return render(
         request,
         "ties/meeting_detail.html",
@@ -630,7 +647,9 @@ def _meeting_page(request: HttpRequest, meeting: ThemedMeeting, item_form=None, 
             "items": items,
             "runs": runs,
             "item_form": item_form or (MeetingItemForm(meeting=meeting) if runs else None),
-            "rate_form": MeetingRateForm() if runs else None,
+            "rate_form": MeetingRateForm(deputies=offline) if runs else None,
+            "rates_here": rights.rates_meeting(request.user, meeting),
+            "my_deputy_id": roles_of(request.user).deputy_id,
             "feedback_given": PetitionStatus.FEEDBACK_GIVEN,
         },
         status=status,
@@ -665,26 +684,35 @@ def meeting_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, meeting, form)
 
 
+def _meeting_item(request: HttpRequest, pk: int) -> MeetingItem:
+    return get_object_or_404(
+        MeetingItem.objects.filter(
+            meeting__in=ThemedMeeting.objects.visible_to(request.user)
+        ).select_related("meeting__station", "petition", "department", "raised_by"),
+        pk=pk,
+    )
+
+
 @login_required
 @require_POST
 def meeting_item_rate(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        MeetingItem.objects.filter(
-            meeting__in=ThemedMeeting.objects.visible_to(request.user)
-        ).select_related("meeting__station", "petition"),
-        pk=pk,
-    )
+    """Staff enter the rating of a deputy of the meeting who has no account (staff-recorded)."""
+    item = _meeting_item(request, pk)
     require(rights.runs_station(request.user, item.meeting.station))
-    form = MeetingRateForm(request.POST)
+    form = MeetingRateForm(request.POST, deputies=_staff_rated_deputies(item.meeting))
     if not form.is_valid():
-        messages.error(request, _("Choose the deputies' rating."))
+        messages.error(request, _("Choose the deputy and the rating."))
         return redirect(item.meeting)
     try:
         services.meeting_item_rate(actor=request.user, item=item, **form.cleaned_data)
     except (ValidationError, DomainError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("The deputies' rating is recorded on the case."))
+        messages.success(
+            request,
+            _("The rating of %(name)s is recorded (entered by the station).")
+            % {"name": form.cleaned_data["deputy"].name},
+        )
     return redirect(item.meeting)
 
 
@@ -884,4 +912,61 @@ def district_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "topic": services.TOPIC_DISTRICT,
         },
         status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def meeting_ratings(request: HttpRequest) -> HttpResponse:
+    """A deputy's themed-meeting answers waiting for their own rating, and those they rated."""
+    deputy_id = roles_of(request.user).deputy_id
+    if deputy_id is None:
+        raise PermissionDenied
+    rated = (
+        MeetingRating.objects.filter(deputy_id=deputy_id)
+        .select_related("item__meeting", "item__petition", "item__department")
+        .order_by("-created_at")[:20]
+    )
+    return render(
+        request,
+        "ties/meeting_ratings.html",
+        {"due": services.meeting_ratings_due(request.user), "rated": rated},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_item_rate_mine(request: HttpRequest, pk: int) -> HttpResponse:
+    """A deputy of the meeting rates the department's answer on their own (phone-friendly)."""
+    item = _meeting_item(request, pk)
+    require(rights.rates_meeting(request.user, item.meeting))
+    form = MeetingRateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_item_rate(actor=request.user, item=item, **form.cleaned_data)
+        except (ValidationError, DomainError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Thank you: your rating is recorded."))
+            return redirect("ties:meeting_ratings")
+    petition = item.petition
+    reply = (
+        petition.replies.filter(is_lead=True, round=petition.reopen_count)
+        .order_by("-created_at")
+        .first()
+    )
+    mine = item.ratings.filter(
+        deputy_id=roles_of(request.user).deputy_id or 0, round=petition.reopen_count
+    ).first()
+    return render(
+        request,
+        "ties/meeting_item_rate.html",
+        {
+            "item": item,
+            "reply": reply,
+            "mine": mine,
+            "open": petition.status == PetitionStatus.FEEDBACK_GIVEN and mine is None,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
     )

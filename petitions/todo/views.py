@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from core.roles import roles_of
 from stations.models import Station
 
-from . import selectors
+from . import extra, selectors
 from . import tiles as t
 
 
@@ -26,7 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     sections = selectors.sections(request.user, today)
     list_url = reverse("petitions:list")
+    more = extra.todo_items(request.user)
     for section in sections:
+        section.extra["more"] = [i for i in more if i.role == section.role]
         if section.role == t.STAFF:
             section.extra["stations"] = Station.objects.filter(
                 pk__in=roles.staff_station_ids

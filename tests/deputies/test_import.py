@@ -171,3 +171,48 @@ def test_the_export_masks_phones_the_user_may_not_see(as_role, world):
     assert _export(as_role("other_staff")) == {"裴佳": "139****9000"}
     assert _export(as_role("staff")) == {"戴伟": "13800138000"}
     assert _export(as_role("city_clerk")) == {"戴伟": "13800138000", "裴佳": "13900139000"}
+
+
+def test_each_full_phone_in_the_export_leaves_an_audit_row_masked_ones_none(as_role, world):
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import PersonalDataReveal, RevealReason
+    from deputies.models import Deputy
+
+    assert _export(as_role("far_staff")) == {"裴佳": "13900139000"}  # her station's staff
+    rows = list(PersonalDataReveal.objects.all())
+    assert [(r.user, r.subject_id, r.field, r.reason) for r in rows] == [
+        (world.user("far_staff"), world.deputy_peggy.pk, "phone", RevealReason.EXPORT)
+    ]
+    assert rows[0].subject_type == ContentType.objects.get_for_model(Deputy)
+    _export(as_role("city_clerk"))
+    assert set(
+        PersonalDataReveal.objects.filter(user=world.user("city_clerk")).values_list(
+            "subject_id", flat=True
+        )
+    ) == {world.deputy_dave.pk, world.deputy_peggy.pk}
+
+
+def test_an_export_with_masked_phones_only_records_nothing(as_role, world):
+    from core.models import PersonalDataReveal
+    from deputies.models import StationAssignment
+
+    StationAssignment.objects.create(
+        deputy=world.deputy_peggy,
+        station=world.station_a2,
+        is_primary=False,
+        start_date="2020-01-01",
+        end_date="2021-12-31",
+    )
+    assert _export(as_role("other_staff")) == {"裴佳": "139****9000"}
+    assert not PersonalDataReveal.objects.exists()
+
+
+def test_export_is_not_a_reason_anyone_can_choose_when_showing_a_number(as_role, world):
+    from core.models import PersonalDataReveal
+
+    client = as_role("staff")
+    page = client.get(world.deputy_dave.get_absolute_url()).content.decode()
+    assert 'value="export"' not in page
+    client.post(f"/deputies/{world.deputy_dave.pk}/phone/", {"reason": "export"})
+    assert not PersonalDataReveal.objects.exists()

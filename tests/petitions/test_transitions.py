@@ -58,6 +58,7 @@ SAMPLE_INPUT = {
     "feedback": lambda w, p: {"method": FeedbackMethod.PHONE},
     "record_rating": lambda w, p: {"satisfaction": "satisfied", "method": FeedbackMethod.PHONE},
     "rate_deputy": lambda w, p: {"satisfaction": "basic"},
+    "rate_by_deputies": lambda w, p: {"satisfaction": "unsatisfied"},
     "route": lambda w, p: {"category": category()},
 }
 # The user who holds each right in the test world (tests/world.py).

@@ -149,6 +149,15 @@ ENTRIES = [
         ok=302,
         special={r: 403 for r in SEE_A - ACT_A},
     ),
+    # A deputy of the meeting rates the answer on their own page; others who see the meeting
+    # (its staff, clerks, admin) may not rate for them there.
+    Entry(
+        "ties:meeting_item_rate_mine",
+        args=_item,
+        allow={"deputy"},
+        special={r: 403 for r in SEE_A - {"deputy"}},
+    ),
+    Entry("ties:meeting_ratings", allow={"deputy", "other_deputy"}, deny=403),
     Entry("ties_public:book", args=lambda w: [w.station_a.public_code], public=True),
     Entry("ties_public:booked", args=lambda w: [w.station_a.public_code], public=True),
     Entry("ties:reportbacks", allow=RB_LIST, deny=403),

@@ -140,11 +140,12 @@ def test_a_meeting_item_is_a_case_of_the_meeting_reception(world):
 def test_a_low_rating_by_the_deputies_reopens_the_case_in_the_loop(client, world):
     item = make_item(world)
     to_feedback_given(world, item.petition)
-    client.force_login(world.user("staff"))
+    client.force_login(world.user("deputy"))
     html = client.get(f"/ties/meetings/{item.meeting_id}/").content.decode()
-    assert "Record the deputies&#x27; rating" in html or "Record the deputies' rating" in html
+    assert f"/ties/items/{item.pk}/my-rating/" in html
     client.post(
-        f"/ties/items/{item.pk}/rate/", {"satisfaction": "unsatisfied", "comment": "审批仍未提速"}
+        f"/ties/items/{item.pk}/my-rating/",
+        {"satisfaction": "unsatisfied", "comment": "审批仍未提速"},
     )
     item.refresh_from_db()
     item.petition.refresh_from_db()
@@ -155,7 +156,7 @@ def test_a_low_rating_by_the_deputies_reopens_the_case_in_the_loop(client, world
 def test_a_satisfied_rating_closes_it(world):
     item = make_item(world)
     to_feedback_given(world, item.petition)
-    services.meeting_item_rate(actor=world.user("staff"), item=item, satisfaction="satisfied")
+    services.meeting_item_rate(actor=world.user("deputy"), item=item, satisfaction="satisfied")
     item.petition.refresh_from_db()
     assert item.petition.status == Status.CLOSED
 
@@ -171,3 +172,22 @@ def test_a_department_not_invited_is_refused(world):
             title="x",
             content="y",
         )
+
+
+def test_an_answer_without_a_message_comes_back_and_changes_nothing(client, world):
+    a = make_appointment(world)
+    client.force_login(world.user("staff"))
+    response = client.post(f"/ties/appointments/{a.pk}/decline/", {"message": "  "})
+    assert response.status_code == 400 and "Nothing was changed" in response.content.decode()
+    a.refresh_from_db()
+    assert a.status == AppointmentStatus.PENDING
+
+
+def test_an_answer_already_given_is_a_message_not_an_error_page(client, world):
+    a = make_appointment(world)
+    services.appointment_confirm(actor=world.user("staff"), appointment=a, message="周三上午")
+    client.force_login(world.user("staff"))
+    response = client.post(f"/ties/appointments/{a.pk}/decline/", {"message": "改期"}, follow=True)
+    assert response.status_code == 200 and "is not possible" in response.content.decode()
+    a.refresh_from_db()
+    assert a.status == AppointmentStatus.CONFIRMED

@@ -134,3 +134,112 @@ def test_the_clerk_sees_grids_without_a_deputy(client, world):
     assert "Grids without a deputy: 1 of 2." in html
     client.force_login(world.user("other_clerk"))
     assert "和平里网格" not in client.get("/ties/grids/").content.decode()
+
+
+# ---- the station's reception pages -----------------------------------------------------------
+
+RECEPTIONS = "/petitions/receptions/"
+
+
+def _opinion(**kw):
+    data = {
+        "constituent_name": "孙阿姨",
+        "phone": "13755556666",
+        "title": "小区路灯不亮",
+        "content": "5幢门口路灯坏了两周。",
+    }
+    data.update(kw)
+    return data
+
+
+def test_a_grid_worker_logs_a_reception_at_the_station_and_records_opinions(client, world, worker):
+    make_grid(world, worker=worker)
+    client.force_login(worker)
+    page = client.get(RECEPTIONS).content.decode()
+    assert "/petitions/receptions/new/" in page
+    form = client.get(f"{RECEPTIONS}new/").content.decode()
+    assert world.station_a.name in form and world.station_b.name not in form
+    response = client.post(
+        f"{RECEPTIONS}new/",
+        {
+            "station": world.station_a.pk,
+            "kind": ReceptionKind.REGULAR,
+            "held_at": "2024-06-20T09:00",
+            "topic": "网格员协助接待",
+            "deputies": [world.deputy_dave.pk],
+            "constituents_count": 3,
+        },
+    )
+    reception = world.station_a.receptions.get(topic="网格员协助接待")
+    assert response.status_code == 302 and response["Location"] == reception.get_absolute_url()
+    assert reception.created_by == worker
+    detail = client.get(reception.get_absolute_url()).content.decode()
+    assert "Record this opinion" in detail and "earlier-cases" not in detail  # no phone history
+    response = client.post(
+        f"{reception.get_absolute_url()}opinion/",
+        _opinion(deputy=world.deputy_dave.pk),
+        follow=True,
+    )
+    petition = Petition.objects.get(title="小区路灯不亮")
+    assert "Tracking code" in response.content.decode()
+    assert (petition.reception, petition.channel, petition.deputy, petition.created_by) == (
+        reception,
+        Channel.RECEPTION,
+        world.deputy_dave,
+        worker,
+    )
+    assert petition.display_code in response.content.decode()
+
+
+def test_a_grid_worker_records_at_a_reception_staff_logged_but_sees_only_their_own(
+    client, world, worker
+):
+    from tests.petitions.factories import make_petition, make_reception
+
+    make_grid(world, worker=worker)
+    reception = make_reception(world)
+    staffs = make_petition(world, "submitted", title="别人记的意见", reception=reception)
+    client.force_login(worker)
+    response = client.post(f"{reception.get_absolute_url()}opinion/", _opinion())
+    assert response.status_code == 302
+    mine = Petition.objects.get(title="小区路灯不亮")
+    page = client.get(reception.get_absolute_url()).content.decode()
+    assert "小区路灯不亮" in page and mine.display_code in page
+    assert "别人记的意见" not in page and staffs.display_code not in page
+    assert mine.get_absolute_url() not in page  # a row, not a link to a case they cannot open
+    assert client.get(mine.get_absolute_url()).status_code == 404
+    assert client.post(f"{mine.get_absolute_url()}accept/").status_code == 404
+    assert client.get("/petitions/").status_code == 403
+    assert client.get("/petitions/earlier-cases/", {"phone": "13755556666"}).status_code == 403
+    # Station staff see every opinion of the reception, the worker's included.
+    client.force_login(world.user("staff"))
+    page = client.get(reception.get_absolute_url()).content.decode()
+    assert "小区路灯不亮" in page and "别人记的意见" in page
+
+
+def test_a_grid_worker_may_not_use_another_stations_reception_pages(client, world, worker):
+    from tests.petitions.factories import make_reception
+
+    make_grid(world, worker=worker)
+    there = make_reception(world, station=world.station_b)
+    client.force_login(worker)
+    assert client.get(there.get_absolute_url()).status_code == 404
+    assert client.post(f"{there.get_absolute_url()}opinion/", _opinion()).status_code == 404
+    response = client.post(
+        f"{RECEPTIONS}new/",
+        {
+            "station": world.station_b.pk,
+            "kind": ReceptionKind.REGULAR,
+            "held_at": "2024-06-20T09:00",
+            "constituents_count": 1,
+        },
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert list(world.station_b.receptions.all()) == [there]
+    assert not Petition.objects.exists()
+
+
+def test_without_a_liaison_post_the_reception_pages_stay_closed(client, world, worker):
+    client.force_login(worker)
+    assert client.get(RECEPTIONS).status_code == 403
+    assert client.get(f"{RECEPTIONS}new/").status_code == 403

@@ -1,12 +1,15 @@
-"""Start the web server and a Celery worker with beat as child processes; stop all on Ctrl-C."""
+"""Start the web server, a Celery worker with beat and the demo's fake external platform as
+child processes; stop all on Ctrl-C."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -20,6 +23,32 @@ DEMO_LOGINS = """\
     deputy       deputy 戴伟 (新兴街道)
     handler      department handler, 南湖区住房和城乡建设局
 """
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def fake_platform_command(python: str) -> tuple[list[str] | None, str]:
+    """The command starting the demo's fake 四平台 (api/fake_platform.py) and a line saying
+    what happens to it: off with FAKE_PLATFORM_PORT=0, left alone when the port is taken
+    (another one already answers there), else started with the store the demo wrote to."""
+    port = settings.FAKE_PLATFORM_PORT
+    if not port:
+        return None, "  Fake 四平台 off (FAKE_PLATFORM_PORT=0).\n"
+    if not port_is_free(port):
+        return (
+            None,
+            f"  Port {port} is taken: the fake 四平台 is not started (one may run there).\n",
+        )
+    store = str(Path(settings.VAR_DIR) / "fake_platform.json")
+    command = [python, "-m", "api.fake_platform", "--port", str(port), "--store", store]
+    return command, f"  Fake 四平台 (demo external platform) on http://127.0.0.1:{port}/\n"
 
 
 class Command(BaseCommand):
@@ -49,13 +78,10 @@ class Command(BaseCommand):
                 ]
             ),
         ]
-        if settings.FAKE_PLATFORM_PORT:
-            # The demo's external platform (api/fake_platform.py), only when configured.
-            children.append(
-                subprocess.Popen(
-                    [python, "-m", "api.fake_platform", "--port", str(settings.FAKE_PLATFORM_PORT)]
-                )
-            )
+        # The demo forwards a case to this platform: without it nothing would answer there.
+        platform, platform_line = fake_platform_command(python)
+        if platform is not None:
+            children.append(subprocess.Popen(platform))
         broker = "Redis" if os.environ.get("REDIS_URL") else "filesystem broker (var/broker)"
         database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite (var/db.sqlite3)"
         self.stdout.write(
@@ -63,8 +89,9 @@ class Command(BaseCommand):
                 f"\n  Open http://{host}:{port}/  ({database}, Celery on {broker})\n"
             )
         )
+        self.stdout.write(platform_line)
         self.stdout.write(DEMO_LOGINS)
-        self.stdout.write("  Press Ctrl-C to stop the server and the worker.\n")
+        self.stdout.write("  Press Ctrl-C to stop the server, the worker and the platform.\n")
 
         def stop(*_args) -> None:
             for child in children:
