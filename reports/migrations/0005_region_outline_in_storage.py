@@ -28,7 +28,7 @@ def storage_to_text(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0003_rollup_months_open"),
+        ("reports", "0004_rollups_without_row_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

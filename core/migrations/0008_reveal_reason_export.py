@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_notification_preferences'),
+        ('core', '0007_change_record'),
     ]
 
     operations = [
