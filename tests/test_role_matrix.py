@@ -72,9 +72,7 @@ _BOOKKEEPING = {"sessions", "axes"}
 
 def _counted_models() -> list:
     return [
-        m
-        for m in apps.get_models()
-        if m._meta.app_label not in _BOOKKEEPING and not m._meta.proxy
+        m for m in apps.get_models() if m._meta.app_label not in _BOOKKEEPING and not m._meta.proxy
     ]
 
 
