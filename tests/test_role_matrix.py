@@ -109,7 +109,7 @@ def matrix_world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def _client(sessions: dict[str, str], role: str) -> Client:
+def signed_in_client(sessions: dict[str, str], role: str) -> Client:
     """A client signed in as ``role`` (the module's session of that user), or anonymous."""
     client = Client()
     if role != "anon":
@@ -124,7 +124,7 @@ def test_the_row_counts_are_the_default_managers_counts(matrix_world, db):
 def test_each_role_is_signed_in_as_itself(matrix_world, db):
     world, _, sessions = matrix_world
     for role in ROLES:
-        response = _client(sessions, role).get(reverse("home"))
+        response = signed_in_client(sessions, role).get(reverse("home"))
         assert response.wsgi_request.user == world.user(role), role
 
 
@@ -140,7 +140,7 @@ def test_role_matrix(matrix_world, db, entry: Entry):
     problems = []
 
     def check(role: str) -> None:
-        client = _client(sessions, role)
+        client = signed_in_client(sessions, role)
         data = entry.data(world) if entry.data else {}
         response = getattr(client, entry.method)(url, data)
         got, want = _status(response), entry.expected(role)
@@ -174,7 +174,7 @@ def test_a_post_to_a_page_changes_nothing_for_a_role_that_may_not_use_it(
     problems = []
     before = _row_counts()
     for role in ["anon", *ROLES]:
-        got, want = _status(_client(sessions, role).post(url, {})), entry.expected(role)
+        got, want = _status(signed_in_client(sessions, role).post(url, {})), entry.expected(role)
         wanted = set(want if isinstance(want, tuple) else (want,))
         if want == entry.ok:
             # A view may answer an empty POST with its form (400), a redirect, 404 for an
