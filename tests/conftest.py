@@ -36,7 +36,7 @@ def _scan_static_files_once() -> None:
     done once per process and its result reused by every later middleware instance with the
     same static settings (the same StaticFile responders WhiteNoise would have built)."""
     from django.conf import settings
-    from whitenoise.middleware import WhiteNoiseMiddleware
+    from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]
 
     walk = WhiteNoiseMiddleware.add_files_from_finders
     walked: dict[tuple, dict] = {}
@@ -56,7 +56,7 @@ def _scan_static_files_once() -> None:
             walked[key] = {u: f for u, f in self.files.items() if before.get(u) is not f}
         self.files.update(walked[key])
 
-    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders  # type: ignore[method-assign]
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
 
 
 @pytest.fixture(autouse=True)
