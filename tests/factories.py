@@ -12,7 +12,7 @@ from stations.choices import RegionLevel, StaffPostKind, StationKind
 from stations.models import ClerkScope, Department, DepartmentHandler, Region, StaffPost, Station
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -22,7 +22,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("pass-for-tests-123")
 
 
-class RegionFactory(DjangoModelFactory):
+class RegionFactory(DjangoModelFactory[Region]):
     class Meta:
         model = Region
 
@@ -31,7 +31,7 @@ class RegionFactory(DjangoModelFactory):
     level = RegionLevel.DISTRICT
 
 
-class StationFactory(DjangoModelFactory):
+class StationFactory(DjangoModelFactory[Station]):
     class Meta:
         model = Station
 
@@ -43,7 +43,7 @@ class StationFactory(DjangoModelFactory):
     contact_phone = "0573-82000000"
 
 
-class StaffPostFactory(DjangoModelFactory):
+class StaffPostFactory(DjangoModelFactory[StaffPost]):
     class Meta:
         model = StaffPost
 
@@ -52,7 +52,7 @@ class StaffPostFactory(DjangoModelFactory):
     post = StaffPostKind.HEAD
 
 
-class ClerkScopeFactory(DjangoModelFactory):
+class ClerkScopeFactory(DjangoModelFactory[ClerkScope]):
     class Meta:
         model = ClerkScope
 
@@ -60,7 +60,7 @@ class ClerkScopeFactory(DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class DepartmentFactory(DjangoModelFactory):
+class DepartmentFactory(DjangoModelFactory[Department]):
     class Meta:
         model = Department
 
@@ -70,7 +70,7 @@ class DepartmentFactory(DjangoModelFactory):
     contact_phone = "13900001111"
 
 
-class DepartmentHandlerFactory(DjangoModelFactory):
+class DepartmentHandlerFactory(DjangoModelFactory[DepartmentHandler]):
     class Meta:
         model = DepartmentHandler
 
@@ -78,7 +78,7 @@ class DepartmentHandlerFactory(DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
 
 
-class DeputyFactory(DjangoModelFactory):
+class DeputyFactory(DjangoModelFactory[Deputy]):
     class Meta:
         model = Deputy
 
@@ -89,7 +89,7 @@ class DeputyFactory(DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"138{n:08d}")
 
 
-class StationAssignmentFactory(DjangoModelFactory):
+class StationAssignmentFactory(DjangoModelFactory[StationAssignment]):
     class Meta:
         model = StationAssignment
 

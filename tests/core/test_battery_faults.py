@@ -33,6 +33,7 @@ from core.models import OutboxMessage, OutboxStatus
 from core.notify import notify
 from core.tasks import deliver_pending_outbox
 from tests.conftest import route_all_to, skip_or_fail, start_worker_process, wait_for
+from tests.core.faults import point_broker_at
 
 pytestmark = [pytest.mark.services, pytest.mark.xdist_group("services")]
 N = 50
@@ -171,13 +172,6 @@ def test_kill_9_of_the_pool_children_loses_and_repeats_nothing(gateway):
     _exactly_once(gateway, tags)
 
 
-def _point_broker_at(url: str, options: dict) -> None:
-    # Not force_close_all(): kombu keeps one producer pool per URL, still needed afterwards.
-    celery_app.conf.broker_url, celery_app.conf.broker_transport_options = url, options
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 def test_with_the_broker_down_submissions_are_saved_and_the_sweep_sends_them(gateway):
     from petitions.models import Petition
     from tests.petitions.public_support import submit
@@ -185,12 +179,12 @@ def test_with_the_broker_down_submissions_are_saved_and_the_sweep_sends_them(gat
 
     world = build_world()
     real = (celery_app.conf.broker_url, celery_app.conf.broker_transport_options)
-    _point_broker_at("redis://127.0.0.1:1/0", {})  # nothing listens on port 1
+    point_broker_at(celery_app, "redis://127.0.0.1:1/0", {})  # nothing listens on port 1
     try:
         for i in range(5):
             submit(world, title=f"路灯坏了 {i}")
     finally:
-        _point_broker_at(*real)
+        point_broker_at(celery_app, *real)
     assert Petition.objects.count() == 5
     assert OutboxMessage.objects.exists()
     assert not OutboxMessage.objects.exclude(status=OutboxStatus.PENDING).exists()

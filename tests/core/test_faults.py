@@ -10,6 +10,7 @@ from config.celery import app as celery_app
 from core import cache as fallback
 from core.models import OutboxMessage, OutboxStatus
 from petitions.models import Petition
+from tests.core.faults import point_broker_at, swap_broker_pools
 from tests.petitions.public_support import CAPTCHA, PHONE, known_captcha, submit
 
 BROKEN_CACHE = {"default": {"BACKEND": "tests.core.faults.BrokenCache"}}
@@ -30,16 +31,14 @@ def broker_down():
     saved = (conf.broker_url, conf.task_always_eager, conf.broker_transport_options)
     # Set the working pools aside (closing them would break later tests in this process that
     # still hold them) and let the test build its own against the dead address.
-    pools = (celery_app._pool, celery_app.amqp._producer_pool)
-    conf.broker_url, conf.task_always_eager = "redis://127.0.0.1:1/0", False
-    conf.broker_transport_options = {}
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    pools = swap_broker_pools(celery_app, (None, None))
+    point_broker_at(celery_app, "redis://127.0.0.1:1/0", {})
+    conf.update(task_always_eager=False)
     yield
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    conf.broker_url, conf.task_always_eager, conf.broker_transport_options = saved
-    celery_app._pool, celery_app.amqp._producer_pool = pools
+    dead_pool, _ = swap_broker_pools(celery_app, pools)
+    if dead_pool is not None:
+        dead_pool.force_close_all()
+    conf.update(broker_url=saved[0], task_always_eager=saved[1], broker_transport_options=saved[2])
 
 
 def _public_form(client, world) -> tuple[str, dict]:

@@ -14,9 +14,9 @@ from tests import factories as f
 
 def test_it_reads_every_role_of_a_user_in_one_query(world, django_assert_num_queries):
     user = world.user("staff")
-    f.ClerkScopeFactory(user=user, region=world.district_y)
-    f.DepartmentHandlerFactory(user=user, department=world.department)
-    deputy = f.DeputyFactory(name="张三", user=user)
+    f.ClerkScopeFactory.create(user=user, region=world.district_y)
+    f.DepartmentHandlerFactory.create(user=user, department=world.department)
+    deputy = f.DeputyFactory.create(name="张三", user=user)
     with django_assert_num_queries(1):
         roles = roles_of(user)
         roles_of(user)
@@ -64,7 +64,7 @@ def test_an_inactive_user_is_not_loaded(world):
 
 def test_an_inactive_deputy_profile_is_no_role(world):
     user = world.user("nobody")
-    f.DeputyFactory(name="李四", user=user, is_active=False)
+    f.DeputyFactory.create(name="李四", user=user, is_active=False)
     assert roles_of(user).deputy_id is None and not roles_of(user).is_anyone
 
 

@@ -21,12 +21,15 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.test import Client
 from django.urls import reverse
 
 from core.catalogues import catalogue_paths
 from tests.matrix import Entry
-from tests.test_role_matrix import all_entries, matrix_world  # noqa: F401  (fixture)
+from tests.test_role_matrix import (  # noqa: F401  (matrix_world: a fixture)
+    all_entries,
+    matrix_world,
+    signed_in_client,
+)
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 VOID = {
@@ -155,11 +158,9 @@ def _pages() -> list[tuple[Entry, str]]:
     return pages
 
 
-def _render(world, url: str, role: str, lang: str) -> str | None:
-    client = Client()
+def _render(sessions: dict[str, str], url: str, role: str, lang: str) -> str | None:
+    client = signed_in_client(sessions, role)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
-    if role != "anon":
-        client.force_login(world.user(role))
     response = client.get(url)
     if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
         return None
@@ -191,13 +192,13 @@ PAGES = _pages()
 
 @pytest.mark.parametrize(("entry", "role"), PAGES, ids=[f"{e.name}:{r}" for e, r in PAGES])
 def test_the_page_is_in_one_language(matrix_world, db, entry: Entry, role: str):  # noqa: F811
-    world, _built = matrix_world
+    world, _built, sessions = matrix_world
     # Some entries' arguments create their row: build the URL once.
     url = reverse(entry.name, args=entry.args(world)) + (f"?{entry.query}" if entry.query else "")
-    english = _render(world, url, role, "en")
+    english = _render(sessions, url, role, "en")
     if english is None:
         pytest.skip("not an HTML page for this role")
-    chinese = _render(world, url, role, "zh-hans")
+    chinese = _render(sessions, url, role, "zh-hans")
     assert chinese is not None
     wrong_en = english_problems(english, _data_strings() + _glossed_msgids())
     wrong_zh = chinese_problems(chinese, _untranslated_msgids())

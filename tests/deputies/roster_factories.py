@@ -32,7 +32,7 @@ def day(station, date: dt.date, start: str = "09:00", end: str = "11:30", **kw) 
 
 
 def deputy_at(station, name: str, user=None) -> Deputy:
-    deputy = f.DeputyFactory(name=name, user=user, phone="13700137000")
+    deputy = f.DeputyFactory.create(name=name, user=user, phone="13700137000")
     StationAssignment.objects.create(deputy=deputy, station=station, start_date=dt.date(2022, 1, 1))
     return deputy
 

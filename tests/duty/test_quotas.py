@@ -61,6 +61,6 @@ def test_the_rules_fall_back_up_the_region_tree_to_the_province(world):
 def test_a_deputy_without_a_station_uses_the_list(world):
     from tests.factories import DeputyFactory
 
-    loner = DeputyFactory(name="路人")
+    loner = DeputyFactory.create(name="路人")
     QuotaRule.objects.create(region=world.district_x, item="opinion", quantity=2)
     assert selectors.duty_year(loner, YEAR, TODAY).item("opinion").quota == 1

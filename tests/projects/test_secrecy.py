@@ -24,8 +24,10 @@ def voted(world):
     lift = screen(world, propose(world, cycle, title="电梯加装"))
     deputies = []
     for name in VOTERS:
-        d = DeputyFactory(name=name, level=DeputyLevel.DISTRICT, user=UserFactory())
-        StationAssignmentFactory(deputy=d, station=world.station_a, start_date=dt.date(2022, 1, 1))
+        d = DeputyFactory.create(name=name, level=DeputyLevel.DISTRICT, user=UserFactory.create())
+        StationAssignmentFactory.create(
+            deputy=d, station=world.station_a, start_date=dt.date(2022, 1, 1)
+        )
         deputies.append(d)
     cycle = open_vote(world, lift.cycle)
     services.ballot_cast(actor=deputies[0].user, cycle=cycle, marks={lift.pk: Choice.FOR})

@@ -15,7 +15,7 @@ from .. import factories as f
 
 def _notices(world, n: int) -> None:
     for i in range(n):
-        station = f.StationFactory(name=f"联络站{i}", region=world.street_s1)
+        station = f.StationFactory.create(name=f"联络站{i}", region=world.street_s1)
         for month in (1, 3):
             ProgressNotice.objects.create(
                 station=station,
@@ -29,7 +29,7 @@ def _notices(world, n: int) -> None:
 def _deputies(world, n: int) -> None:
     for i in range(n):
         station = world.station_a if i % 2 else world.station_a2
-        deputy = f.DeputyFactory(name=f"代表{i}")
+        deputy = f.DeputyFactory.create(name=f"代表{i}")
         StationAssignment.objects.create(
             deputy=deputy, station=station, start_date=dt.date(2022, 1, 1)
         )

@@ -84,7 +84,7 @@ def test_it_lists_the_nearest_station_first_with_its_distance(world):
 
 
 def test_online_stations_open_their_submit_form(world):
-    online = f.StationFactory(
+    online = f.StationFactory.create(
         name="南湖网上联络站", region=world.station_a.region, kind=StationKind.ONLINE
     )
     html = _home()

@@ -23,16 +23,16 @@ def counted(world):
     dave_user = world.user("deputy")
     dave_user.last_login = timezone.now()
     dave_user.save()
-    left = f.DeputyFactory(name="甲离站")
-    f.StationAssignmentFactory(
+    left = f.DeputyFactory.create(name="甲离站")
+    f.StationAssignmentFactory.create(
         deputy=left,
         station=world.station_a2,
         start_date=dt.date(2022, 1, 1),
         end_date=dt.date(2024, 1, 1),
     )
-    f.DeputyFactory(name="乙未编")  # never placed: no region, only admins see it
-    bing = f.DeputyFactory(name="丙新站")
-    f.StationAssignmentFactory(
+    f.DeputyFactory.create(name="乙未编")  # never placed: no region, only admins see it
+    bing = f.DeputyFactory.create(name="丙新站")
+    f.StationAssignmentFactory.create(
         deputy=bing, station=world.station_a2, start_date=dt.date(2024, 2, 1)
     )
     reception = Reception.objects.create(
