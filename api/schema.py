@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -11,3 +12,10 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "bearerFormat": "lk_<prefix>_<secret>"}
+
+
+class ProductSessionScheme(SessionScheme):
+    """Our session sign-in (DRF's, with the CSRF refusal translated) is the same cookie scheme."""
+
+    target_class = "api.auth.SessionAuthentication"
+    priority = 0

@@ -83,10 +83,10 @@ def test_the_map_axes_are_named_in_the_language_of_the_page(world):
 
 
 def test_a_refused_page_is_the_products_page_in_english_too(world):
-    english = _client("en", world.user("clerk")).get(reverse("reports:map_upload"))
+    english = _client("en", world.user("staff")).get(reverse("reports:map_upload"))
     assert english.status_code == 403
     html = english.content.decode()
     assert "403 Forbidden" not in html
     assert "Not allowed" in html and "Deputy Liaison Stations" in html
-    chinese = _client("zh-hans", world.user("clerk")).get(reverse("reports:map_upload"))
+    chinese = _client("zh-hans", world.user("staff")).get(reverse("reports:map_upload"))
     assert "无权访问" in chinese.content.decode()

@@ -39,7 +39,7 @@ def _deputies(world, n: int) -> None:
 def test_it_lists_notices_in_constant_queries(as_role, world, django_assert_num_queries, n):
     _notices(world, n)
     client = as_role("clerk")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("ledgers:notice_list"))
     table = response.content.decode().split("<tbody>")[1]
     assert table.count("<tr>") == 2 * n and "联络站0" in table
@@ -50,7 +50,7 @@ def test_it_lists_who_is_behind_in_constant_queries(as_role, world, django_asser
     _deputies(world, n)
     client = as_role("clerk")
     # The one "who is behind" list is duty's (the ledgers' old URL redirects to it).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("duty:behind"), {"year": 2025})
     table = response.content.decode().split('id="behind-table"')[1]
     # Every new deputy (and dave) is behind: nobody did anything in 2025.
