@@ -101,6 +101,33 @@ def _integration(region: Region, admin) -> Integration:
     return integration
 
 
+FORWARDED_TITLE = "背街小巷积水"
+
+
+def _forwarded_case(staff, station) -> Petition:
+    """The demo case the station forwards: submitted by phone, accepted and triaged."""
+    p = petition_services.petition_submit(
+        actor=staff,
+        submission=Submission(
+            station=station,
+            channel=Channel.PHONE,
+            title=FORWARDED_TITLE,
+            content="幸福里小区北侧小巷每逢下雨积水，需网格统筹疏通排水。",
+            constituent_name="周敏",
+            phone="13700001111",
+            consent=True,
+        ),
+    )
+    p = petition_services.petition_accept(actor=staff, petition=p)
+    return petition_services.petition_triage(
+        actor=staff,
+        petition=p,
+        category=Category.objects.order_by("pk").first(),
+        urgency=Urgency.NORMAL,
+        tier=Tier.STREET,
+    )
+
+
 def _forward(platform: ExternalPlatform) -> Forwarding | None:
     """A new case at the staff's station, triaged and forwarded to the fake platform (started
     here for the moment if it is not running, e.g. before ``make run`` starts it)."""
@@ -109,26 +136,13 @@ def _forward(platform: ExternalPlatform) -> Forwarding | None:
     if post is None:
         return None
     station = post.station
-    p = petition_services.petition_submit(
-        actor=staff,
-        submission=Submission(
-            station=station,
-            channel=Channel.PHONE,
-            title="背街小巷积水",
-            content="幸福里小区北侧小巷每逢下雨积水，需网格统筹疏通排水。",
-            constituent_name="周敏",
-            phone="13700001111",
-            consent=True,
-        ),
-    )
-    p = petition_services.petition_accept(actor=staff, petition=p)
-    p = petition_services.petition_triage(
-        actor=staff,
-        petition=p,
-        category=Category.objects.order_by("pk").first(),
-        urgency=Urgency.NORMAL,
-        tier=Tier.STREET,
-    )
+    # A rerun after a failed forwarding (the platform did not answer) retries the same case
+    # instead of submitting another one.
+    p = Petition.objects.filter(station=station, title=FORWARDED_TITLE).order_by("pk").first()
+    if p is not None and p.status != Status.TRIAGED:
+        return None
+    if p is None:
+        p = _forwarded_case(staff, station)
     with contextlib.ExitStack() as stack:
         try:
             stack.enter_context(FakePlatform(platform_port(), store=platform_store()))
