@@ -11,6 +11,9 @@ from deputies.models import Deputy, StationAssignment
 from stations.choices import RegionLevel, StaffPostKind, StationKind
 from stations.models import ClerkScope, Department, DepartmentHandler, Region, StaffPost, Station
 
+# Every factory-made user's password (the browser tests sign in with it).
+PASSWORD = "pass-for-tests-123"
+
 
 class UserFactory(DjangoModelFactory[User]):
     class Meta:
@@ -19,7 +22,7 @@ class UserFactory(DjangoModelFactory[User]):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Faker("name", locale="zh_CN")
-    password = factory.django.Password("pass-for-tests-123")
+    password = factory.django.Password(PASSWORD)
 
 
 class RegionFactory(DjangoModelFactory[Region]):

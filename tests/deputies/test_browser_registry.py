@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from deputies.models import Deputy
+from tests.browser import log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -12,20 +13,12 @@ pytestmark = [
 ]
 
 
-def _login(page, live_server, username):
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pass-for-tests-123")
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
-
-
 def test_it_walks_staff_through_search_assignment_and_registration(
     browser, live_server, world, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     page = browser.new_page()
-    _login(page, live_server, "staff")
+    log_in(page, live_server.url, "staff")
     page.click("nav >> text=Registry")  # the registry pages sit in one menu
     page.click(f"a.dropdown-item[href='{reverse('deputies:list')}']")
     page.fill("input[name=q]", "dw")
@@ -69,7 +62,7 @@ def test_it_walks_staff_through_search_assignment_and_registration(
 
 def test_it_lands_a_deputy_on_their_own_page_and_shows_the_public_page(browser, live_server, world):
     page = browser.new_page()
-    _login(page, live_server, "deputy")
+    log_in(page, live_server.url, "deputy")
     # The login lands on the to-do home (petitions/todo), which links the deputy's schedule.
     page.wait_for_url(f"**{reverse('todo:home')}")
     page.goto(live_server.url + reverse("deputies:me"))

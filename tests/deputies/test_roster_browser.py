@@ -6,19 +6,12 @@ import pytest
 from django.urls import reverse
 
 from deputies.roster.models import Duty
+from tests.browser import log_in
 
 from .roster_factories import day, deputy_at, future
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = 2030
-
-
-def _login(page, live_server, username: str) -> None:
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pass-for-tests-123")
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
 
 
 def test_it_shows_a_deputy_the_next_duty_on_a_phone(browser, live_server, world):
@@ -27,7 +20,7 @@ def test_it_shows_a_deputy_the_next_duty_on_a_phone(browser, live_server, world)
     Duty.objects.create(day=day(world.station_a, future(40)), deputy=world.deputy_dave)
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    _login(page, live_server, "deputy")
+    log_in(page, live_server.url, "deputy")
     page.goto(live_server.url + reverse("roster:my_schedule"))
     card = page.locator("#next-duty")
     card.wait_for()
@@ -45,7 +38,7 @@ def test_it_lets_staff_auto_fill_and_save_a_roster(browser, live_server, world):
         day(world.station_a, dt.date(YEAR, month, 20))
     deputy_at(world.station_a, "钱多")
     page = browser.new_page()
-    _login(page, live_server, "staff")
+    log_in(page, live_server.url, "staff")
     page.goto(
         live_server.url + reverse("roster:autofill", args=[world.station_a.pk]) + f"?year={YEAR}"
     )

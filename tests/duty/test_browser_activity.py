@@ -10,18 +10,10 @@ from django.utils import timezone
 
 from duty.choices import ActivityStatus
 from duty.models import Activity
+from tests.browser import log_in
 from tests.images import picture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pass-for-tests-123"
-
-
-def _log_in(page, base: str, user) -> None:
-    page.goto(base + reverse("login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_a_deputy_files_an_activity_and_the_station_approves_it(
@@ -34,7 +26,7 @@ def test_a_deputy_files_an_activity_and_the_station_approves_it(
     photo.write_bytes(picture("PNG", (120, 90)))
 
     deputy = browser.new_context().new_page()
-    _log_in(deputy, base, world.user("deputy"))
+    log_in(deputy, base, world.user("deputy").username)
     deputy.goto(base + reverse("duty:activities"))
     with deputy.expect_navigation():
         deputy.click("#file-activity")
@@ -57,7 +49,7 @@ def test_a_deputy_files_an_activity_and_the_station_approves_it(
     assert activity.files.count() == 1
 
     staff = browser.new_context().new_page()
-    _log_in(staff, base, world.user("staff"))
+    log_in(staff, base, world.user("staff").username)
     staff.goto(base + reverse("duty:activities") + "?status=submitted")
     with staff.expect_navigation():
         staff.click("text=老旧小区加装电梯视察")

@@ -8,17 +8,9 @@ import pytest
 from django.urls import reverse
 
 from duty.models import QuotaRule
+from tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pass-for-tests-123"
-
-
-def _log_in(page, base: str, user) -> None:
-    page.goto(base + reverse("login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_a_clerk_raises_the_opinions_quota_and_the_deputy_sees_the_new_target(
@@ -29,13 +21,13 @@ def test_a_clerk_raises_the_opinions_quota_and_the_deputy_sees_the_new_target(
     QuotaRule.objects.create(region=world.province, item="opinion", quantity=1)
     base = live_server.url
     deputy = browser.new_context().new_page()
-    _log_in(deputy, base, world.user("deputy"))
+    log_in(deputy, base, world.user("deputy").username)
     deputy.goto(base + reverse("duty:my_year"))
     opinion = deputy.locator("tr[data-item='opinion'] [data-quota]")
     expect(opinion).to_have_text("1 / each month")
 
     clerk = browser.new_context().new_page()
-    _log_in(clerk, base, world.user("clerk"))
+    log_in(clerk, base, world.user("clerk").username)
     clerk.goto(base + reverse("duty:quotas"))
     with clerk.expect_navigation():
         clerk.click("text=南湖区")

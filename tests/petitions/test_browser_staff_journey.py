@@ -8,19 +8,11 @@ from playwright.sync_api import expect
 
 from petitions.choices import Status
 from petitions.models import Petition, Reception
+from tests.browser import log_in
 
 from .factories import category
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pass-for-tests-123"
-
-
-def _log_in(page, base: str, user) -> None:
-    page.goto(base + reverse("login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def _open_action(page, name: str) -> None:
@@ -41,7 +33,7 @@ def test_it_walks_staff_from_reception_to_the_assignment_slip(browser, live_serv
     cat = category()
     page = browser.new_page()
     base = live_server.url
-    _log_in(page, base, world.user("staff"))
+    log_in(page, base, world.user("staff").username)
 
     # Log the reception.
     page.goto(base + reverse("petitions:reception_create"))

@@ -8,20 +8,12 @@ from playwright.sync_api import expect
 
 from projects.choices import Choice, Status
 from projects.models import Ballot, Candidate
+from tests.browser import log_in
 
 from .factories import make_cycle, open_vote, propose, screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pass-for-tests-123"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-def _log_in(page, base: str, user) -> None:
-    page.goto(base + reverse("login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def _mark(page, c, choice: str) -> None:
@@ -38,7 +30,7 @@ def test_a_deputy_votes_on_a_phone(browser, live_server, world):
     base = live_server.url
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    _log_in(page, base, world.user("deputy"))
+    log_in(page, base, world.user("deputy").username)
 
     page.goto(base + reverse("projects:list"))
     page.click(f"text={cycle.title}")
@@ -70,7 +62,7 @@ def test_a_deputy_votes_on_a_phone(browser, live_server, world):
     context.close()
 
     clerk = browser.new_page()
-    _log_in(clerk, base, world.user("clerk"))
+    log_in(clerk, base, world.user("clerk").username)
     clerk.goto(base + cycle.get_absolute_url())
     clerk.click("[data-cycle-action=close_vote]")
     expect(clerk.locator("#tally")).to_be_visible()

@@ -10,19 +10,11 @@ from django.utils import timezone
 
 from suggestions.choices import Classification, Status
 from suggestions.models import Suggestion
+from tests.browser import log_in
 
 from .factories import make_suggestion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pass-for-tests-123"
-
-
-def _log_in(page, base: str, user) -> None:
-    page.goto(base + reverse("login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def _submit(page, name: str) -> None:
@@ -34,7 +26,7 @@ def test_a_department_replies_to_a_suggestion(browser, live_server, world, tmp_p
     s = make_suggestion(world, Status.HANDLING)
     base = live_server.url
     page = browser.new_page()
-    _log_in(page, base, world.user("handler"))
+    log_in(page, base, world.user("handler").username)
 
     page.goto(base + reverse("suggestions:list"))
     with page.expect_navigation():
@@ -69,7 +61,7 @@ def test_a_department_replies_to_a_suggestion(browser, live_server, world, tmp_p
 
     # The lead deputy reads it and is satisfied: the plan is followed until delivered.
     deputy = browser.new_page()
-    _log_in(deputy, base, world.user("deputy"))
+    log_in(deputy, base, world.user("deputy").username)
     deputy.goto(base + s.get_absolute_url())
     assert "该建议已列入2027年老旧小区改造计划" in deputy.content()
     deputy.check("input[name=evaluation][value=satisfied]")
