@@ -6,9 +6,10 @@ from playwright.sync_api import expect
 
 from petitions.choices import Status
 from petitions.models import Petition
+from tests.browser import log_in
 
 from .factories import category, make_petition
-from .test_browser_staff_journey import _log_in, _open_action, _submit_action
+from .test_browser_staff_journey import _open_action, _submit_action
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +20,7 @@ def test_staff_go_from_the_to_do_home_to_a_filtered_list_to_an_action(browser, l
     make_petition(world, Status.ACCEPTED, title="河道需要清淤")
     page = browser.new_page()
     base = live_server.url
-    _log_in(page, base, world.user("staff"))
+    log_in(page, base, world.user("staff").username)
     # The login lands on the to-do home.
     assert page.url.endswith(reverse("todo:home"))
     new_tile = page.locator("a[data-tile='new']")

@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 
 from deputies.roster.models import Duty, ReceptionDay
 from tests import factories as tf
+from tests.browser import log_in
 
 from .factories import category, make_petition
-from .test_browser_staff_journey import _log_in
 
 FORM = reverse("petitions:reception_create")
 HISTORY = reverse("petitions:phone_history")
@@ -106,7 +106,7 @@ def test_entering_opinions_at_a_reception_in_the_browser(browser, live_server, w
     make_petition(world, "closed", title="路灯不亮", phone="13812345678")
     page = browser.new_page()
     base = live_server.url
-    _log_in(page, base, world.user("staff"))
+    log_in(page, base, world.user("staff").username)
     page.goto(base + FORM)
     # The search box narrows the deputies by pinyin.
     page.fill("input[data-filter-checkboxes]", "zhu")
