@@ -35,8 +35,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -257,8 +258,7 @@ def _copy_value(v) -> str:
     return str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
-# State the COPY workers read (set before they fork; see seed_petitions).
-_SEED: dict = {}
+# The seeded cases' distributions: one definition, turned into SQL by _petition_select.
 STATUS_WEIGHTS = [
     (Status.CLOSED, 60),
     (Status.FEEDBACK_GIVEN, 4),
@@ -271,19 +271,37 @@ STATUS_WEIGHTS = [
     (Status.DECLINED, 6),
     (Status.MERGED, 4),
 ]
-CHUNK = 50_000
-# The petitions table's indexes and constraints dropped for a large COPY, kept here until they
+NOT_TAKEN = [Status.SUBMITTED, Status.DECLINED, Status.MERGED]  # no acceptance, no category
+UNDER_WAY = [Status.ASSIGNED, Status.HANDLING, Status.REPLIED, Status.FEEDBACK_GIVEN, Status.CLOSED]
+REPLIED_STATES = [Status.REPLIED, Status.FEEDBACK_GIVEN, Status.CLOSED]
+FED_BACK = [Status.FEEDBACK_GIVEN, Status.CLOSED]
+TIERS = [Tier.COMMUNITY, Tier.STREET, Tier.SUGGESTION]
+RATINGS = [Satisfaction.SATISFIED] * 8 + [Satisfaction.BASIC] * 2  # unsatisfied cases reopen
+SPAN_DAYS = 730  # submitted over the last two years
+CHUNK = 250_000  # rows per INSERT statement (one transaction each)
+# Tracking codes: 7 characters drawn from the row's hash, then 7 that encode
+# (id × CODE_MULTIPLIER) mod CODE_PRIME, a bijection on ids below the prime (≤ 30**7, the
+# largest prime that fits 7 characters of the 30-letter alphabet): unique without a lookup.
+CODE_PRIME = 21_869_999_971
+CODE_MULTIPLIER = 122_949_829
+# The petitions table's indexes and constraints dropped for a large load, kept here until they
 # are rebuilt so that an interrupted seed restores them on the next run.
 SAVED_DDL = "bench_saved_ddl"
+# What the generating statement joins: stations (with their departments) and deputies by a
+# dense row number. Plain (unlogged) tables, since both seeding connections read them.
+SEED_STATIONS = "bench_seed_station"
+SEED_DEPUTIES = "bench_seed_deputy"
 
 
-def _prepare_seed(seed: int) -> None:
-    """Everything the COPY workers need, read once from the database."""
-    stations = list(Station.objects.values_list("pk", "region__path"))
+def _prepare_seed() -> None:
+    """Fill SEED_STATIONS (each station with the departments its cases go to: those of the
+    nearest region up its path that has some, else all) and SEED_DEPUTIES."""
+    from deputies.models import Deputy
+
+    stations = list(Station.objects.order_by("pk").values_list("pk", "region__path"))
     departments: dict[str, list[int]] = {}
-    for pk, path in Department.objects.values_list("pk", "region__path"):
+    for pk, path in Department.objects.order_by("pk").values_list("pk", "region__path"):
         departments.setdefault(path, []).append(pk)
-    # A station's cases go to a department of its district (or any, when it has none).
     all_departments = [d for ids in departments.values() for d in ids]
     dept_for = {}
     for path in {p for _s, p in stations}:
@@ -294,178 +312,196 @@ def _prepare_seed(seed: int) -> None:
             if found:
                 break
         dept_for[path] = found or all_departments
+    deputies = list(Deputy.objects.order_by("pk").values_list("pk", flat=True)[:200_000])
+    with connection.cursor() as cur:
+        for table, columns in (
+            (SEED_STATIONS, "idx int PRIMARY KEY, station_id int, departments int[]"),
+            (SEED_DEPUTIES, "idx int PRIMARY KEY, deputy_id int"),
+        ):
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+            cur.execute(f"CREATE UNLOGGED TABLE {table} ({columns})")
+        buf = io.StringIO(
+            "".join(
+                f"{i}\t{pk}\t{{{','.join(map(str, dept_for[path]))}}}\n"
+                for i, (pk, path) in enumerate(stations)
+            )
+        )
+        cur.cursor.copy_expert(f"COPY {SEED_STATIONS} FROM STDIN", buf)
+        buf = io.StringIO("".join(f"{i}\t{pk}\n" for i, pk in enumerate(deputies)))
+        cur.cursor.copy_expert(f"COPY {SEED_DEPUTIES} FROM STDIN", buf)
+        cur.execute(f"ANALYZE {SEED_STATIONS}")
+        cur.execute(f"ANALYZE {SEED_DEPUTIES}")
+
+
+def _petition_select(seed: int) -> tuple[list[str], str, dict]:
+    """The columns and the ``SELECT`` that generate the petitions with ids from ``%(lo)s`` to
+    ``%(hi)s``, spread over two years, in every state of the loop.
+
+    Each value is drawn from a hash of the row's id (``hashint8extended(id, k)``, one ``k`` per
+    draw), so a row is the same whichever connection makes it and in whatever order.
+    """
     from deputies.models import Deputy
 
-    _SEED.update(
-        seed=seed,
-        stations=stations,
-        dept_for=dept_for,
-        categories=list(Category.objects.values_list("pk", flat=True)),
-        deputies=list(Deputy.objects.values_list("pk", flat=True)[:200000]) or [None],
-        fields=[f for f in Petition._meta.concrete_fields if not f.primary_key],
-        now=timezone.now(),
-        tz=timezone.get_current_timezone(),
-    )
+    fields = list(Petition._meta.concrete_fields)
 
+    def draw(k: int, n: int) -> str:
+        """A number in [0, n): the row's k-th draw."""
+        cast = "::int" if n < 2**31 else ""
+        return f"mod(hashint8extended(g.id, {seed * 100 + k}) & 9223372036854775807, {n}){cast}"
 
-def _petition_chunk(index: int, n: int) -> str:
-    """COPY text of ``n`` petitions spread over two years, in every state of the loop; chunk
-    ``index`` always gives the same rows (its own random stream)."""
-    s = _SEED
-    rng = random.Random(s["seed"] * 1_000_003 + index)
-    stations, dept_for, categories, deputy_ids = (
-        s["stations"],
-        s["dept_for"],
-        s["categories"],
-        s["deputies"],
+    code = " || ".join(
+        [f"substr(%(alphabet)s, mod({draw(1, 30**7)} / {30**i}, 30)::int + 1, 1)" for i in range(7)]
+        + [
+            f"substr(%(alphabet)s, mod(mod(g.id * {CODE_MULTIPLIER}, {CODE_PRIME}) / {30**i}, 30)::int"
+            " + 1, 1)"
+            for i in range(7)
+        ]
     )
-    tz = s["tz"]
-    start = s["now"] - dt.timedelta(days=730)
-    tiers = [Tier.COMMUNITY, Tier.STREET, Tier.SUGGESTION]
-    population = [st for st, w in STATUS_WEIGHTS for _ in range(w)]
-    sat = [Satisfaction.SATISFIED] * 8 + [Satisfaction.BASIC] * 2 + [Satisfaction.UNSATISFIED]
-    under_way = {Status.ASSIGNED, Status.HANDLING, Status.REPLIED, Status.FEEDBACK_GIVEN}
-    under_way.add(Status.CLOSED)
-    replied_states = {Status.REPLIED, Status.FEEDBACK_GIVEN, Status.CLOSED}
-    not_taken = {Status.SUBMITTED, Status.DECLINED, Status.MERGED}
-    fields = s["fields"]
-    # Every column's text for a fresh case; each row copies it and fills in what varies.
-    base = {
-        "status": "",
+    population = [str(st) for st, w in STATUS_WEIGHTS for _ in range(w)]
+    params = {
+        "alphabet": ALPHABET,
+        "population": population,
+        "not_taken": [str(s) for s in NOT_TAKEN],
+        "under_way": [str(s) for s in UNDER_WAY],
+        "replied": [str(s) for s in REPLIED_STATES],
+        "fed_back": [str(s) for s in FED_BACK],
+        "tiers": [str(t) for t in TIERS],
+        "ratings": [str(r) for r in RATINGS],
+        "categories": list(Category.objects.order_by("pk").values_list("pk", flat=True)),
+        "start": timezone.now() - dt.timedelta(days=SPAN_DAYS),
+        "tz": settings.TIME_ZONE,
+    }
+    n_stations = Station.objects.count()
+    n_deputies = min(Deputy.objects.count(), 200_000)
+    # Level 1 (g): the id, its state and what every case has. Level 2 (r): the times that
+    # follow from the state. What a state does not reach stays at the field's default.
+    inner = f"""
+        SELECT g.id, g.status, g.submitted_at, st.station_id, dp.deputy_id,
+            {code} AS tracking_code,
+            CASE WHEN g.status <> ALL(%(not_taken)s::text[])
+                THEN g.submitted_at + interval '5 hours' END AS accepted_at,
+            CASE WHEN g.status <> ALL(%(not_taken)s::text[]) AND g.status <> '{Status.ACCEPTED}'
+                THEN (%(categories)s::int[])[1 + {draw(2, max(len(params["categories"]), 1))}]
+                END AS category_id,
+            CASE WHEN g.status <> ALL(%(not_taken)s::text[]) AND g.status <> '{Status.ACCEPTED}'
+                THEN (%(tiers)s::text[])[1 + {draw(3, len(TIERS))}] ELSE '' END AS tier,
+            CASE WHEN g.status = ANY(%(under_way)s::text[])
+                THEN st.departments[1 + mod({draw(4, 1_000_000)}, cardinality(st.departments))]
+                END AS lead_department_id,
+            CASE WHEN g.status = ANY(%(under_way)s::text[])
+                THEN g.submitted_at + interval '1 day' END AS assigned_at,
+            CASE WHEN g.status = ANY(%(replied)s::text[])
+                THEN g.submitted_at + interval '1 day'
+                    + (2 + {draw(5, 30 * 24 - 2)}) * interval '1 hour' END AS replied_at,
+            CASE WHEN g.status = '{Status.CLOSED}' THEN {draw(6, 10)} = 0
+                ELSE false END AS closed_unrated,
+            {draw(7, len(RATINGS))} AS rating,
+            {draw(8, 20)} = 0 AS reopened
+        FROM (
+            SELECT g.id,
+                (%(population)s::text[])[1 + {draw(9, len(population))}] AS status,
+                %(start)s::timestamptz + {draw(10, SPAN_DAYS * 86400)} * interval '1 second'
+                    AS submitted_at,
+                {draw(11, max(n_stations, 1))} AS station_idx,
+                {draw(12, max(n_deputies, 1))} AS deputy_idx
+            FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g(id)
+        ) g
+        JOIN {SEED_STATIONS} st ON st.idx = g.station_idx
+        LEFT JOIN {SEED_DEPUTIES} dp ON dp.idx = g.deputy_idx
+    """
+    computed = {
+        "id": "r.id",
+        "tracking_code": "r.tracking_code",
+        "status": "r.status",
+        "station_id": "r.station_id",
+        "deputy_id": "r.deputy_id",
+        "submitted_at": "r.submitted_at",
+        "accepted_at": "r.accepted_at",
+        "category_id": "r.category_id",
+        "tier": "r.tier",
+        "lead_department_id": "r.lead_department_id",
+        "assigned_at": "r.assigned_at",
+        "deadline": "((r.assigned_at + interval '21 days') AT TIME ZONE %(tz)s)::date",
+        "replied_at": "r.replied_at",
+        "reply_summary": "CASE WHEN r.replied_at IS NOT NULL THEN '已处理' ELSE '' END",
+        "feedback_at": "CASE WHEN r.status = ANY(%(fed_back)s::text[]) "
+        "THEN r.replied_at + interval '1 day' END",
+        "feedback_method": "CASE WHEN r.status = ANY(%(fed_back)s::text[]) "
+        "THEN 'phone' ELSE '' END",
+        "closed_at": f"CASE WHEN r.status = '{Status.CLOSED}' "
+        "THEN r.replied_at + interval '2 days' END",
+        "closed_unrated": "r.closed_unrated",
+        "satisfaction": f"CASE WHEN r.status = '{Status.CLOSED}' AND NOT r.closed_unrated "
+        "THEN (%(ratings)s::text[])[1 + r.rating] ELSE '' END",
+        "reopen_count": f"CASE WHEN r.status = '{Status.CLOSED}' AND NOT r.closed_unrated "
+        "AND r.reopened THEN 1 ELSE 0 END",
+    }
+    # Every other column as a fresh case has it.
+    constant = {
         "version": 1,
-        "channel": Channel.RECEPTION,
-        "reception_id": None,
+        "channel": str(Channel.RECEPTION),
         "is_anonymous": False,
         "constituent_name": "张三",
         "phone": "13800000000",
-        "address": "",
-        "id_hash": "",
-        "id_last4": "",
         "title": "路灯不亮",
         "content": "小区门口路灯坏了",
-        "category_id": None,
-        "location_text": "",
-        "consent_at": None,
-        "idempotency_key": None,
-        "created_by_id": None,
-        "accepted_at": None,
-        "decline_reason": "",
-        "merged_into_id": None,
         "urgency": "normal",
-        "tier": "",
-        "lead_department_id": None,
-        "assigned_at": None,
-        "deadline": None,
-        "escalation": 0,
-        "reopen_count": 0,
-        "replied_at": None,
-        "reply_summary": "",
-        "feedback_at": None,
-        "feedback_method": "",
-        "satisfaction": "",
-        "closed_at": None,
-        "closed_unrated": False,
     }
-    template = [_copy_value(base.get(f.attname)) for f in fields]
-    at = {f.attname: i for i, f in enumerate(fields)}
-    (
-        i_code,
-        i_status,
-        i_station,
-        i_deputy,
-        i_submitted,
-        i_accepted,
-        i_category,
-        i_tier,
-        i_department,
-        i_assigned,
-        i_deadline,
-        i_replied,
-        i_summary,
-        i_feedback,
-        i_method,
-        i_closed,
-        i_unrated,
-        i_satisfaction,
-        i_reopened,
-    ) = (
-        at[name]
-        for name in (
-            "tracking_code",
-            "status",
-            "station_id",
-            "deputy_id",
-            "submitted_at",
-            "accepted_at",
-            "category_id",
-            "tier",
-            "lead_department_id",
-            "assigned_at",
-            "deadline",
-            "replied_at",
-            "reply_summary",
-            "feedback_at",
-            "feedback_method",
-            "closed_at",
-            "closed_unrated",
-            "satisfaction",
-            "reopen_count",
-        )
-    )
-    lines = []
-    for _ in range(n):
-        station, path = stations[rng.randrange(len(stations))]
-        submitted = start + dt.timedelta(seconds=rng.randrange(730 * 86400))
-        status = population[rng.randrange(len(population))]
-        row = template[:]
-        # Bench rows only: a seeded stream, not core.codes' secrets (14 urandom calls a row).
-        row[i_code] = "".join(rng.choices(ALPHABET, k=14))
-        row[i_status] = str(status)
-        row[i_station] = str(station)
-        deputy = deputy_ids[rng.randrange(len(deputy_ids))]
-        row[i_deputy] = _copy_value(deputy)
-        row[i_submitted] = submitted.isoformat()
-        if status not in not_taken:
-            row[i_accepted] = (submitted + dt.timedelta(hours=5)).isoformat()
-            if status != Status.ACCEPTED:
-                row[i_category] = str(categories[rng.randrange(len(categories))])
-                row[i_tier] = str(tiers[rng.randrange(3)])
-        if status in under_way:
-            ids = dept_for[path]
-            row[i_department] = str(ids[rng.randrange(len(ids))])
-            assigned = submitted + dt.timedelta(days=1)
-            row[i_assigned] = assigned.isoformat()
-            row[i_deadline] = str((assigned + dt.timedelta(days=21)).astimezone(tz).date())
-        if status in replied_states:
-            replied = assigned + dt.timedelta(hours=rng.randrange(2, 30 * 24))
-            row[i_replied] = replied.isoformat()
-            row[i_summary] = "已处理"
-        if status in (Status.FEEDBACK_GIVEN, Status.CLOSED):
-            feedback = replied + dt.timedelta(days=1)
-            row[i_feedback] = feedback.isoformat()
-            row[i_method] = "phone"
-        if status == Status.CLOSED:
-            row[i_closed] = (feedback + dt.timedelta(days=1)).isoformat()
-            if rng.random() < 0.1:
-                row[i_unrated] = "t"
-            else:
-                row[i_satisfaction] = str(sat[rng.randrange(len(sat) - 1)])
-                row[i_reopened] = "1" if rng.random() < 0.05 else "0"
-        lines.append("\t".join(row))
-    lines.append("")
-    return "\n".join(lines)
+    exprs = []
+    for f in fields:
+        if f.attname in computed:
+            exprs.append(computed[f.attname])
+            continue
+        value = constant.get(f.attname, f.get_default() if f.has_default() else None)
+        if value is None and not f.null:
+            value = ""  # blank text fields
+        params[f"c_{f.attname}"] = value
+        exprs.append(f"%(c_{f.attname})s")
+    select = f"SELECT {', '.join(exprs)} FROM ({inner}) r"
+    return [f.column for f in fields], select, params
 
 
-def _copy_chunk(job: tuple[int, int]) -> int:
-    """One worker's share: generate a chunk and COPY it on the worker's own connection."""
-    index, n = job
-    text = _petition_chunk(index, n)
-    columns = ", ".join(f.column for f in _SEED["fields"])
-    with connection.cursor() as cur:
-        cur.cursor.copy_expert(
-            f"COPY {Petition._meta.db_table} ({columns}) FROM STDIN", io.StringIO(text)
-        )
-    return n
+def _insert_petitions(seed: int, ranges: list[tuple[int, int]], workers: int, t0: float) -> None:
+    """Run the generating INSERT over ``ranges`` of ids from ``workers`` threads, each on its
+    own connection (the statement runs in the server; the threads only wait)."""
+    import queue
+    import threading
+
+    columns, select, params = _petition_select(seed)
+    sql = f"INSERT INTO {Petition._meta.db_table} ({', '.join(columns)}) {select}"
+    jobs: queue.Queue = queue.Queue()
+    for r in ranges:
+        jobs.put(r)
+    total = sum(hi - lo + 1 for lo, hi in ranges)
+    done = [0]
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with connection.cursor() as cur:
+                cur.execute("SET synchronous_commit = off")
+                while True:
+                    try:
+                        lo, hi = jobs.get_nowait()
+                    except queue.Empty:
+                        return
+                    cur.execute(sql, {**params, "lo": lo, "hi": hi})
+                    with lock:
+                        done[0] += hi - lo + 1
+                        say(f"  {done[0]}/{total} petitions ({time.perf_counter() - t0:.0f} s)")
+        except BaseException as e:  # noqa: BLE001  (re-raised in the main thread)
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
 
 
 def _drop_indexes(table: str) -> None:
@@ -509,8 +545,10 @@ def restore_indexes() -> None:
             return
         cur.execute(f"SELECT id, sql FROM {SAVED_DDL} ORDER BY id")
         pending = cur.fetchall()
-        # One session's sort memory for the index builds (the server default is 64 MB).
+        # This session only: sort memory for the index builds (the server default is 64 MB)
+        # and one parallel worker beside the leader, one process per core.
         cur.execute("SET maintenance_work_mem = '1GB'")
+        cur.execute("SET max_parallel_maintenance_workers = 1")
         for pk, sql in pending:
             t = time.perf_counter()
             with transaction.atomic():
@@ -519,36 +557,68 @@ def restore_indexes() -> None:
             say(f"  {time.perf_counter() - t:5.1f} s  {sql[:100]}")
         cur.execute(f"DROP TABLE {SAVED_DDL}")
         cur.execute("RESET maintenance_work_mem")
+        cur.execute("RESET max_parallel_maintenance_workers")
+
+
+def seed_supervision() -> int:
+    """A supervision row for every open case without one (level 0, the case's deadline): what
+    the loop's services keep (``petitions.supervision.follow``), for cases loaded behind their
+    back."""
+    from petitions.choices import UNDER_DEADLINE
+    from petitions.models import Supervision
+
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            INSERT INTO {Supervision._meta.db_table} (petition_id, level, deadline)
+            SELECT p.id, 0, p.deadline FROM {Petition._meta.db_table} p
+            WHERE p.status IN %s AND NOT EXISTS (
+                SELECT 1 FROM {Supervision._meta.db_table} s WHERE s.petition_id = p.id)
+            """,
+            [tuple(UNDER_DEADLINE)],
+        )
+        return cur.rowcount
 
 
 def seed_petitions(count: int, seed: int = 11, workers: int = 2) -> None:
-    """COPY ``count`` petitions with ``workers`` processes, indexes built after the load."""
-    import multiprocessing
+    """Generate ``count`` petitions in the database (INSERT … SELECT over generate_series from
+    ``workers`` connections, disjoint id ranges) and their supervision rows, into tables whose
+    indexes and constraints are built after the load."""
+    from petitions.models import Supervision
 
-    _prepare_seed(seed)
-    table = Petition._meta.db_table
     t0 = time.perf_counter()
-    first = Petition.objects.count() // CHUNK + 1  # another stream when adding to existing rows
-    jobs = [(first + i, min(CHUNK, count - i * CHUNK)) for i in range((count + CHUNK - 1) // CHUNK)]
+    _prepare_seed()
+    table = Petition._meta.db_table
+    first = (Petition.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    last = first + count - 1
+    if last >= CODE_PRIME:
+        raise ValueError("tracking codes are unique for ids below CODE_PRIME only")
+    ranges = [(lo, min(lo + CHUNK - 1, last)) for lo in range(first, last + 1, CHUNK)]
     _drop_indexes(table)
-    connections.close_all()  # the workers fork: each opens its own connection
-    done = 0
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for n in pool.imap_unordered(_copy_chunk, jobs):
-            done += n
-            if done % 200_000 < CHUNK or done == count:
-                say(f"  {done}/{count} petitions ({time.perf_counter() - t0:.0f} s)")
-    copied = time.perf_counter() - t0
+    _drop_indexes(Supervision._meta.db_table)
+    _insert_petitions(seed, ranges, workers, t0)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM " + table + "))",
+            [table],
+        )
+    generated = time.perf_counter() - t0
     t1 = time.perf_counter()
+    supervised = seed_supervision()
+    supervision_s = time.perf_counter() - t1
+    t2 = time.perf_counter()
     restore_indexes()
     with connection.cursor() as cur:
         # Sets the hint bits of the fresh rows once, here, instead of in the first query that
         # reads them (the rollup build would pay for rewriting every page of the table).
         cur.execute(f"VACUUM ANALYZE {table}")
+        cur.execute(f"VACUUM ANALYZE {Supervision._meta.db_table}")
+        cur.execute(f"DROP TABLE {SEED_STATIONS}, {SEED_DEPUTIES}")
     result(
-        f"seed petitions (COPY, {workers} processes)",
-        f"{count} in {time.perf_counter() - t0:.1f} s: COPY {copied:.1f} s, "
-        f"indexes and constraints {time.perf_counter() - t1:.1f} s",
+        f"seed petitions (INSERT … SELECT generate_series, {workers} connections)",
+        f"{count} in {time.perf_counter() - t0:.1f} s: rows {generated:.1f} s, "
+        f"{supervised} supervision rows {supervision_s:.1f} s, "
+        f"indexes, constraints and VACUUM {time.perf_counter() - t2:.1f} s",
     )
 
 
