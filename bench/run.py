@@ -930,7 +930,8 @@ def main() -> None:
     parser.add_argument(
         "--parts",
         default="dashboard,queries,lookup,sweep,nightly,export",
-        help="which measurements, comma-separated (at 10M the dashboard pages take minutes)",
+        help="which measurements, comma-separated (city: the city dashboard alone; at 10M the "
+        "province dashboard page takes minutes)",
     )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
@@ -993,6 +994,7 @@ def main() -> None:
     big, n = max(counts.items(), key=lambda kv: kv[1])
     if "dashboard" in parts:
         measure_dashboard(client, Region.objects.get(pk=big), n)
+    if parts & {"dashboard", "city"}:
         # a city-sized region too (the one closest to 1/10 of the data)
         city, n_city = _closest(counts, max(counts.values()) // 10)
         measure_dashboard(client, city, n_city)
