@@ -682,10 +682,13 @@ def measure_dashboard(client: Client, region: Region, n: int) -> None:
     url = reverse("reports:overview") + f"?region={region.pk}&period=year"
     t = time.perf_counter()
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)  # also warms the cache
+        response = client.get(url)  # warms the cache and the per-process memos
     first_s = time.perf_counter() - t
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
+    if first_s < 10:  # count the queries of a warm call (a slow page's first call must do)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
     page_queries = len(ctx.captured_queries)
     slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]))
 
