@@ -48,6 +48,10 @@ class RollupCounters(models.Model):
     unsatisfied = models.PositiveIntegerField(default=0)
     unrated_closed = models.PositiveIntegerField(default=0)
     reopened = models.PositiveIntegerField(default=0)
+    # The status funnel's stages "handed on or settled" and "replied" (rollups.FUNNEL_STAGES):
+    # cases standing today at assigned or later, and at replied or later.
+    handed_on = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True

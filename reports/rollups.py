@@ -106,8 +106,24 @@ COUNTERS = (
     "unsatisfied",
     "unrated_closed",
     "reopened",
+    "handed_on",
+    "answered",
 )
 NOT_ACCEPTED = (Status.SUBMITTED, Status.DECLINED, Status.MERGED)
+# The status funnel is a cohort: the cases submitted in the period, each counted at every stage
+# up to the one it stands at today. Counted that way a stage can never hold more cases than the
+# one before it (flows in the period could: a case accepted this month may have been sent last
+# month). Each stage is a counter of the rollups: (stage, counter, the statuses it counts). A
+# case settled on the spot is closed without an assignment: it counts as past the "handed on or
+# settled" stage, so the stages stay nested.
+_PAST_ASSIGNED = (Status.ASSIGNED, Status.HANDLING, Status.REPLIED, Status.FEEDBACK_GIVEN)
+FUNNEL_STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("collected", "collected", tuple(Status.values)),
+    ("accepted", "accepted", tuple(s for s in Status.values if s not in NOT_ACCEPTED)),
+    ("assigned", "handed_on", (*_PAST_ASSIGNED, Status.CLOSED)),
+    ("replied", "answered", (Status.REPLIED, Status.FEEDBACK_GIVEN, Status.CLOSED)),
+    ("closed", "closed", (Status.CLOSED,)),
+)
 EVENTS_WATERMARK = "petition_events"
 RECEPTIONS_WATERMARK = "receptions"
 NIGHTLY_WATERMARK = "nightly_events"
@@ -200,6 +216,9 @@ def _aggregates() -> dict:
         "unsatisfied": Count("id", filter=Q(satisfaction=Satisfaction.UNSATISFIED)),
         "unrated_closed": Count("id", filter=Q(status=Status.CLOSED, closed_unrated=True)),
         "reopened": Coalesce(Sum("reopen_count"), 0),
+        # The funnel's two stages that are no other figure (see FUNNEL_STAGES).
+        "handed_on": Count("id", filter=Q(status__in=FUNNEL_STAGES[2][2])),
+        "answered": Count("id", filter=Q(status__in=FUNNEL_STAGES[3][2])),
     }
 
 

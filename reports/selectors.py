@@ -45,7 +45,7 @@ from .models import (
     ReceptionDailyRollup,
     StationOpenRollup,
 )
-from .rollups import AREA_DEPTH, COUNTERS, month_end
+from .rollups import AREA_DEPTH, COUNTERS, FUNNEL_STAGES, month_end
 
 
 def cases_url(**params) -> str:
@@ -836,55 +836,11 @@ def region_or_404(user, pk: int) -> Region:
     return region
 
 
-# The funnel is a cohort: the cases submitted in the period, each counted at every stage up to
-# the one it stands at today. Counted that way a stage can never hold more cases than the one
-# before it (flows in the period could: a case accepted this month may have been sent last month).
-FUNNEL_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("collected", tuple(Status.values)),
-    (
-        "accepted",
-        (
-            Status.ACCEPTED,
-            Status.TRIAGED,
-            Status.ASSIGNED,
-            Status.HANDLING,
-            Status.REPLIED,
-            Status.FEEDBACK_GIVEN,
-            Status.CLOSED,
-        ),
-    ),
-    (
-        "assigned",
-        (
-            Status.ASSIGNED,
-            Status.HANDLING,
-            Status.REPLIED,
-            Status.FEEDBACK_GIVEN,
-            Status.CLOSED,
-        ),
-    ),
-    ("replied", (Status.REPLIED, Status.FEEDBACK_GIVEN, Status.CLOSED)),
-    ("closed", (Status.CLOSED,)),
-)
-
-
-def funnel_cohort(
-    start: dt.date, end: dt.date, *, region: Region | None = None, station: Station | None = None
-) -> list[dict]:
-    """The cases submitted in the period by the stage they have reached today (one query).
-
-    A case settled on the spot is closed without an assignment: it counts as past the
-    "handed on or settled" stage, so the stages stay nested.
-    """
-    qs = Petition.objects.filter(submitted_at__date__range=(start, end))
-    if station is not None:
-        qs = qs.filter(station=station)
-    elif region is not None:
-        qs = qs.filter(station__region__path__startswith=region.path)
-    by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+def funnel(figures: Figures) -> list[dict]:
+    """The status funnel of a scope's period figures: the cases submitted in the period by the
+    stage they have reached today (``rollups.FUNNEL_STAGES``; no query of its own)."""
     return [
-        {"stage": stage, "value": sum(by_status.get(s, 0) for s in statuses)}
-        for stage, statuses in FUNNEL_STAGES
+        {"stage": stage, "value": figures.counts[counter]} for stage, counter, _s in FUNNEL_STAGES
     ]
 
 

@@ -186,7 +186,7 @@ def _scope_context(
         start, end, region=region, station=station, overdue=overdue, receptions=receptions
     )
     params = {"station": station.pk} if station else {"region": region.pk}
-    cohort = selectors.funnel_cohort(start, end, region=region, station=station)
+    cohort = selectors.funnel(data["figures"])
     return {
         "data": data,
         "figures": data["figures"],
@@ -481,7 +481,7 @@ def monthly(request, pk: int, year: int, month: int):
         {
             "region": region,
             "figures": data["figures"],
-            "charts": _charts(data, selectors.funnel_cohort(start, end, region=region)),
+            "charts": _charts(data, selectors.funnel(data["figures"])),
             "start": start,
             "end": end,
             "children": children,

@@ -59,8 +59,8 @@ def test_it_never_widens_where_the_flows_of_the_period_would(as_role, world, mar
 
 def test_every_stage_holds_only_states_of_the_stage_before():
     from petitions.choices import Status
-    from reports.selectors import FUNNEL_STAGES
+    from reports.rollups import FUNNEL_STAGES
 
-    assert set(FUNNEL_STAGES[0][1]) == set(Status.values)
-    for (_a, before), (_b, after) in zip(FUNNEL_STAGES, FUNNEL_STAGES[1:], strict=False):
+    assert set(FUNNEL_STAGES[0][2]) == set(Status.values)
+    for (_a, _c, before), (_b, _d, after) in zip(FUNNEL_STAGES, FUNNEL_STAGES[1:], strict=False):
         assert set(after) < set(before)

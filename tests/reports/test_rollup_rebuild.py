@@ -50,6 +50,18 @@ def case_counters(p: Petition) -> dict[str, int]:
         "unsatisfied": int(p.satisfaction == Satisfaction.UNSATISFIED),
         "unrated_closed": int(p.status == Status.CLOSED and p.closed_unrated),
         "reopened": p.reopen_count,
+        # The funnel: standing today at assigned or later / at replied or later.
+        "handed_on": int(
+            p.status
+            in (
+                Status.ASSIGNED,
+                Status.HANDLING,
+                Status.REPLIED,
+                Status.FEEDBACK_GIVEN,
+                Status.CLOSED,
+            )
+        ),
+        "answered": int(p.status in (Status.REPLIED, Status.FEEDBACK_GIVEN, Status.CLOSED)),
     }
 
 
