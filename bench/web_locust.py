@@ -63,13 +63,6 @@ def user_class(plan: dict, page: dict, *, paced: bool) -> type[FastHttpUser]:
         def on_start(self) -> None:
             # One fixed Cookie header per request instead of a jar (see the module docstring).
             self.client.client.cookiejar = None
-            self.form: dict[str, str] = {}
-            if page["kind"] in ("post", "mix"):
-                post = page if page["kind"] == "post" else plan["post"]
-                form = self.client.get(
-                    post["form"], headers=self._headers(post["role"]), name="(opinion form)"
-                )
-                self.form = hidden_fields(form.text)
 
         def _headers(self, role: str | None) -> dict[str, str]:
             return {"Cookie": cookies[role]} if role else {}
@@ -81,7 +74,7 @@ def user_class(plan: dict, page: dict, *, paced: bool) -> type[FastHttpUser]:
                 _check(response, 200)
 
         def _post(self, p: dict) -> None:
-            data = {**p["data"], **self.form, "idempotency_key": uuid.uuid4().hex}
+            data = {**p["data"], **plan["form"], "idempotency_key": uuid.uuid4().hex}
             with self.client.post(
                 p["form"],
                 data=data,
@@ -106,19 +99,32 @@ def user_class(plan: dict, page: dict, *, paced: bool) -> type[FastHttpUser]:
     return PageUser
 
 
+def _open(plan: dict, path: str, role: str | None, timeout: float):
+    headers = {"Cookie": plan["cookies"][role]} if role else {}
+    request = urllib.request.Request(plan["host"] + path, headers=headers)
+    return urllib.request.urlopen(request, timeout=timeout)
+
+
+def opinion_form(plan: dict) -> dict[str, str]:
+    """The hidden fields of the opinion form (its CSRF token), read once: the token is valid for
+    every POST of that session, and 50 users each fetching the form would be measured too."""
+    post = plan["post"]
+    return hidden_fields(_open(plan, post["form"], post["role"], 120).read().decode())
+
+
 def probe(plan: dict, page: dict) -> float:
     """Seconds one request to the page takes (its form for the POST, one of its pages for the
     mix), or the time it was given up after."""
     if page["kind"] == "mix":
-        return max(probe(plan, plan["pages"][name]) for name in set(page["pick"]))
+        return (
+            max(probe(plan, plan["pages"][name]) for name in set(page["pick"]))
+            if page["pick"]
+            else 0.0
+        )
     path = page["form"] if page["kind"] == "post" else page["path"]
-    role = page["role"]
-    request = urllib.request.Request(
-        plan["host"] + path, headers={"Cookie": plan["cookies"][role]} if role else {}
-    )
     started = time.monotonic()
     try:
-        urllib.request.urlopen(request, timeout=float(plan["probe_limit"]) * 5).read()
+        _open(plan, path, page["role"], float(plan["probe_limit"]) * 5).read()
     except OSError:
         pass  # an error or a time-out: the time taken says enough
     return time.monotonic() - started
@@ -170,11 +176,17 @@ def measure(plan: dict, page: dict, *, paced: bool) -> dict:
 
 def main() -> None:
     plan = json.loads(open(sys.argv[1]).read())
+    plan["form"] = opinion_form(plan)
     out = []
+    too_slow: set[str] = set()
     for name in plan["order"]:
         page = plan["pages"][name]
+        if page["kind"] == "mix":
+            # The mix leaves out the pages too slow to load on their own (named in the table).
+            page["pick"] = [p for p in page["pick"] if p not in too_slow]
         took = probe(plan, page)
         if took > float(plan["probe_limit"]):
+            too_slow.add(name)
             for mode in plan["modes"]:
                 out.append({"page": name, "mode": mode, "skipped": took})
             print(json.dumps(out[-1], ensure_ascii=False), file=sys.stderr, flush=True)
