@@ -32,8 +32,12 @@ def test_the_wsgi_entry_point_warms_up_before_the_first_request(monkeypatch):
     import sys
 
     calls = []
-    monkeypatch.setattr("core.warmup.warm_up", lambda: calls.append(1))
+    monkeypatch.setattr("core.warmup.warm_up", lambda: calls.append("warm_up"))
+    # Not a second django.setup() (it would configure logging again mid-run).
+    monkeypatch.setattr(
+        "django.core.wsgi.get_wsgi_application", lambda: calls.append("application")
+    )
     sys.modules.pop("config.wsgi", None)
     importlib.import_module("config.wsgi")
     sys.modules.pop("config.wsgi", None)
-    assert calls == [1]
+    assert calls == ["application", "warm_up"]
