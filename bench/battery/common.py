@@ -232,10 +232,30 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(*, workers: int = 2, **env: str) -> tuple[subprocess.Popen, str]:
+def static_is_current() -> bool:
+    """Whether collectstatic's manifest is newer than every file of the project's static
+    folders and the installed packages' (a package upgrade touches its files)."""
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            if Path(storage.path(path)).stat().st_mtime > built:
+                return False
+    return True
+
+
+def start_gunicorn(
+    *, workers: int = 2, app: str = "bench.battery.wsgi:application", **env: str
+) -> tuple[subprocess.Popen, str]:
     """``gunicorn -c config/gunicorn.conf.py bench.battery.wsgi`` on a free loopback port with
     production settings (bench.battery.settings: cookies over plain HTTP; bench.battery.wsgi: a
-    known captcha answer); returns the process (its own group) and its base URL once it answers."""
+    known captcha answer); returns the process (its own group) and its base URL once it answers.
+    ``app`` names another bench entry point (bench/web_profile.py wraps this one)."""
     import secrets
     import urllib.request
 
@@ -254,14 +274,16 @@ def start_gunicorn(*, workers: int = 2, **env: str) -> tuple[subprocess.Popen, s
         **env,
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    # Production serves hashed static names from the manifest (whitenoise).
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-    )
+    # Production serves hashed static names from the manifest (whitenoise). Compressing every
+    # file takes minutes of CPU on a loaded box: skipped while the manifest is newer than them.
+    if not static_is_current():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=600,
+        )
     log = (OUT / "gunicorn.log").open("ab")
     gunicorn = subprocess.Popen(
         [
@@ -274,7 +296,7 @@ def start_gunicorn(*, workers: int = 2, **env: str) -> tuple[subprocess.Popen, s
             str(workers),
             "-b",
             f"127.0.0.1:{port}",
-            "bench.battery.wsgi:application",
+            app,
         ],
         cwd=ROOT,
         env=env,

@@ -12,7 +12,10 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.battery.settings")
 application = get_wsgi_application()
 
+from core.warmup import warm_up  # noqa: E402
 from petitions import captcha  # noqa: E402
+
+warm_up()  # as config.wsgi does
 
 BENCH_CAPTCHA = "K7M3P"
 captcha.new_answer = lambda: BENCH_CAPTCHA

@@ -116,3 +116,31 @@ def test_django_s_own_default_handlers_are_gone_so_nothing_prints_unmasked():
                 )
                 assert masked, f"{name}: {handler!r} on {logger.name} prints unmasked"
             logger = logger.parent if logger.propagate else None
+
+
+def test_gunicorn_masks_every_atom_a_changed_access_log_format_writes():
+    """Atoms are masked as the format reads them (config/gunicorn.conf.py, MaskedAtoms), so a
+    format that adds the path, the query string or the referer still writes no phone."""
+    from gunicorn.config import Config
+
+    conf = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("access_log_format", '%(U)s %(q)s "%({referer}i)s" %(s)s')
+    logger = conf["logger_class"](cfg)
+    stream = io.StringIO()
+    logger.access_log.handlers[0].stream = stream
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/petitions/?q={PHONE}",
+        "PATH_INFO": f"/p/track/{ID_NUMBER}/",
+        "QUERY_STRING": f"q={PHONE}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    request = SimpleNamespace(headers=[("REFERER", f"http://x/petitions/?q={PHONE}")])
+    resp = SimpleNamespace(status="200 OK", headers=[], sent=10)
+    logger.access(resp, request, environ, dt.timedelta(milliseconds=5))
+    out = stream.getvalue()
+    assert "q=138****5678" in out and out.count("138****5678") == 2
+    assert PHONE not in out and ID_NUMBER not in out
