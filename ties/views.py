@@ -23,6 +23,7 @@ from core.views_helpers import add_service_error, paginate, require, run_action
 from deputies.models import Deputy
 from petitions.choices import Satisfaction
 from petitions.choices import Status as PetitionStatus
+from petitions.selectors import openable_ids
 from stations.models import Department, Region, Station
 from stations.scope import managed_q
 
@@ -138,6 +139,10 @@ def _pair_context(request: HttpRequest, pair: ConstituentPair, **extra) -> dict:
         "may_reveal": may and bool(pair.phone),
         "reveal_reasons": ASKED_REVEAL_REASONS,
         "contact_form": ContactForm() if may else None,
+        # The case a contact became shows its code only to those who may open it.
+        "openable": openable_ids(
+            request.user, [c.petition for c in pair.contacts.all() if c.petition]
+        ),
         **extra,
     }
 
@@ -651,6 +656,9 @@ def _meeting_page(request: HttpRequest, meeting: ThemedMeeting, item_form=None, 
             "rates_here": rights.rates_meeting(request.user, meeting),
             "my_deputy_id": roles_of(request.user).deputy_id,
             "feedback_given": PetitionStatus.FEEDBACK_GIVEN,
+            # The deputies of the meeting see every item, but the code only of cases they may
+            # open (an item's case is the deputy's who raised it).
+            "openable": openable_ids(request.user, [item.petition for item in items]),
         },
         status=status,
     )
@@ -966,6 +974,7 @@ def meeting_item_rate_mine(request: HttpRequest, pk: int) -> HttpResponse:
             "reply": reply,
             "mine": mine,
             "open": petition.status == PetitionStatus.FEEDBACK_GIVEN and mine is None,
+            "can_open": bool(openable_ids(request.user, [petition])),
             "form": form,
         },
         status=400 if request.method == "POST" else 200,
