@@ -85,6 +85,23 @@ def load(stdout=None) -> dict:
     return {"integration": integration, "platform": platform, "forwarding": forwarding}
 
 
+def summary(result: dict) -> str:
+    """The demo loader's line for what ``load`` did: it depends on FAKE_PLATFORM_PORT and on
+    whether the platform answered, so it is read from the result, not fixed."""
+    if not result:
+        return "no API integration (no 南湖区 or admin in the demo registry)"
+    if "platform" not in result:
+        return (
+            "an API integration; the fake 四平台 is off (FAKE_PLATFORM_PORT=0): nothing forwarded"
+        )
+    if result["forwarding"] is None:
+        return (
+            "an API integration, a webhook, the fake 四平台; no case forwarded "
+            "(the platform did not answer: run the demo loader again to retry)"
+        )
+    return "an API integration, a webhook, a case forwarded to the fake 四平台"
+
+
 @transaction.atomic
 def _integration(region: Region, admin) -> Integration:
     prefix = keys.prefix_of(DEMO_KEY)

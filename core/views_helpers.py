@@ -1,5 +1,5 @@
 """Small helpers every app's views share: require a right, show a service's refusal on the
-form, run one registry action from a POST, paginate a list.
+form, run one registry action from a POST, save a settings form, paginate a list.
 
 Views stay thin: parse the form, call one service, and on a domain refusal put the service's
 message on the form (so nothing typed is lost) instead of answering with an error page.
@@ -8,7 +8,7 @@ message on the form (so nothing typed is lost) instead of answering with an erro
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from .errors import DomainError, StaleObject
 from .machine import Registry
+
+T = TypeVar("T")
 
 
 def require(allowed: bool) -> None:
@@ -88,6 +90,42 @@ def run_action(
         done = form.done_message
         messages.success(request, str(done(result) if callable(done) else done))
     return redirect(back or obj.get_absolute_url())
+
+
+def save_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], T],
+    done: Callable[[T], HttpResponse],
+) -> HttpResponse | None:
+    """The POST half of a create or edit page (form → service → message → redirect), for
+    every app alike.
+
+    On a POST whose ``form`` is valid, ``save()`` calls the service; a refusal (a
+    ValidationError, a domain error, a refused right) goes onto the form, so nothing typed is
+    lost. After a save, ``done(result)`` answers (usually ``saved(…)``: the message and the
+    redirect). None means the view shows its page: a GET, or the form with its errors, with
+    ``form_status(form)``.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save()
+    except (ValidationError, DomainError, PermissionDenied) as exc:
+        add_service_error(form, exc)
+        return None
+    return done(result)
+
+
+def saved(request: HttpRequest, message: str, to: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+    """The answer after a save: ``message`` as a success, then ``redirect(to, *args, **kwargs)``."""
+    messages.success(request, message)
+    return redirect(to, *args, **kwargs)
+
+
+def form_status(form: forms.BaseForm) -> int:
+    """A form page answers 400 when it shows a posted form again (it has errors), else 200."""
+    return 400 if form.is_bound else 200
 
 
 def paginate(request: HttpRequest, items, per_page: int) -> Page:

@@ -6,7 +6,6 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,13 @@ from core.excel import XLSX_CONTENT_TYPE, BadWorkbook
 from core.models import ASKED_REVEAL_REASONS
 from core.reveal import reveal_from_post
 from core.roles import roles_of
-from core.views_helpers import add_service_error, paginate, require
+from core.views_helpers import (
+    form_status,
+    paginate,
+    require,
+    save_form,
+    saved,
+)
 from stations.models import Station
 
 from . import importing, services
@@ -106,19 +111,23 @@ def _profile_context(request, deputy: Deputy) -> dict:
 def deputy_create(request):
     require(can_manage_deputies(request.user))
     form = DeputyCreateForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Deputy:
         data = dict(form.cleaned_data)
         station, start_date = data.pop("station"), data.pop("start_date")
-        try:
-            deputy = services.deputy_create(
-                actor=request.user, data=data, station=station, start_date=start_date
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Deputy %(name)s registered.") % {"name": deputy.name})
-            return redirect(deputy)
-    return render(request, "deputies/form.html", {"form": form, "deputy": None})
+        return services.deputy_create(
+            actor=request.user, data=data, station=station, start_date=start_date
+        )
+
+    response = save_form(
+        request,
+        form,
+        create,
+        lambda deputy: saved(
+            request, _("Deputy %(name)s registered.") % {"name": deputy.name}, deputy
+        ),
+    )
+    return response or render(request, "deputies/form.html", {"form": form, "deputy": None})
 
 
 @login_required
@@ -359,18 +368,23 @@ def _terms_page(request, deputy: Deputy, form=None, status=200):
 def deputy_terms(request, pk: int):
     """A deputy's terms, and a form to record one more."""
     deputy = _term_deputy(request, pk)
-    if request.method == "GET":
-        return _terms_page(request, deputy)
-    form = TermForm(request.POST, deputy=deputy)
-    if form.is_valid():
-        try:
-            services.term_save(actor=request.user, deputy=deputy, fields=form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Term of %(name)s saved.") % {"name": deputy.name})
-            return redirect("deputies:deputy_terms", pk=deputy.pk)
-    return _terms_page(request, deputy, form=form, status=400)
+    form = TermForm(request.POST or None, deputy=deputy)
+    response = save_form(
+        request,
+        form,
+        lambda: services.term_save(actor=request.user, deputy=deputy, fields=form.cleaned_data),
+        lambda _term: _term_saved(request, deputy),
+    )
+    return response or _terms_page(request, deputy, form=form, status=form_status(form))
+
+
+def _term_saved(request, deputy: Deputy) -> HttpResponse:
+    return saved(
+        request,
+        _("Term of %(name)s saved.") % {"name": deputy.name},
+        "deputies:deputy_terms",
+        pk=deputy.pk,
+    )
 
 
 def _term(request, pk: int) -> DeputyTerm:
@@ -388,21 +402,19 @@ def _term(request, pk: int) -> DeputyTerm:
 def term_edit(request, pk: int):
     term = _term(request, pk)
     form = TermForm(request.POST or None, deputy=term.deputy, term=term)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.term_save(
-                actor=request.user, deputy=term.deputy, term=term, fields=form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Term of %(name)s saved.") % {"name": term.deputy.name})
-            return redirect("deputies:deputy_terms", pk=term.deputy_id)
-    return render(
+    response = save_form(
+        request,
+        form,
+        lambda: services.term_save(
+            actor=request.user, deputy=term.deputy, term=term, fields=form.cleaned_data
+        ),
+        lambda _term: _term_saved(request, term.deputy),
+    )
+    return response or render(
         request,
         "deputies/term_form.html",
         {"term": term, "deputy": term.deputy, "form": form},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 

@@ -24,7 +24,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import listexport
 from core.errors import DomainError
 from core.roles import roles_of
-from core.views_helpers import add_service_error, paginate, require, run_action
+from core.views_helpers import (
+    add_service_error,
+    form_status,
+    paginate,
+    require,
+    run_action,
+    save_form,
+    saved,
+)
 from deputies.models import Deputy, StationAssignment
 from stations.models import Region, Station
 
@@ -604,28 +612,31 @@ def quota_region(request: HttpRequest, pk: int) -> HttpResponse:
     region = _covered_region(request, pk)
     rows = quota_rules.region_quotas(region)
     form = QuotaForm(request.POST or None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = quota_rules.quota_rules_set(
-                actor=request.user, region=region, quantities=form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            if change is None:
-                messages.info(request, _("Nothing changed."))
-            else:
-                messages.success(
-                    request,
-                    _("Quota rules of %(region)s saved: they count from now on.")
-                    % {"region": region.name},
-                )
+
+    def done(change) -> HttpResponse:
+        if change is None:
+            messages.info(request, _("Nothing changed."))
             return redirect("duty:quota_region", pk=region.pk)
-    return render(
+        return saved(
+            request,
+            _("Quota rules of %(region)s saved: they count from now on.") % {"region": region.name},
+            "duty:quota_region",
+            pk=region.pk,
+        )
+
+    response = save_form(
+        request,
+        form,
+        lambda: quota_rules.quota_rules_set(
+            actor=request.user, region=region, quantities=form.cleaned_data
+        ),
+        done,
+    )
+    return response or render(
         request,
         "duty/quota_region.html",
         {"region": region, "form": form, "rows": form.bound_rows(), "topic": quota_rules.TOPIC},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -657,31 +668,25 @@ def _scheme_regions(request: HttpRequest):
 def scheme_create(request: HttpRequest) -> HttpResponse:
     require(rights.may_set_rules(request.user))
     form = SchemeForm(request.POST or None, regions=_scheme_regions(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            scheme, retired = schemes.scheme_create(
-                actor=request.user,
-                region=data["region"],
-                name=data["name"],
-                year=data["year"],
-                rows=form.rows(),
-                activate=data["activate"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            _scheme_saved(request, scheme, retired)
-            return redirect(scheme)
-    return render(
+    response = save_form(
         request,
-        "duty/scheme_form.html",
-        {"form": form, "scheme": None},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda: schemes.scheme_create(
+            actor=request.user,
+            region=form.cleaned_data["region"],
+            name=form.cleaned_data["name"],
+            year=form.cleaned_data["year"],
+            rows=form.rows(),
+            activate=form.cleaned_data["activate"],
+        ),
+        lambda result: _scheme_saved(request, *result),
+    )
+    return response or render(
+        request, "duty/scheme_form.html", {"form": form, "scheme": None}, status=form_status(form)
     )
 
 
-def _scheme_saved(request, scheme: PointsScheme, retired: PointsScheme | None) -> None:
+def _scheme_saved(request, scheme: PointsScheme, retired: PointsScheme | None) -> HttpResponse:
     messages.success(request, _("Points scheme “%(name)s” saved.") % {"name": scheme.name})
     if retired is not None:
         messages.info(
@@ -689,6 +694,7 @@ def _scheme_saved(request, scheme: PointsScheme, retired: PointsScheme | None) -
             _("“%(old)s” is no longer active: “%(new)s” replaces it.")
             % {"old": retired.name, "new": scheme.name},
         )
+    return redirect(scheme)
 
 
 def _scheme(request: HttpRequest, pk: int) -> PointsScheme:
@@ -704,21 +710,20 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a scheme's weights; below, its effect: the region's top deputies under it."""
     scheme = _scheme(request, pk)
     form = SchemeForm(request.POST or None, scheme=scheme)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            scheme, retired = schemes.scheme_update(
-                actor=request.user,
-                scheme=scheme,
-                name=data["name"],
-                year=data["year"],
-                rows=form.rows(),
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            _scheme_saved(request, scheme, retired)
-            return redirect(scheme)
+    response = save_form(
+        request,
+        form,
+        lambda: schemes.scheme_update(
+            actor=request.user,
+            scheme=scheme,
+            name=form.cleaned_data["name"],
+            year=form.cleaned_data["year"],
+            rows=form.rows(),
+        ),
+        lambda result: _scheme_saved(request, *result),
+    )
+    if response:
+        return response
     year = scheme.year or _year(request)
     return render(
         request,
@@ -730,7 +735,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "effect": points.preview(scheme, year),
             "topic": schemes.TOPIC,
         },
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 

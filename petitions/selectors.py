@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -150,6 +151,17 @@ def reception_list(user) -> QuerySet[Reception]:
 
 def reception_petitions(reception: Reception) -> QuerySet[Petition]:
     return reception.petitions.select_related("deputy", "category").order_by("-submitted_at", "-pk")
+
+
+def openable_ids(user, petitions: Iterable[Petition]) -> set[int]:
+    """The ids among ``petitions`` the user may open (``Petition.objects.visible_to``), in one
+    query. A page listing cases the user did not fetch through that rule (a reception's
+    opinions, a meeting's items, the cases linked to a suggestion) shows the tracking code and
+    the link only for these: the code is the constituent's key to the public progress page."""
+    pks = [p.pk for p in petitions]
+    if not pks:
+        return set()
+    return set(Petition.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))
 
 
 def petition_detail(petition_qs: QuerySet[Petition]) -> QuerySet[Petition]:

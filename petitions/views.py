@@ -118,23 +118,31 @@ def reception_create(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/reception_form.html", {"form": form})
 
 
-def _opinion_context(request, reception: Reception, form=None) -> dict:
+def _opinion_context(
+    request, reception: Reception, form=None, *, with_rows=False, new_petition=None
+) -> dict:
     sees_all = rights.sees_reception_opinions(request.user, reception)
-    return {
+    context = {
         "reception": reception,
         "form": form or f.ReceptionOpinionForm(reception=reception, phone_history=sees_all),
         "can_record": rights.may_record_at(request.user, reception.station),
-        # A part-time liaison may not open the cases: their rows are not links.
-        "link_rows": sees_all,
+        "sees_all": sees_all,
+        "new_petition": new_petition,
     }
+    rows = list(_reception_rows(request, reception, sees_all)) if with_rows else []
+    if with_rows:
+        context["rows"] = rows
+    shown = [*rows, *([new_petition] if new_petition else [])]
+    # A row is a link with its tracking code only for a case the user may open: a deputy
+    # present sees every opinion of the reception, but the code only of their own cases.
+    context["openable"] = selectors.openable_ids(request.user, shown)
+    return context
 
 
-def _reception_rows(request, reception: Reception):
+def _reception_rows(request, reception: Reception, sees_all: bool):
     """Every opinion of the reception, or only the user's own for a part-time liaison."""
     rows = selectors.reception_petitions(reception)
-    if rights.sees_reception_opinions(request.user, reception):
-        return rows
-    return rows.filter(created_by=request.user)
+    return rows if sees_all else rows.filter(created_by=request.user)
 
 
 @login_required
@@ -146,8 +154,7 @@ def reception_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("deputies", "departments"),
         pk=pk,
     )
-    context = _opinion_context(request, reception)
-    context["rows"] = _reception_rows(request, reception)
+    context = _opinion_context(request, reception, with_rows=True)
     return render(request, "petitions/reception_detail.html", context)
 
 
@@ -181,12 +188,12 @@ def reception_add_petition(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
     if request.headers.get("HX-Request"):
-        context = _opinion_context(request, reception, None if petition else form)
-        context["new_petition"] = petition
+        context = _opinion_context(
+            request, reception, None if petition else form, new_petition=petition
+        )
         return render(request, "petitions/_reception_opinion_response.html", context)
     if petition is None:
-        context = _opinion_context(request, reception, form)
-        context["rows"] = _reception_rows(request, reception)
+        context = _opinion_context(request, reception, form, with_rows=True)
         return render(request, "petitions/reception_detail.html", context, status=200)
     messages.success(
         request, _("Opinion recorded. Tracking code: %(code)s") % {"code": petition.display_code}

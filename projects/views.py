@@ -26,6 +26,7 @@ from core.errors import DomainError
 from core.excel import XLSX_CONTENT_TYPE, xlsx_bytes
 from core.roles import roles_of
 from core.views_helpers import run_action
+from petitions.selectors import openable_ids
 
 from . import rights, selectors, services
 from .choices import Stage, Status
@@ -338,16 +339,8 @@ def _render_detail(request, c: Candidate, invalid=None):
                 "open": (invalid[0] == a.name) if invalid else not actions,
             }
         )
-    visible_cases = set()
     linked = list(c.petitions.all())
-    if linked:
-        from petitions.models import Petition
-
-        visible_cases = set(
-            Petition.objects.visible_to(request.user)
-            .filter(pk__in=[p.pk for p in linked])
-            .values_list("pk", flat=True)
-        )
+    visible_cases = openable_ids(request.user, linked)
     manages = rights.manages_cycle(request.user, c.cycle)
     return render(
         request,

@@ -26,6 +26,7 @@ from core import listexport
 from core.errors import DomainError, StaleObject
 from core.roles import roles_of
 from core.views_helpers import run_action
+from petitions.selectors import openable_ids
 
 from . import rights, selectors
 from .choices import UNDER_DEADLINE, Classification, Status
@@ -208,14 +209,8 @@ def _render_detail(request, suggestion: Suggestion, invalid: tuple[str, object] 
 def _petitions(user, suggestion: Suggestion) -> list[tuple[object, bool]]:
     """The linked opinions, each with whether the user may open it. A tracking code is the
     constituent's credential: only those who may open the case see it (and the link)."""
-    from petitions.models import Petition
-
     linked = list(suggestion.petitions.all())
-    visible = set(
-        Petition.objects.visible_to(user)
-        .filter(pk__in=[p.pk for p in linked])
-        .values_list("pk", flat=True)
-    )
+    visible = openable_ids(user, linked)
     return [(p, p.pk in visible) for p in linked]
 
 

@@ -46,3 +46,26 @@ class Entry:
 
 
 ALL_ROLES = frozenset(ROLES)
+
+
+# The clerks' settings pages (quota rules, points schemes, grids, electoral districts, terms).
+# A page without an object is for every clerk and admin; a page of an object of district X is
+# for admin and the clerks over X, and the clerk of district Y gets 404 (the object does not
+# exist for them). Every other role gets 403: it has no business with clerks' pages.
+CLERKS = frozenset({"admin", "clerk", "city_clerk", "other_clerk"})
+OVER_X = frozenset({"admin", "clerk", "city_clerk"})
+Y_404 = {"other_clerk": 404}
+
+
+def clerk_page(name: str, **kw) -> Entry:
+    """A clerks' settings page without an object: every clerk and admin, others 403."""
+    return Entry(name, allow=CLERKS, deny=403, **kw)
+
+
+def clerk_object(name: str, args: Callable[[World], list] = lambda w: [], **kw) -> Entry:
+    """A clerks' settings page of an object of district X (or a form that saves one there):
+    admin and the clerks over X; the clerk of Y 404 unless ``special`` says otherwise; others
+    403. ``data`` makes it a POST, which answers 302 unless ``ok`` says otherwise."""
+    if "data" in kw or kw.get("method") == "post":
+        kw = {"method": "post", "ok": 302, **kw}
+    return Entry(name, args=args, allow=OVER_X, deny=403, **{"special": Y_404, **kw})

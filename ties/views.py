@@ -19,10 +19,19 @@ from core.errors import DomainError
 from core.models import ASKED_REVEAL_REASONS
 from core.reveal import reveal_from_post
 from core.roles import roles_of
-from core.views_helpers import add_service_error, paginate, require, run_action
+from core.views_helpers import (
+    add_service_error,
+    form_status,
+    paginate,
+    require,
+    run_action,
+    save_form,
+    saved,
+)
 from deputies.models import Deputy
 from petitions.choices import Satisfaction
 from petitions.choices import Status as PetitionStatus
+from petitions.selectors import openable_ids
 from stations.models import Department, Region, Station
 from stations.scope import managed_q
 
@@ -138,6 +147,10 @@ def _pair_context(request: HttpRequest, pair: ConstituentPair, **extra) -> dict:
         "may_reveal": may and bool(pair.phone),
         "reveal_reasons": ASKED_REVEAL_REASONS,
         "contact_form": ContactForm() if may else None,
+        # The case a contact became shows its code only to those who may open it.
+        "openable": openable_ids(
+            request.user, [c.petition for c in pair.contacts.all() if c.petition]
+        ),
         **extra,
     }
 
@@ -226,17 +239,17 @@ def committee_set(request: HttpRequest, pk: int) -> HttpResponse:
     choices = Deputy.objects.visible_to(request.user).active().exclude(pk=member.pk)
     initial = {"deputies": list(member.committee_links.values_list("deputy_id", flat=True))}
     form = CommitteeForm(request.POST or None, deputies=choices, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.committee_pairing_set(
-                actor=request.user, member=member, deputies=form.cleaned_data["deputies"]
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Pairing of %(name)s saved.") % {"name": member.name})
-            return redirect("ties:pairs")
-    return render(request, "ties/committee_form.html", {"form": form, "member": member})
+    response = save_form(
+        request,
+        form,
+        lambda: services.committee_pairing_set(
+            actor=request.user, member=member, deputies=form.cleaned_data["deputies"]
+        ),
+        lambda _links: saved(
+            request, _("Pairing of %(name)s saved.") % {"name": member.name}, "ties:pairs"
+        ),
+    )
+    return response or render(request, "ties/committee_form.html", {"form": form, "member": member})
 
 
 # ---- grids -----------------------------------------------------------------------------------
@@ -651,6 +664,9 @@ def _meeting_page(request: HttpRequest, meeting: ThemedMeeting, item_form=None, 
             "rates_here": rights.rates_meeting(request.user, meeting),
             "my_deputy_id": roles_of(request.user).deputy_id,
             "feedback_given": PetitionStatus.FEEDBACK_GIVEN,
+            # The deputies of the meeting see every item, but the code only of cases they may
+            # open (an item's case is the deputy's who raised it).
+            "openable": openable_ids(request.user, [item.petition for item in items]),
         },
         status=status,
     )
@@ -738,23 +754,20 @@ def _grid_fields(form) -> dict:
 def grid_create(request: HttpRequest) -> HttpResponse:
     require(rights.is_clerk_or_admin(request.user))
     form = GridForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            grid = services.grid_save(actor=request.user, fields=_grid_fields(form))
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Grid %(name)s saved: now choose the deputies who keep in touch with it.")
-                % {"name": grid.name},
-            )
-            return redirect("ties:grid_edit", pk=grid.pk)
-    return render(
+    response = save_form(
         request,
-        "ties/grid_form.html",
-        {"form": form, "grid": None},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda: services.grid_save(actor=request.user, fields=_grid_fields(form)),
+        lambda grid: saved(
+            request,
+            _("Grid %(name)s saved: now choose the deputies who keep in touch with it.")
+            % {"name": grid.name},
+            "ties:grid_edit",
+            pk=grid.pk,
+        ),
+    )
+    return response or render(
+        request, "ties/grid_form.html", {"form": form, "grid": None}, status=form_status(form)
     )
 
 
@@ -781,20 +794,19 @@ def _grid_page(request, grid: Grid, form=None, deputies_form=None, status=200) -
 @require_http_methods(["GET", "POST"])
 def grid_edit(request: HttpRequest, pk: int) -> HttpResponse:
     grid = _clerk_grid(request, pk)
-    if request.method == "GET":
-        return _grid_page(request, grid)
-    form = GridForm(request.POST, user=request.user, grid=grid)
-    if form.is_valid():
-        try:
-            services.grid_save(actor=request.user, grid=grid, fields=_grid_fields(form))
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request, _("Grid %(name)s saved.") % {"name": form.cleaned_data["name"]}
-            )
-            return redirect("ties:grid_edit", pk=grid.pk)
-    return _grid_page(request, grid, form=form, status=400)
+    form = GridForm(request.POST or None, user=request.user, grid=grid)
+    response = save_form(
+        request,
+        form,
+        lambda: services.grid_save(actor=request.user, grid=grid, fields=_grid_fields(form)),
+        lambda _grid: saved(
+            request,
+            _("Grid %(name)s saved.") % {"name": form.cleaned_data["name"]},
+            "ties:grid_edit",
+            pk=grid.pk,
+        ),
+    )
+    return response or _grid_page(request, grid, form=form, status=form_status(form))
 
 
 @login_required
@@ -803,17 +815,20 @@ def grid_deputies(request: HttpRequest, pk: int) -> HttpResponse:
     """Which station deputies keep in touch with the grid (each keeps 1 or 2 grids)."""
     grid = _clerk_grid(request, pk)
     form = GridDeputiesForm(request.POST, deputies=services.grid_deputy_choices(grid))
-    if form.is_valid():
-        try:
-            services.grid_deputies_set(
-                actor=request.user, grid=grid, deputies=form.cleaned_data["deputies"]
-            )
-        except (ValidationError, DomainError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Deputies of grid %(name)s saved.") % {"name": grid.name})
-            return redirect("ties:grid_edit", pk=grid.pk)
-    return _grid_page(request, grid, deputies_form=form, status=400)
+    response = save_form(
+        request,
+        form,
+        lambda: services.grid_deputies_set(
+            actor=request.user, grid=grid, deputies=form.cleaned_data["deputies"]
+        ),
+        lambda _links: saved(
+            request,
+            _("Deputies of grid %(name)s saved.") % {"name": grid.name},
+            "ties:grid_edit",
+            pk=grid.pk,
+        ),
+    )
+    return response or _grid_page(request, grid, deputies_form=form, status=400)
 
 
 @login_required
@@ -839,23 +854,23 @@ def _district_fields(form) -> dict:
 def district_create(request: HttpRequest) -> HttpResponse:
     require(rights.is_clerk_or_admin(request.user))
     form = DistrictForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            district = services.district_save(actor=request.user, fields=_district_fields(form))
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Electoral district %(name)s saved: now choose its deputies.")
-                % {"name": district.name},
-            )
-            return redirect("ties:district_edit", pk=district.pk)
-    return render(
+    response = save_form(
+        request,
+        form,
+        lambda: services.district_save(actor=request.user, fields=_district_fields(form)),
+        lambda district: saved(
+            request,
+            _("Electoral district %(name)s saved: now choose its deputies.")
+            % {"name": district.name},
+            "ties:district_edit",
+            pk=district.pk,
+        ),
+    )
+    return response or render(
         request,
         "ties/district_form.html",
         {"form": form, "district": None},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -886,23 +901,23 @@ def district_edit(request: HttpRequest, pk: int) -> HttpResponse:
         district=district,
         deputies=_district_deputies(request, district),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.district_save(
-                actor=request.user,
-                district=district,
-                fields=_district_fields(form),
-                deputies=form.cleaned_data["deputies"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Electoral district %(name)s saved.") % {"name": form.cleaned_data["name"]},
-            )
-            return redirect("ties:district_edit", pk=district.pk)
-    return render(
+    response = save_form(
+        request,
+        form,
+        lambda: services.district_save(
+            actor=request.user,
+            district=district,
+            fields=_district_fields(form),
+            deputies=form.cleaned_data["deputies"],
+        ),
+        lambda _district: saved(
+            request,
+            _("Electoral district %(name)s saved.") % {"name": form.cleaned_data["name"]},
+            "ties:district_edit",
+            pk=district.pk,
+        ),
+    )
+    return response or render(
         request,
         "ties/district_form.html",
         {
@@ -911,7 +926,7 @@ def district_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "members": district.deputies.order_by("name_pinyin"),
             "topic": services.TOPIC_DISTRICT,
         },
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -966,6 +981,7 @@ def meeting_item_rate_mine(request: HttpRequest, pk: int) -> HttpResponse:
             "reply": reply,
             "mine": mine,
             "open": petition.status == PetitionStatus.FEEDBACK_GIVEN and mine is None,
+            "can_open": bool(openable_ids(request.user, [petition])),
             "form": form,
         },
         status=400 if request.method == "POST" else 200,

@@ -66,3 +66,39 @@ def test_the_platform_started_later_knows_the_case_the_demo_forwarded(db, settin
         with urllib.request.urlopen(f"{later.url}/cases/{forwarding.external_id}") as r:
             case = json.load(r)
     assert case["id"] == forwarding.external_id and case["state"] == "sent"
+
+
+def _demo_summary(monkeypatch) -> str:
+    """The demo loader's summary with only the registry and the api demo (the rest of the
+    demo is not needed for the api line)."""
+    from django.core.management import call_command
+
+    from reports.management.commands import demo_data
+
+    loaders = [row for row in demo_data.LOADERS if row[0] in ("stations.demo", "api.demo")]
+    monkeypatch.setattr(demo_data, "LOADERS", tuple(loaders))
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    return out.getvalue().split("Demo data loaded:")[1]
+
+
+def test_the_demo_summary_says_nothing_was_forwarded_with_the_platform_off(
+    db, settings, monkeypatch
+):
+    settings.FAKE_PLATFORM_PORT = 0
+    summary = _demo_summary(monkeypatch)
+    assert "the fake 四平台 is off (FAKE_PLATFORM_PORT=0): nothing forwarded" in summary
+    assert "forwarded to" not in summary
+    assert not Forwarding.objects.exists()
+
+
+def test_the_demo_summary_names_the_forwarded_case_only_when_there_is_one(
+    db, settings, monkeypatch, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    settings.FAKE_PLATFORM_PORT = _free_port()
+    summary = _demo_summary(monkeypatch)
+    assert "a case forwarded to the fake 四平台" in summary
+    assert Forwarding.objects.count() == 1
+    # The platform did not answer: no forwarding, and the summary says so.
+    assert "no case forwarded" in demo.summary({**demo.load(), "forwarding": None})

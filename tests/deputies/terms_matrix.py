@@ -2,17 +2,15 @@
 
 The list is for every clerk and admin (others 403); 戴伟's terms for admin and the clerks over
 X; the clerk of district Y gets 404, every other role 403 (station staff see 戴伟 but terms
-are the clerks')."""
+are the clerks'): the rule for clerks' settings pages, tests/matrix.py ``clerk_page``,
+``clerk_object``."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ..matrix import Entry
+from ..matrix import clerk_object, clerk_page
 
-CLERKS = {"admin", "clerk", "city_clerk", "other_clerk"}
-OVER_X = {"admin", "clerk", "city_clerk"}
-Y_404 = {"other_clerk": 404}
 DAVE = lambda w: [w.deputy_dave.pk]  # noqa: E731
 
 
@@ -32,38 +30,12 @@ def _term(w):
 TERM = {"level": "district", "number": "9", "start": "2021-12-20", "end": "2026-12-19"}
 
 ENTRIES = [
-    Entry("deputies:terms", allow=CLERKS, deny=403),
-    Entry("deputies:terms", allow=CLERKS, deny=403, query="level=district&q=dw"),
-    Entry("deputies:deputy_terms", args=DAVE, allow=OVER_X, special=Y_404, deny=403),
+    clerk_page("deputies:terms"),
+    clerk_page("deputies:terms", query="level=district&q=dw"),
+    clerk_object("deputies:deputy_terms", DAVE),
     # The second allowed role finds the same term recorded (overlap: the form again, 400).
-    Entry(
-        "deputies:deputy_terms",
-        args=DAVE,
-        method="post",
-        data=lambda w: TERM,
-        allow=OVER_X,
-        ok=(302, 400),
-        special=Y_404,
-        deny=403,
-    ),
-    Entry("deputies:term_edit", args=_term, allow=OVER_X, special=Y_404, deny=403),
-    Entry(
-        "deputies:term_edit",
-        args=_term,
-        method="post",
-        data=lambda w: {**TERM, "number": "10"},
-        allow=OVER_X,
-        ok=302,
-        special=Y_404,
-        deny=403,
-    ),
-    Entry(
-        "deputies:term_delete",
-        args=_term,
-        method="post",
-        allow=OVER_X,
-        ok=(302, 404),
-        special=Y_404,
-        deny=403,
-    ),
+    clerk_object("deputies:deputy_terms", DAVE, data=lambda w: TERM, ok=(302, 400)),
+    clerk_object("deputies:term_edit", _term),
+    clerk_object("deputies:term_edit", _term, data=lambda w: {**TERM, "number": "10"}),
+    clerk_object("deputies:term_delete", _term, method="post", ok=(302, 404)),
 ]

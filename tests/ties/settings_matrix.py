@@ -1,18 +1,13 @@
-"""Role matrix for the clerks' ties settings: grids and electoral districts.
+"""Role matrix for the clerks' ties settings: grids and electoral districts (the rule for
+clerks' settings pages: tests/matrix.py ``clerk_page``, ``clerk_object``).
 
-The grid lies in 新兴社区 under district X (station A); the district is 南湖区's. Pages without
-an object are for every clerk and admin (others 403); an object's page for admin and the
-clerks over X; the clerk of district Y gets 404, every other role 403.
+The grid lies in 新兴社区 under district X (station A); the district is 南湖区's.
 """
 
 from __future__ import annotations
 
-from ..matrix import Entry
+from ..matrix import clerk_object, clerk_page
 from .support import make_district, make_grid
-
-CLERKS = {"admin", "clerk", "city_clerk", "other_clerk"}
-OVER_X = {"admin", "clerk", "city_clerk"}
-Y_404 = {"other_clerk": 404}
 
 
 def _grid(w):
@@ -47,25 +42,21 @@ def _district_data(w):
 
 
 ENTRIES = [
-    Entry("ties:grid_create", allow=CLERKS, deny=403),
+    clerk_page("ties:grid_create"),
     # The second allowed role finds the name taken (the form again, 400); the other district's
     # clerk cannot choose X's community (400).
-    Entry(
+    clerk_object(
         "ties:grid_create",
         # The community is made with the URL, before the matrix counts the rows.
         args=lambda w: [] if _community(w) else [],
-        method="post",
         data=_grid_data,
-        allow=OVER_X,
         ok=(302, 400),
         special={"other_clerk": 400},
-        deny=403,
     ),
-    Entry("ties:grid_edit", args=_grid, allow=OVER_X, special=Y_404, deny=403),
-    Entry(
+    clerk_object("ties:grid_edit", _grid),
+    clerk_object(
         "ties:grid_edit",
-        args=_grid,
-        method="post",
+        _grid,
         data=lambda w: {
             "name": "幸福里网格",
             "community": w.street_s1.children.get().pk,
@@ -73,42 +64,17 @@ ENTRIES = [
             "households": "320",
             "is_active": "on",
         },
-        allow=OVER_X,
-        ok=302,
-        special=Y_404,
-        deny=403,
     ),
     # Linking 戴伟 (no grid yet) with the grid: 1 grid, within the rule.
-    Entry(
-        "ties:grid_deputies",
-        args=_grid,
-        method="post",
-        data=lambda w: {"deputies": [w.deputy_dave.pk]},
-        allow=OVER_X,
-        ok=302,
-        special=Y_404,
-        deny=403,
-    ),
-    Entry("ties:districts", allow=CLERKS, deny=403),
-    Entry("ties:district_create", allow=CLERKS, deny=403),
-    Entry(
+    clerk_object("ties:grid_deputies", _grid, data=lambda w: {"deputies": [w.deputy_dave.pk]}),
+    clerk_page("ties:districts"),
+    clerk_page("ties:district_create"),
+    clerk_object(
         "ties:district_create",
-        method="post",
         data=_district_data,
-        allow=OVER_X,
         ok=(302, 400),
         special={"other_clerk": 400},
-        deny=403,
     ),
-    Entry("ties:district_edit", args=_district, allow=OVER_X, special=Y_404, deny=403),
-    Entry(
-        "ties:district_edit",
-        args=_district,
-        method="post",
-        data=_district_data,
-        allow=OVER_X,
-        ok=302,
-        special=Y_404,
-        deny=403,
-    ),
+    clerk_object("ties:district_edit", _district),
+    clerk_object("ties:district_edit", _district, data=_district_data),
 ]

@@ -203,10 +203,14 @@ def test_a_grid_worker_records_at_a_reception_staff_logged_but_sees_only_their_o
     response = client.post(f"{reception.get_absolute_url()}opinion/", _opinion())
     assert response.status_code == 302
     mine = Petition.objects.get(title="小区路灯不亮")
+    receipt = client.get(reception.get_absolute_url()).content.decode()
+    assert f"Tracking code: {mine.display_code}" in receipt  # once, to tell the constituent
     page = client.get(reception.get_absolute_url()).content.decode()
-    assert "小区路灯不亮" in page and mine.display_code in page
-    assert "别人记的意见" not in page and staffs.display_code not in page
-    assert mine.get_absolute_url() not in page  # a row, not a link to a case they cannot open
+    assert "小区路灯不亮" in page and "别人记的意见" not in page
+    # A row, not a link to a case they cannot open, and no tracking code: that is the
+    # constituent's key to the case's progress.
+    assert mine.get_absolute_url() not in page
+    assert mine.display_code not in page and staffs.display_code not in page
     assert client.get(mine.get_absolute_url()).status_code == 404
     assert client.post(f"{mine.get_absolute_url()}accept/").status_code == 404
     assert client.get("/petitions/").status_code == 403
