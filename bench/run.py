@@ -818,7 +818,8 @@ def measure_nightly(cases: int = 10_000, recent_days: int = 0) -> None:
     result(
         f"(f) nightly rollup run over {len(ids)} changed cases {picked} "
         f"({done['cases_keys']} station-days)",
-        f"{elapsed:.1f} s (receptions recounted: {done['reception_rows']} rows)",
+        f"{elapsed:.1f} s (reception station-days recounted: {done['reception_keys']}), "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
         "bounded by the changed cases",
     )
 
@@ -911,6 +912,7 @@ def main() -> None:
     measure_sweep()
     measure_nightly(recent_days=60)
     measure_nightly()
+    measure_nightly(cases=1_000)
     measure_export(min(100_000, Petition.objects.count()))
 
     print_table()
