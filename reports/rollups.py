@@ -37,20 +37,27 @@ built by the ORM from one definition (``_daily_select``), so SQLite and PostgreS
 same figures.
 
 ``PetitionMonthlyRollup`` holds the daily rows summed per month and area (the region path cut
-at district level); every change to daily rows recomputes the monthly rows of the months and
-areas it touched, from the daily rows, in the same transaction.
+at district level), and the whole-subtree rows per depth. A refresh of some (station, day) keys
+replaces their daily rows and adds the difference (new rows − old rows, staged in
+``RollupDelta`` inside the same transaction) to the monthly and whole-subtree rows they fall in,
+deleting rows left without a case; only a rebuild recomputes months from the days. So the
+monthly rows stay the sum of the daily rows as long as every writer adds each change once:
+every writer takes one row lock first (``WRITER_LOCK``).
 
 ``apply_new_events`` (every minute) reads PetitionEvent rows past a stored id watermark, finds
 the (station, submission day) keys they touch and recomputes those rows from the petitions,
-then moves the watermark in the same transaction. Recomputing a key (rather than adding deltas)
-keeps the rows right when a case changes category or tier, and makes running the job twice
-harmless.
+then moves the watermark in the same transaction. Recomputing a key (rather than adding the
+event's effect) keeps the rows right when a case changes category or tier, and makes running
+the job twice harmless. New receptions are followed by id the same way. A deleted case or
+reception takes no event with it: it leaves its key in ``StaleRollupKey`` (``reports.signals``)
+for the next run.
 
 ``refresh_changed`` (nightly) recomputes the keys of every case with an event since the last
-nightly run (with an overlap), so an event the minute job skipped is caught; its cost follows
-the changed cases, not the table. ``rebuild_all`` (``manage.py rebuild_rollups``) rebuilds
-everything from the raw tables, for repair and first deployment; ``reconcile`` does the same
-for a range of days.
+nightly run and of every reception created since then (each with an overlap of ids, for
+transactions that committed late), and the stale keys, so whatever the minute job skipped is
+caught; its cost follows the changed cases and receptions, not the tables. ``rebuild_all``
+(``manage.py rebuild_rollups``) rebuilds everything from the raw tables, for repair and first
+deployment; ``reconcile`` does the same for a range of days.
 """
 
 from __future__ import annotations
@@ -237,6 +244,12 @@ def _db(model) -> str:
     return router.db_for_write(model)
 
 
+def _column_list(model, fields: Iterable[str]) -> str:
+    """The quoted database columns of these fields, comma-separated."""
+    qn = connections[_db(model)].ops.quote_name
+    return ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+
+
 def insert_select(model, fields: Iterable[str], select: QuerySet) -> int:
     """``INSERT INTO model (fields) SELECT …`` from a values() queryset whose columns are named
     ``r_<field>``; returns the rows written. Runs on the database the model is written to."""
@@ -245,7 +258,7 @@ def insert_select(model, fields: Iterable[str], select: QuerySet) -> int:
     sql, params = select.query.get_compiler(using=using).as_sql()
     conn = connections[using]
     qn = conn.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    columns = _column_list(model, fields)
     picked = ", ".join(f"q.{qn('r_' + f)}" for f in fields)
     with conn.cursor() as cur:
         cur.execute(
@@ -495,9 +508,7 @@ def _apply_month_delta() -> None:
             + f" FROM ({sql}) d WHERE {match}",
             params,
         )
-        columns = ", ".join(
-            qn(PetitionMonthlyRollup._meta.get_field(f).column) for f in MONTHLY_COLUMNS
-        )
+        columns = _column_list(PetitionMonthlyRollup, MONTHLY_COLUMNS)
         picked = ", ".join(f"d.{qn('r_' + f)}" for f in MONTHLY_COLUMNS)
         cur.execute(
             f"INSERT INTO {table} ({columns}) SELECT {picked} FROM ({sql}) d "
