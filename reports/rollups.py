@@ -129,7 +129,7 @@ WRITER_LOCK = "rollup_writer"
 # handed out before commit, so a slow transaction's event can land below the mark.
 NIGHTLY_OVERLAP = 10_000
 # The same for receptions (created only, never edited; far fewer writers at once).
-RECEPTION_OVERLAP = 500
+RECEPTION_OVERLAP = 200
 BATCH = 5000
 # Keys per statement: PostgreSQL plans a query of ~1,000 (station, day) ranges in about a
 # second (500: 20 ms), so a long list of keys is cut into pieces.
