@@ -601,9 +601,9 @@ def refresh_stale_keys() -> int:
     rows = list(StaleRollupKey.objects.values_list("pk", "kind", "station_id", "day"))
     if not rows:
         return 0
-    petitions = {(s, d) for _pk, kind, s, d in rows if kind == StaleRollupKey.Kind.PETITION}
-    refresh_petition_keys(petitions)
-    refresh_reception_keys({(s, d) for _pk, kind, s, d in rows} - petitions)
+    petition = StaleRollupKey.Kind.PETITION
+    refresh_petition_keys({(s, d) for _pk, kind, s, d in rows if kind == petition})
+    refresh_reception_keys({(s, d) for _pk, kind, s, d in rows if kind != petition})
     StaleRollupKey.objects.filter(pk__in=[pk for pk, *_ in rows]).delete()
     return len(rows)
 

@@ -192,15 +192,21 @@ def _collected(month: dt.date, area: str) -> int:
 
 def test_a_deleted_case_and_reception_leave_the_figures_within_a_minute(settled, world):
     march, x = dt.date(2026, 3, 1), world.district_x.path
+    with at(3, 5, 15):  # a reception on P1's day at P1's station: the same key
+        Reception.objects.create(
+            station=world.station_a, held_at=timezone.now(), constituents_count=9
+        )
+    rollups.apply_new_events()
     before = _collected(march, x)
+    assert ReceptionDailyRollup.objects.filter(constituents=9).exists()
 
     Petition.objects.get(pk=settled["p1"].pk).delete()
-    Reception.objects.get(constituents_count=25).delete()
+    Reception.objects.get(constituents_count=9).delete()
     assert StaleRollupKey.objects.count() == 2
     rollups.apply_new_events()
 
     assert _collected(march, x) == before - 1
-    assert not ReceptionDailyRollup.objects.filter(constituents=25).exists()
+    assert not ReceptionDailyRollup.objects.filter(constituents=9).exists()
     assert stored() == expected()
     assert not StaleRollupKey.objects.exists()
 
