@@ -904,7 +904,8 @@ def measure_nightly(cases: int = 10_000, recent_days: int = 0) -> None:
     result(
         f"(f) nightly rollup run over {len(ids)} changed cases {picked} "
         f"({done['cases_keys']} station-days)",
-        f"{elapsed:.1f} s (receptions recounted: {done['reception_rows']} rows)",
+        f"{elapsed:.1f} s (reception station-days recounted: {done['reception_keys']}), "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
         "bounded by the changed cases",
     )
 
@@ -1011,6 +1012,7 @@ def main() -> None:
         measure_sweep()
     if "nightly" in parts:
         measure_nightly()
+        measure_nightly(cases=1_000)
     if "export" in parts:
         measure_export(min(100_000, Petition.objects.count()))
 

@@ -12,7 +12,10 @@ class ReportsConfig(AppConfig):
         # one rule for a deputy's quotas, whichever page the activity was typed on.
         from duty.items import EXTRA_SOURCES
 
+        from . import signals
         from .record import RECORDED_FOR_ITEMS, recorded_activities
+
+        signals.connect()
 
         for code, kinds in RECORDED_FOR_ITEMS.items():
             sources = EXTRA_SOURCES.setdefault(code, [])

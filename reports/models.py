@@ -93,7 +93,8 @@ class PetitionMonthlyRollup(RollupCounters):
 
     Province, city and district dashboards read whole months from here: at province scale a
     year is a few thousand rows instead of hundreds of thousands of (station, day) rows. It is
-    derived from ``PetitionDailyRollup`` only (see ``reports.rollups.refresh_months``).
+    derived from ``PetitionDailyRollup`` only: rebuilt from it, or changed by the difference
+    of the daily rows a refresh replaced (see ``reports.rollups.refresh_petition_keys``).
     """
 
     month = models.DateField()  # the first day of the month
@@ -169,6 +170,63 @@ class ReceptionDailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.station_id}: {self.receptions}"
+
+
+class RollupDelta(models.Model):
+    """Scratch rows of one rollup write: the change (new − old) of the daily rows it replaced,
+    as monthly and whole-subtree rows to add (see ``reports.rollups.refresh_petition_keys``).
+
+    Written and emptied inside the same transaction, so no other transaction ever sees a row.
+    Signed counters: a row loses cases as often as it gains them."""
+
+    month = models.DateField()
+    area_path = models.CharField(max_length=255)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    tier = models.CharField(max_length=12, blank=True)
+    whole = models.BooleanField(default=False)
+    collected = models.BigIntegerField(default=0)
+    accepted = models.BigIntegerField(default=0)
+    declined = models.BigIntegerField(default=0)
+    merged = models.BigIntegerField(default=0)
+    assigned = models.BigIntegerField(default=0)
+    replied = models.BigIntegerField(default=0)
+    replied_on_time = models.BigIntegerField(default=0)
+    reply_seconds = models.BigIntegerField(default=0)
+    closed = models.BigIntegerField(default=0)
+    satisfied = models.BigIntegerField(default=0)
+    basic = models.BigIntegerField(default=0)
+    unsatisfied = models.BigIntegerField(default=0)
+    unrated_closed = models.BigIntegerField(default=0)
+    reopened = models.BigIntegerField(default=0)
+    handed_on = models.BigIntegerField(default=0)
+    answered = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.area_path} {self.category_id} {self.tier} {self.whole}"
+
+
+class StaleRollupKey(models.Model):
+    """A (station, day) whose rollup rows lost a deleted case or reception: a deletion leaves
+    no event behind (the case's events go with it), so it leaves this row for the next rollup
+    run, which recomputes the key and removes the row (see ``reports.signals``)."""
+
+    class Kind(models.TextChoices):
+        PETITION = "petition"
+        RECEPTION = "reception"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    station_id = models.BigIntegerField()
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.station_id} {self.day}"
 
 
 class Watermark(models.Model):

@@ -37,26 +37,35 @@ built by the ORM from one definition (``_daily_select``), so SQLite and PostgreS
 same figures.
 
 ``PetitionMonthlyRollup`` holds the daily rows summed per month and area (the region path cut
-at district level); every change to daily rows recomputes the monthly rows of the months and
-areas it touched, from the daily rows, in the same transaction.
+at district level), and the whole-subtree rows per depth. A refresh of some (station, day) keys
+replaces their daily rows and adds the difference (new rows − old rows, staged in
+``RollupDelta`` inside the same transaction) to the monthly and whole-subtree rows they fall in,
+deleting rows left without a case; only a rebuild recomputes months from the days. So the
+monthly rows stay the sum of the daily rows as long as every writer adds each change once:
+every writer takes one row lock first (``WRITER_LOCK``).
 
 ``apply_new_events`` (every minute) reads PetitionEvent rows past a stored id watermark, finds
 the (station, submission day) keys they touch and recomputes those rows from the petitions,
-then moves the watermark in the same transaction. Recomputing a key (rather than adding deltas)
-keeps the rows right when a case changes category or tier, and makes running the job twice
-harmless.
+then moves the watermark in the same transaction. Recomputing a key (rather than adding the
+event's effect) keeps the rows right when a case changes category or tier, and makes running
+the job twice harmless. New receptions are followed by id the same way. A deleted case or
+reception takes no event with it: it leaves its key in ``StaleRollupKey`` (``reports.signals``)
+for the next run.
 
 ``refresh_changed`` (nightly) recomputes the keys of every case with an event since the last
-nightly run (with an overlap), so an event the minute job skipped is caught; its cost follows
-the changed cases, not the table. ``rebuild_all`` (``manage.py rebuild_rollups``) rebuilds
-everything from the raw tables, for repair and first deployment; ``reconcile`` does the same
-for a range of days.
+nightly run and of every reception created since then (each with an overlap of ids, for
+transactions that committed late), and the stale keys, so whatever the minute job skipped is
+caught; its cost follows the changed cases and receptions, not the tables. ``rebuild_all``
+(``manage.py rebuild_rollups``) rebuilds everything from the raw tables, for repair and first
+deployment; ``reconcile`` does the same for a range of days.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -80,13 +89,13 @@ from django.utils import timezone
 
 from petitions.choices import UNDER_DEADLINE, Satisfaction, Status
 from petitions.models import Petition, PetitionEvent, Reception
-from stations.models import Station
-from stations.paths import path_prefixes
 
 from .models import (
     PetitionDailyRollup,
     PetitionMonthlyRollup,
     ReceptionDailyRollup,
+    RollupDelta,
+    StaleRollupKey,
     StationOpenRollup,
     Watermark,
 )
@@ -127,12 +136,20 @@ FUNNEL_STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 EVENTS_WATERMARK = "petition_events"
 RECEPTIONS_WATERMARK = "receptions"
 NIGHTLY_WATERMARK = "nightly_events"
+NIGHTLY_RECEPTIONS_WATERMARK = "nightly_receptions"
+# The row every rollup writer locks first, so writers (the minute job on the sweep worker,
+# the nightly run and rebuilds on the bulk worker) take turns: the monthly rows are changed by
+# adding deltas, and two writers adding the same change would count it twice.
+WRITER_LOCK = "rollup_writer"
 # The nightly run re-reads this many event ids before its previous high-water mark: ids are
 # handed out before commit, so a slow transaction's event can land below the mark.
 NIGHTLY_OVERLAP = 10_000
-# Receptions carry no change stamp: the nightly run recounts this many days of them.
-RECEPTION_DAYS = 400
+# The same for receptions (created only, never edited; far fewer writers at once).
+RECEPTION_OVERLAP = 200
 BATCH = 5000
+# Keys per statement: PostgreSQL plans a query of ~1,000 (station, day) ranges in about a
+# second (500: 20 ms), so a long list of keys is cut into pieces.
+KEYS_PER_STATEMENT = 500
 # Monthly rows are kept per area: the region path cut at this many levels (province / city /
 # district). Dashboards of regions at most this deep read months; deeper ones read days.
 AREA_DEPTH = 3
@@ -246,6 +263,12 @@ def _db(model) -> str:
     return router.db_for_write(model)
 
 
+def _column_list(model, fields: Iterable[str]) -> str:
+    """The quoted database columns of these fields, comma-separated."""
+    qn = connections[_db(model)].ops.quote_name
+    return ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+
+
 def insert_select(model, fields: Iterable[str], select: QuerySet) -> int:
     """``INSERT INTO model (fields) SELECT …`` from a values() queryset whose columns are named
     ``r_<field>``; returns the rows written. Runs on the database the model is written to."""
@@ -254,7 +277,7 @@ def insert_select(model, fields: Iterable[str], select: QuerySet) -> int:
     sql, params = select.query.get_compiler(using=using).as_sql()
     conn = connections[using]
     qn = conn.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    columns = _column_list(model, fields)
     picked = ", ".join(f"q.{qn('r_' + f)}" for f in fields)
     with conn.cursor() as cur:
         cur.execute(
@@ -295,10 +318,30 @@ def _keys_q(keys: Iterable[tuple[int, dt.date]], *, station: str, when: str) -> 
 
 
 def refresh_petition_keys(keys: set[tuple[int, dt.date]]) -> int:
-    """Recompute the rollup rows of these (station, submission day) keys from the petitions."""
+    """Recompute the daily rows of these (station, submission day) keys from the petitions,
+    and add what changed (new − old) to their monthly and whole-subtree rows: the cost follows
+    the keys, never the months they fall in."""
     if not keys:
         return 0
-    PetitionDailyRollup.objects.filter(_keys_q(keys, station="station_id", when="day")).delete()
+    _lock_rollups()
+    ordered = sorted(keys, key=lambda k: (k[1], k[0]))
+    written = 0
+    with transaction.atomic():
+        RollupDelta.objects.all().delete()  # empty already: every run empties it before commit
+        for i in range(0, len(ordered), KEYS_PER_STATEMENT):
+            written += _replace_daily(set(ordered[i : i + KEYS_PER_STATEMENT]))
+        _apply_month_delta()
+        RollupDelta.objects.all().delete()
+        refresh_open({s for s, _d in keys})
+    return written
+
+
+def _replace_daily(keys: set[tuple[int, dt.date]]) -> int:
+    """Replace the daily rows of these keys, staging the old rows' sums negated and the new
+    rows' sums as monthly leaf rows to add."""
+    daily = PetitionDailyRollup.objects.filter(_keys_q(keys, station="station_id", when="day"))
+    _stage_leaf_delta(daily, sign=-1)
+    daily.delete()
     written = insert_select(
         PetitionDailyRollup,
         DAILY_COLUMNS,
@@ -306,11 +349,7 @@ def refresh_petition_keys(keys: set[tuple[int, dt.date]]) -> int:
             Petition.objects.filter(_keys_q(keys, station="station_id", when="submitted_at__date"))
         ),
     )
-    paths = dict(
-        Station.objects.filter(pk__in={s for s, _d in keys}).values_list("pk", "region__path")
-    )
-    refresh_months({(area_of(paths[s]), month_of(d)) for s, d in keys if s in paths})
-    refresh_open(set(paths))
+    _stage_leaf_delta(daily, sign=1)
     return written
 
 
@@ -357,15 +396,6 @@ def month_end(day: dt.date) -> dt.date:
 MONTHLY_COLUMNS = ("month", "area_path", "category", "tier", "whole", *COUNTERS)
 
 
-def _months_q(by_month: dict[dt.date, set[str]], field: str, *, days: bool) -> Q:
-    """Rows of these months whose ``field`` (an area annotation) is one of the month's areas."""
-    q = Q(pk__in=[])
-    for month, areas in by_month.items():
-        when = {"day__range": (month, month_end(month))} if days else {"month": month}
-        q |= Q(**when, **{f"{field}__in": sorted(areas)})
-    return q
-
-
 def _insert_leaf_months(daily) -> int:
     """Monthly leaf rows (whole=False) summed from these daily rows, in the database."""
     return insert_select(
@@ -405,38 +435,111 @@ def _insert_whole(leaf, depth: int) -> int:
     )
 
 
-def _refresh_whole(pairs: set[tuple[str, dt.date]]) -> None:
-    """Recompute the whole-subtree rows of these (area, month) pairs and of every ancestor."""
-    up: dict[int, dict[dt.date, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for area, month in pairs:
-        for prefix in path_prefixes(area):
-            up[prefix.count("/") - 1][month].add(prefix)
-    gone = Q(pk__in=[])
-    for by_month in up.values():
-        gone |= _months_q(by_month, "area_path", days=False)
-    PetitionMonthlyRollup.objects.filter(gone, whole=True).delete()
-    for depth, by_month in sorted(up.items()):
-        leaf = PetitionMonthlyRollup.objects.filter(whole=False).annotate(
-            r_cut=PathCut("area_path", depth)
+def _stage_leaf_delta(daily, *, sign: int) -> None:
+    """Stage these daily rows, summed per month and area and multiplied by ``sign``, as
+    monthly leaf rows to add."""
+    insert_select(
+        RollupDelta,
+        MONTHLY_COLUMNS,
+        daily.annotate(
+            r_month=TruncMonth("day"),
+            r_area_path=PathCut("region_path", AREA_DEPTH),
+            r_category=F("category_id"),
+            r_tier=F("tier"),
+            r_whole=Value(False),
         )
-        _insert_whole(leaf.filter(_months_q(by_month, "r_cut", days=False)), depth)
+        .values("r_month", "r_area_path", "r_category", "r_tier", "r_whole")
+        .annotate(
+            **{
+                f"r_{k}": ExpressionWrapper(Sum(k) * sign, output_field=BigIntegerField())
+                for k in COUNTERS
+            }
+        )
+        .order_by(),
+    )
 
 
-def refresh_months(pairs: set[tuple[str, dt.date]]) -> int:
-    """Recompute the monthly rows of these (area path, first day of month) pairs from the days,
-    and the whole-subtree rows of their ancestors from the monthly rows."""
-    if not pairs:
-        return 0
-    by_month: dict[dt.date, set[str]] = defaultdict(set)
-    for area, month in pairs:
-        by_month[month].add(area)
-    PetitionMonthlyRollup.objects.filter(
-        _months_q(by_month, "area_path", days=False), whole=False
-    ).delete()
-    daily = PetitionDailyRollup.objects.annotate(r_cut=PathCut("region_path", AREA_DEPTH))
-    written = _insert_leaf_months(daily.filter(_months_q(by_month, "r_cut", days=True)))
-    _refresh_whole(pairs)
-    return written
+def _month_match(target: str, delta: str, vendor: str, *, summed: bool = True) -> str:
+    """SQL: the monthly row ``target`` is the one the delta row ``delta`` adds to (a row of
+    the summed SELECT, columns ``r_<field>``, or of the staged table itself)."""
+    same = "IS NOT DISTINCT FROM" if vendor == "postgresql" else "IS"
+    r = "r_" if summed else ""
+    category = "r_category" if summed else "category_id"
+    return (
+        f"{target}.month = {delta}.{r}month AND {target}.area_path = {delta}.{r}area_path "
+        f"AND {target}.category_id {same} {delta}.{category} AND {target}.tier = {delta}.{r}tier "
+        f"AND {target}.whole = {delta}.{r}whole"
+    )
+
+
+def _apply_month_delta() -> None:
+    """Add the staged leaf rows to the monthly rows, and to the whole-subtree rows of every
+    depth above them; rows left with no case are deleted. Two statements per kind of change
+    instead of ``INSERT … ON CONFLICT``: the counters' CHECK (≥ 0) would refuse a proposed row
+    that only takes cases away, even when it conflicts."""
+    for depth in range(1, AREA_DEPTH + 1):
+        # The staged leaves of areas at least this deep, summed per subtree of that depth.
+        insert_select(
+            RollupDelta,
+            MONTHLY_COLUMNS,
+            RollupDelta.objects.filter(whole=False)
+            .annotate(r_depth=PathDepth("area_path"))
+            .filter(r_depth__gte=depth)
+            .annotate(
+                r_month=F("month"),
+                r_area_path=PathCut("area_path", depth),
+                r_category=F("category_id"),
+                r_tier=F("tier"),
+                r_whole=Value(True),
+            )
+            .values("r_month", "r_area_path", "r_category", "r_tier", "r_whole")
+            .annotate(**{f"r_{k}": Sum(k) for k in COUNTERS})
+            .order_by(),
+        )
+    changed = functools.reduce(operator.or_, (~Q(**{f"r_{k}": 0}) for k in COUNTERS))
+    totals = (
+        RollupDelta.objects.annotate(
+            r_month=F("month"),
+            r_area_path=F("area_path"),
+            r_category=F("category_id"),
+            r_tier=F("tier"),
+            r_whole=F("whole"),
+        )
+        .values("r_month", "r_area_path", "r_category", "r_tier", "r_whole")
+        .annotate(**{f"r_{k}": Sum(k) for k in COUNTERS})
+        .filter(changed)
+        .order_by()
+    )
+    using = _db(PetitionMonthlyRollup)
+    conn = connections[using]
+    qn = conn.ops.quote_name
+    sql, params = totals.query.get_compiler(using=using).as_sql()
+    table = qn(PetitionMonthlyRollup._meta.db_table)
+    match = _month_match(table, "d", conn.vendor)
+    counters = [qn(k) for k in COUNTERS]
+    with conn.cursor() as cur:
+        cur.execute(
+            f"UPDATE {table} SET "
+            + ", ".join(
+                f"{c} = {table}.{c} + d.{qn('r_' + k)}"
+                for c, k in zip(counters, COUNTERS, strict=True)
+            )
+            + f" FROM ({sql}) d WHERE {match}",
+            params,
+        )
+        columns = _column_list(PetitionMonthlyRollup, MONTHLY_COLUMNS)
+        picked = ", ".join(f"d.{qn('r_' + f)}" for f in MONTHLY_COLUMNS)
+        cur.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {picked} FROM ({sql}) d "
+            f"WHERE d.r_collected > 0 AND NOT EXISTS (SELECT 1 FROM {table} WHERE {match})",
+            params,
+        )
+        # Every counter counts cases of the row, so a row without cases is all zeros.
+        staged = qn(RollupDelta._meta.db_table)
+        cur.execute(
+            f"DELETE FROM {table} WHERE {table}.collected = 0 AND EXISTS "
+            f"(SELECT 1 FROM {staged} s WHERE {_month_match(table, 's', conn.vendor, summed=False)})",
+        )
 
 
 def rebuild_months(start: dt.date, end: dt.date) -> int:
@@ -467,12 +570,17 @@ def _insert_receptions(receptions) -> int:
 
 def refresh_reception_keys(keys: set[tuple[int, dt.date]]) -> int:
     """Recompute the reception rollup rows of these (station, day) keys."""
-    if not keys:
-        return 0
-    ReceptionDailyRollup.objects.filter(_keys_q(keys, station="station_id", when="day")).delete()
-    return _insert_receptions(
-        Reception.objects.filter(_keys_q(keys, station="station_id", when="held_at__date"))
-    )
+    ordered = sorted(keys, key=lambda k: (k[1], k[0]))
+    written = 0
+    for i in range(0, len(ordered), KEYS_PER_STATEMENT):
+        part = ordered[i : i + KEYS_PER_STATEMENT]
+        ReceptionDailyRollup.objects.filter(
+            _keys_q(part, station="station_id", when="day")
+        ).delete()
+        written += _insert_receptions(
+            Reception.objects.filter(_keys_q(part, station="station_id", when="held_at__date"))
+        )
+    return written
 
 
 def _watermark(name: str) -> Watermark:
@@ -481,19 +589,48 @@ def _watermark(name: str) -> Watermark:
     return Watermark.objects.select_for_update().get(name=name)
 
 
+def _lock_rollups() -> None:
+    """Take the rollup writers' lock until the transaction ends (first, before any watermark,
+    so no two writers wait for each other's rows)."""
+    _watermark(WRITER_LOCK)
+
+
 def _keys_of(petition_ids) -> set[tuple[int, dt.date]]:
     """The (station, local submission day) keys of these petitions (ids or an id subquery)."""
     return set(
         Petition.objects.filter(pk__in=petition_ids)
         .annotate(day=TruncDate("submitted_at"))
         .values_list("station_id", "day")
+        .order_by()  # not the model's ordering: it would join the DISTINCT
         .distinct()
     )
+
+
+def _reception_keys(receptions) -> set[tuple[int, dt.date]]:
+    return set(
+        receptions.annotate(day=TruncDate("held_at"))
+        .values_list("station_id", "day")
+        .order_by()
+        .distinct()
+    )
+
+
+def refresh_stale_keys() -> int:
+    """Recompute the keys deleted cases and receptions left behind, and forget them."""
+    rows = list(StaleRollupKey.objects.values_list("pk", "kind", "station_id", "day"))
+    if not rows:
+        return 0
+    petition = StaleRollupKey.Kind.PETITION
+    refresh_petition_keys({(s, d) for _pk, kind, s, d in rows if kind == petition})
+    refresh_reception_keys({(s, d) for _pk, kind, s, d in rows if kind != petition})
+    StaleRollupKey.objects.filter(pk__in=[pk for pk, *_ in rows]).delete()
+    return len(rows)
 
 
 def apply_event_batch(*, batch: int = BATCH, settle_seconds: int = 0) -> int:
     """Apply one batch of new petition events; returns how many events were read."""
     with transaction.atomic():
+        _lock_rollups()
         mark = _watermark(EVENTS_WATERMARK)
         events = PetitionEvent.objects.filter(pk__gt=mark.last_id)
         if settle_seconds:
@@ -513,8 +650,9 @@ def apply_event_batch(*, batch: int = BATCH, settle_seconds: int = 0) -> int:
 
 
 def apply_reception_batch(*, batch: int = BATCH) -> int:
-    """Apply receptions created since the last run (edits are picked up by reconcile)."""
+    """Apply receptions created since the last run (the app never edits one)."""
     with transaction.atomic():
+        _lock_rollups()
         mark = _watermark(RECEPTIONS_WATERMARK)
         rows = list(
             Reception.objects.filter(pk__gt=mark.last_id)
@@ -531,7 +669,8 @@ def apply_reception_batch(*, batch: int = BATCH) -> int:
 
 
 def apply_new_events(*, batch: int = BATCH, settle_seconds: int = 0) -> int:
-    """Apply every pending event and reception, batch by batch; returns events applied."""
+    """Apply every pending event, reception and deletion, batch by batch; returns events
+    applied."""
     total = 0
     while True:
         n = apply_event_batch(batch=batch, settle_seconds=settle_seconds)
@@ -540,32 +679,41 @@ def apply_new_events(*, batch: int = BATCH, settle_seconds: int = 0) -> int:
             break
     while apply_reception_batch(batch=batch) == batch:
         pass
+    with transaction.atomic():
+        _lock_rollups()
+        refresh_stale_keys()
     return total
 
 
-def refresh_changed(*, overlap: int = NIGHTLY_OVERLAP, keys_per_batch: int = 2000) -> dict:
+def refresh_changed(
+    *, overlap: int = NIGHTLY_OVERLAP, reception_overlap: int = RECEPTION_OVERLAP
+) -> dict:
     """The nightly run: recompute the keys of every case with an event past the previous
     nightly run's high-water mark (less ``overlap`` ids, for events whose transactions
-    committed late), and every reception row of the last ``RECEPTION_DAYS`` days. Its cost
-    follows the changed cases, not the petitions table."""
+    committed late), of every reception past its own mark (likewise) and of every deletion.
+    Daily rows are recomputed per key and the monthly rows follow by deltas, so its cost
+    follows the changed cases and receptions, not the tables."""
     with transaction.atomic():
+        _lock_rollups()
         mark = _watermark(NIGHTLY_WATERMARK)
         top = PetitionEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         changed = PetitionEvent.objects.filter(
             pk__gt=max(mark.last_id - overlap, 0), pk__lte=top
         ).values("petition_id")
-        keys = sorted(_keys_of(changed), key=lambda k: (k[1], k[0]))
-        for i in range(0, len(keys), keys_per_batch):
-            refresh_petition_keys(set(keys[i : i + keys_per_batch]))
-        last = timezone.localdate()
-        first = last - dt.timedelta(days=RECEPTION_DAYS)
-        lo, _ = _day_bounds(first)
-        _, hi = _day_bounds(last)
-        ReceptionDailyRollup.objects.filter(day__range=(first, last)).delete()
-        receptions = _insert_receptions(Reception.objects.filter(held_at__gte=lo, held_at__lt=hi))
+        keys = _keys_of(changed)
+        refresh_petition_keys(keys)
+        rmark = _watermark(NIGHTLY_RECEPTIONS_WATERMARK)
+        rtop = Reception.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        rkeys = _reception_keys(
+            Reception.objects.filter(pk__gt=max(rmark.last_id - reception_overlap, 0), pk__lte=rtop)
+        )
+        refresh_reception_keys(rkeys)
+        stale = refresh_stale_keys()
         mark.last_id = top
         mark.save(update_fields=["last_id", "updated_at"])
-    return {"cases_keys": len(keys), "reception_rows": receptions}
+        rmark.last_id = rtop
+        rmark.save(update_fields=["last_id", "updated_at"])
+    return {"cases_keys": len(keys), "reception_keys": len(rkeys), "deleted_keys": stale}
 
 
 def _clear(model, q: Q | None) -> None:
@@ -610,6 +758,7 @@ def reconcile(start: dt.date, end: dt.date, *, everything: bool = False) -> int:
     lo, _hi = _day_bounds(start)
     _lo, hi = _day_bounds(end)
     with transaction.atomic():
+        _lock_rollups()
         _clear(PetitionDailyRollup, None if everything else Q(day__range=(start, end)))
         _clear(ReceptionDailyRollup, None if everything else Q(day__range=(start, end)))
         if everything:
@@ -633,6 +782,7 @@ def rebuild_all() -> int:
     receptions = Reception.objects.order_by("held_at").values_list("held_at", flat=True).first()
     stamps = [s for s in (first, receptions) if s]
     with transaction.atomic():
+        _lock_rollups()
         last_event = PetitionEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         last_reception = Reception.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         written = 0
@@ -646,6 +796,8 @@ def rebuild_all() -> int:
             (EVENTS_WATERMARK, last_event),
             (NIGHTLY_WATERMARK, last_event),
             (RECEPTIONS_WATERMARK, last_reception),
+            (NIGHTLY_RECEPTIONS_WATERMARK, last_reception),
         ):
             Watermark.objects.update_or_create(name=name, defaults={"last_id": last})
+        StaleRollupKey.objects.all().delete()  # the rebuild recomputed every key
     return written

@@ -15,7 +15,7 @@ def recount_at_the_next_nightly_run(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0005_region_outline_in_storage"),
+        ("reports", "0006_rollup_deltas_stale_keys"),
     ]
 
     operations = [
@@ -38,6 +38,16 @@ class Migration(migrations.Migration):
             model_name="petitionmonthlyrollup",
             name="handed_on",
             field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="rollupdelta",
+            name="answered",
+            field=models.BigIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="rollupdelta",
+            name="handed_on",
+            field=models.BigIntegerField(default=0),
         ),
         migrations.RunPython(recount_at_the_next_nightly_run, migrations.RunPython.noop),
     ]
