@@ -122,9 +122,7 @@ def _ranked(
     share a rank (1, 2, 2, 4). ``scheme_for`` maps their region paths to the scheme each is
     scored under (None: not ranked). Only the page's deputies are read as rows."""
     names, paths = {}, {}
-    for pk, name, path in with_region_path(deputies.order_by()).values_list(
-        "pk", "name_pinyin", "region_path"
-    ):
+    for pk, name, path in with_region_path(deputies.order_by(), "pk", "name_pinyin"):
         names[pk] = name
         if path is not None:
             paths[pk] = path

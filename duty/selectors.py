@@ -44,16 +44,17 @@ def deputy_region_paths(ids: Iterable[int] | QuerySet) -> dict[int, str]:
     )
 
 
-def with_region_path(deputies: QuerySet[Deputy]) -> QuerySet[Deputy]:
-    """``deputies`` annotated with ``region_path``, as ``deputy_region_paths`` reads it (None if
-    no station), so that a list reads its deputies and their regions in one query."""
+def with_region_path(deputies: QuerySet[Deputy], *fields: str) -> QuerySet:
+    """Rows of ``fields`` of ``deputies``, each followed by the deputy's region path as
+    ``deputy_region_paths`` reads it (None if no station): a list reads its deputies and their
+    regions in one query."""
     return deputies.annotate(
         region_path=Subquery(
             _primary_now(StationAssignment.objects.filter(deputy_id=OuterRef("pk"))).values(
                 "station__region__path"
             )[:1]
         )
-    )
+    ).values_list(*fields, "region_path")
 
 
 def quota_tables(paths: Iterable[str]) -> dict[str, dict[str, int]]:
@@ -331,9 +332,7 @@ def behind(deputies: QuerySet[Deputy], year: int, today: dt.date | None = None) 
     """The deputies of ``deputies`` who missed a due period of an item, by name. Every deputy is
     judged; the full year is built for the page's deputies only. Four queries whatever their
     number: the ids in order with their regions, the rules, the counts, the page's deputies."""
-    order = with_region_path(deputies.order_by("name_pinyin", "pk")).values_list(
-        "pk", "region_path"
-    )
+    order = with_region_path(deputies.order_by("name_pinyin", "pk"), "pk")
     paths = {pk: path for pk, path in order if path is not None}
     found = year_counts(deputies.values("pk"), year, today, paths=paths)
     late = [pk for pk, _path in order if found.is_behind(pk)]
