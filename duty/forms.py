@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, fields_helper
 from core.input import NormalizedFormMixin
+from core.widgets import TypeaheadWidget
 from petitions.attachments import attachments_field
+from stations.models import Station
 
 from . import services
 from .choices import ActivityKind
@@ -96,6 +98,26 @@ class ReturnForm(_ActionForm):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+
+class StationFilterForm(forms.Form):
+    """*Who is behind*'s station filter: a type-ahead (a province has 10k stations), limited to
+    the stations the user may edit; an unknown or foreign id filters nothing."""
+
+    station = forms.ModelChoiceField(
+        label=_("Station"),
+        queryset=Station.objects.none(),
+        required=False,
+        widget=TypeaheadWidget("petitions:lookup", ("station",), attrs={"id": "id_station"}),
+    )
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = Station.objects.editable_by(user).only("pk", "name")
+
+    @property
+    def chosen(self) -> Station | None:
+        return self.cleaned_data.get("station") if self.is_valid() else None
 
 
 class RuleForm(NormalizedFormMixin, forms.Form):

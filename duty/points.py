@@ -8,6 +8,7 @@ scheme up their region's tree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from deputies.models import Deputy, StationAssignment
 from stations.paths import path_prefixes
 
 from .models import PointsRow, PointsScheme
-from .selectors import DutyYear, duty_years
+from .selectors import DeputyRows, DutyYear, with_region_path, year_counts
 
 
 @dataclass(frozen=True)
@@ -114,45 +115,55 @@ class RankRow:
     score: Score
 
 
-def _ranked(scored: list[tuple[Decimal, Deputy, Scheme]]) -> list[RankRow]:
-    """Highest score first; equal scores share a rank (1, 2, 2, 4)."""
-    scored.sort(key=lambda t: (-t[0], t[1].name_pinyin))
-    rows, last, rank = [], None, 0
-    for i, (points, deputy, scheme) in enumerate(scored, start=1):
+def _ranked(
+    deputies: QuerySet[Deputy], year: int, scheme_for: Callable[[dict[int, str]], dict]
+) -> DeputyRows:
+    """``deputies`` scored from one read of their counts, highest score first; equal scores
+    share a rank (1, 2, 2, 4). ``scheme_for`` maps their region paths to the scheme each is
+    scored under (None: not ranked). Only the page's deputies are read as rows."""
+    names, paths = {}, {}
+    for pk, name, path in with_region_path(deputies.order_by(), "pk", "name_pinyin"):
+        names[pk] = name
+        if path is not None:
+            paths[pk] = path
+    found = year_counts(deputies.values("pk"), year, paths=paths)
+    schemes = scheme_for(found.paths)
+    scored = []
+    for pk, name in names.items():
+        scheme = schemes.get(pk)
+        if scheme is not None:
+            scored.append((scheme.score(found.totals(pk)), name, pk, scheme))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    ranks: dict[int, tuple[int, Score]] = {}
+    last, rank = None, 0
+    for i, (points, _name, pk, scheme) in enumerate(scored, start=1):
         if points != last:
             rank, last = i, points
-        rows.append(RankRow(rank, deputy, Score(scheme, points)))
-    return rows
+        ranks[pk] = (rank, Score(scheme, points))
+    return DeputyRows([t[2] for t in scored], lambda d: RankRow(ranks[d.pk][0], d, ranks[d.pk][1]))
 
 
-def ranking(deputies: QuerySet[Deputy], year: int) -> list[RankRow]:
-    """Deputies with a scheme, highest score first; equal scores share a rank (1, 2, 2, 4)."""
-    people = {d.pk: d for d in deputies}
-    years = duty_years(people, year)
-    schemes = schemes_for({y.region_path for y in years.values()}, year)
-    scored = []
-    for pk, duty in years.items():
-        scheme = schemes[duty.region_path]
-        if scheme is not None:
-            scored.append((scheme.score(duty.totals), people[pk], scheme))
-    return _ranked(scored)
+def ranking(deputies: QuerySet[Deputy], year: int) -> DeputyRows:
+    """Deputies with a scheme (the nearest active one up their region's tree), highest score
+    first; equal scores share a rank (1, 2, 2, 4). Five queries whatever the number of deputies:
+    their names with their regions, quota rules, counts, the schemes, the page's deputies."""
+
+    def nearest(paths: dict[int, str]) -> dict[int, Scheme | None]:
+        schemes = schemes_for(set(paths.values()), year)
+        return {pk: schemes[path] for pk, path in paths.items()}
+
+    return _ranked(deputies, year, nearest)
 
 
 def preview(row: PointsScheme, year: int, limit: int = 10) -> list[RankRow]:
     """The effect of one scheme (active or a draft): the region's active deputies grouped
     into a station there, scored under it for ``year``, the top ``limit`` first."""
     scheme = scheme_of(row)
-    people = {
-        d.pk: d
-        for d in Deputy.objects.active().filter(
-            pk__in=StationAssignment.objects.filter(
-                is_primary=True,
-                end_date__isnull=True,
-                station__region__path__startswith=row.region.path,
-            ).values("deputy_id")
-        )
-    }
-    years = duty_years(people, year)
-    return _ranked([(scheme.score(d.totals), people[pk], scheme) for pk, d in years.items()])[
-        :limit
-    ]
+    deputies = Deputy.objects.active().filter(
+        pk__in=StationAssignment.objects.filter(
+            is_primary=True,
+            end_date__isnull=True,
+            station__region__path__startswith=row.region.path,
+        ).values("deputy_id")
+    )
+    return _ranked(deputies, year, lambda paths: dict.fromkeys(paths, scheme))[:limit]

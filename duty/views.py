@@ -46,6 +46,7 @@ from .forms import (
     QuotaForm,
     RuleForm,
     SchemeForm,
+    StationFilterForm,
     YearForm,
 )
 from .items import BY_CODE, ITEMS
@@ -312,8 +313,8 @@ def behind(request: HttpRequest) -> HttpResponse:
     station."""
     require(rights.may_see_region_lists(request.user))
     year = _year(request)
-    stations = list(Station.objects.editable_by(request.user).only("pk", "name").order_by("name"))
-    station = next((s for s in stations if str(s.pk) == request.GET.get("station", "")), None)
+    form = StationFilterForm(request.user, request.GET)
+    station = form.chosen
     deputies = Deputy.objects.visible_to(request.user).active()
     if station is not None:
         deputies = deputies.filter(
@@ -326,9 +327,8 @@ def behind(request: HttpRequest) -> HttpResponse:
         request,
         "duty/behind.html",
         {
-            "rows": rows,
             "year": year,
-            "stations": stations,
+            "form": form,
             "station": station,
             "page": paginate(request, rows, 50),
         },
