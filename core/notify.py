@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from itertools import chain
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
@@ -191,6 +192,7 @@ class Outgoing(NamedTuple):
 # What an outbox row holds besides the message itself, as a new row starts (the model's defaults).
 _NEW_ROW = ("attempts", "last_error", "created_at")
 INSERT_BATCH = 1000  # rows per INSERT statement (SQLite allows fewer: bulk_batch_size)
+SUBJECT_LENGTH = OutboxMessage._meta.get_field("subject").max_length or 200
 
 
 def notify_bulk(messages: Iterable[Outgoing]) -> int:
@@ -206,15 +208,17 @@ def notify_bulk(messages: Iterable[Outgoing]) -> int:
     ``RETURNING`` names exactly the rows inserted (PostgreSQL, SQLite ≥ 3.35).
     """
     rows = [
-        m._replace(subject=m.subject[:200])
+        m if len(m.subject) <= SUBJECT_LENGTH else m._replace(subject=m.subject[:SUBJECT_LENGTH])
         for m in messages
         if m.channel == Channel.IN_APP or m.address  # nowhere to send otherwise
     ]
     if not rows:
         return 0
     opts = OutboxMessage._meta
-    fields = [opts.get_field(name) for name in (*Outgoing._fields, *_NEW_ROW)]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = (*Outgoing._fields, *_NEW_ROW)  # the model's column names (it sets no db_column)
+    fields = [opts.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(map(quote, names))
     fixed = (0, "", connection.ops.adapt_datetimefield_value(timezone.now()))
     size = max(1, min(INSERT_BATCH, connection.ops.bulk_batch_size(fields, rows)))
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -224,11 +228,10 @@ def notify_bulk(messages: Iterable[Outgoing]) -> int:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             cursor.execute(
-                f"INSERT INTO {connection.ops.quote_name(opts.db_table)} ({columns}) "
+                f"INSERT INTO {quote(opts.db_table)} ({columns}) "
                 f"VALUES {', '.join([placeholder] * len(batch))} "
-                f"ON CONFLICT ({connection.ops.quote_name(opts.get_field('dedupe_key').column)}) "
-                "DO NOTHING RETURNING id, status",
-                [value for row in batch for value in (*row, *fixed)],
+                f"ON CONFLICT ({quote('dedupe_key')}) DO NOTHING RETURNING id, status",
+                list(chain.from_iterable(row + fixed for row in batch)),
             )
             for pk, status in cursor.fetchall():
                 inserted += 1
