@@ -259,7 +259,7 @@ def send_daily_digests() -> int:
     """
     from django.utils.translation import gettext as _
 
-    from .notify import notify_bulk
+    from .notify import Outgoing, notify_bulk
 
     with transaction.atomic():
         held = list(
@@ -288,14 +288,12 @@ def send_daily_digests() -> int:
                 body = _("Open the notifications page to read them.")
                 channel, address = Channel.SMS, rows[-1]["address"]
             digests.append(
-                OutboxMessage(
+                Outgoing(
                     channel=channel,
                     user_id=user_id,
                     address=address,
                     subject=subject,
                     body=body,
-                    url="",
-                    kind="",
                     dedupe_key=f"digest:{user_id}:{today:%Y-%m-%d}:{rows[-1]['pk']}",
                 )
             )

@@ -87,7 +87,7 @@ def _escalate(level: int, cutoff: dt.date, today: dt.date) -> int:
         )
         messages = []
         to = _recipients(rows)
-        for user in get_user_model().objects.filter(pk__in=list(to)).only("pk", "email"):
+        for user in get_user_model().objects.filter(pk__in=list(to)).only("pk", "email", "phone"):
             mine = sorted(set(to[user.pk]), key=lambda r: (r[2], r[0]))
             lines = [f"{r[4]} · {r[1]} ({r[2]:%Y-%m-%d})" for r in mine[:DIGEST_TITLES]]
             if len(mine) > DIGEST_TITLES:

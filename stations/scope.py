@@ -20,6 +20,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from core.aggregates import IdList
 from core.roles import LIAISON_POSTS, Roles, roles_of
 
 _CACHE_ATTR = "_managed_station_ids_cache"
@@ -97,7 +98,7 @@ def station_staff_ids(heads: Mapping[int, int | None]) -> dict[int, set[int]]:
     staff_model = apps.get_model("stations", "StaffPost")
     by_post: dict[int, set[int]] = defaultdict(set)
     for user_id, station_id in (
-        staff_model.objects.filter(station_id__in=sorted(wanted), user__is_active=True)
+        staff_model.objects.filter(station_id__in=IdList(wanted), user__is_active=True)
         .exclude(post__in=LIAISON_POSTS)
         .values_list("user_id", "station_id")
     ):

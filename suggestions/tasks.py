@@ -93,7 +93,7 @@ def _send(rows: list[Row], to: dict[int, set[int]], *, subject, key: str) -> int
         return 0
     by_pk = {r.pk: r for r in rows}
     messages = []
-    for user in get_user_model().objects.filter(pk__in=list(to)).only("pk", "email"):
+    for user in get_user_model().objects.filter(pk__in=list(to)).only("pk", "email", "phone"):
         mine = sorted((by_pk[i] for i in to[user.pk]), key=lambda r: (r.deadline, r.pk))
         lines = [
             _("%(title)s (limit %(d)s)") % {"title": r.label, "d": r.deadline.isoformat()}

@@ -154,3 +154,28 @@ def test_the_bad_request_and_forbidden_pages_are_ours(client, db, settings):
 def test_submitting_through_the_service_needs_no_broker(world, broker_down):
     petition = submit(world)
     assert petition.pk
+
+
+def test_the_deadline_sweep_keeps_its_digests_with_the_broker_down(
+    world, broker_down, django_capture_on_commit_callbacks, caplog
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from petitions.choices import Status
+    from petitions.tasks import run_sweep
+    from tests.petitions.factories import make_petition, set_deadline
+
+    late = set_deadline(
+        make_petition(world, Status.HANDLING), timezone.localdate() - dt.timedelta(days=40)
+    )
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
+        counts = run_sweep()
+    assert counts["level3"] == 1
+    assert late.events.filter(kind="escalated").count() == 1
+    # Committed and waiting for the re-send sweep; the delivery task could not be queued.
+    digests = OutboxMessage.objects.filter(dedupe_key__startswith="sweep:")
+    assert digests.exists()
+    assert set(digests.values_list("status", flat=True)) == {OutboxStatus.PENDING}
+    assert "could not queue core.tasks.deliver_outbox_batch" in caplog.text
