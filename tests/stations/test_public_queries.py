@@ -40,7 +40,9 @@ def _one_of_each(world, n: int) -> None:
     _story(world, f"故事{n}")
     petition(world, status=Status.CLOSED, closed_at=at(TODAY), submitted=at(TODAY))
     deputy = f.DeputyFactory(name=f"代表{n}")
-    f.StationAssignmentFactory(deputy=deputy, station=world.station_a, start_date=dt.date(2022, 1, 1))
+    f.StationAssignmentFactory(
+        deputy=deputy, station=world.station_a, start_date=dt.date(2022, 1, 1)
+    )
 
 
 def _queries(client, world) -> int:
