@@ -156,7 +156,7 @@ class World:
                 else:
                     out.append(self.station.public_code)
             elif arg == "kind":
-                out.append("deputy")
+                out.append("region" if name == "stations:lookup" else "deputy")
             else:
                 return None
         return out
@@ -229,8 +229,8 @@ def main() -> None:
                 skipped.append(f"{name} (no row in the seed)")
                 break
             url = reverse(name, args=ids)
-            if name == "petitions:lookup":
-                url += "?q=zhang"
+            if name in ("petitions:lookup", "stations:lookup"):
+                url += "?q=zhang" if name == "petitions:lookup" else "?q=di"
             client = Client()
             user = people.get(scope)
             if scope != "public":
