@@ -50,9 +50,9 @@ class StationForm(NormalizedFormMixin, forms.ModelForm):
         # Type-ahead fields (a province has thousands of regions and stations); the querysets
         # are the lookups' own, so the list offers what the form accepts.
         use_typeahead(self.fields["region"], "stations:lookup", "region")
-        use_typeahead(self.fields["parent"], "stations:lookup", "parent")
+        use_typeahead(self.fields["parent"], "stations:lookup", "station")
         self.fields["region"].queryset = lookups.KINDS["region"].rows(actor)
-        parents = lookups.KINDS["parent"].rows(actor)
+        parents = lookups.KINDS["station"].rows(actor)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents

@@ -33,8 +33,8 @@ KINDS = {
     # A station's region: a clerk's area, or below a staff member's station.
     "region": Kind(lambda user: Region.objects.placeable_by(user), "parent__name"),
     "department_region": Kind(department_regions, "parent__name"),
-    # A room or point's head station: the stations the user may edit.
-    "parent": Kind(lambda user: Station.objects.editable_by(user), "region__name", anywhere=True),
+    # A room or point's head station, a deputy's station: the stations the user may edit.
+    "station": Kind(lambda user: Station.objects.editable_by(user), "region__name", anywhere=True),
 }
 
 

@@ -32,7 +32,7 @@ ENTRIES = [
             allow={"admin"} | CLERKS | STAFF | DEPUTIES | HANDLERS,
             deny=403,
         )
-        for kind in ("region", "department_region", "parent")
+        for kind in ("region", "department_region", "station")
     ),
     # Lists answer 403 to roles with no business there (no object to hide).
     Entry("stations:list", allow={"admin"} | CLERKS | STAFF | DEPUTIES, deny=403),

@@ -29,11 +29,11 @@ def test_it_finds_regions_by_name_pinyin_or_initials_within_the_clerks_area(as_r
 
 def test_head_stations_are_the_ones_the_user_may_edit(as_role, world):
     # Station A's staff run its room too; station A2's staff neither.
-    assert _names(as_role("staff"), "parent", "xinxing") == [
+    assert _names(as_role("staff"), "station", "xinxing") == [
         "新兴街道人大代表联络站",
         "新兴社区联络室",
     ]
-    assert _names(as_role("other_staff"), "parent", "xinxing") == []
+    assert _names(as_role("other_staff"), "station", "xinxing") == []
 
 
 def test_it_answers_at_most_20_rows_and_nothing_for_no_text(as_role, world):
