@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
@@ -104,14 +105,15 @@ class CappedPaginator(Paginator):
     shows as "10,000+" and the pages end at the cap: the user filters to narrow the list.
     """
 
-    def __init__(self, object_list, per_page: int, cap: int) -> None:
+    def __init__(self, object_list: QuerySet, per_page: int, cap: int) -> None:
         super().__init__(object_list, per_page)
+        self.queryset = object_list
         self.cap = cap
         self.is_capped = False
 
     @cached_property
     def count(self) -> int:
-        n = self.object_list.order_by()[: self.cap + 1].count()
+        n = self.queryset.order_by()[: self.cap + 1].count()
         self.is_capped = n > self.cap
         return min(n, self.cap)
 

@@ -50,7 +50,7 @@ class TypeaheadWidget(forms.Widget):
         return render_to_string(self.template_name, self.get_context(name, value, attrs))
 
 
-def use_typeahead(field: forms.ModelChoiceField, url_name: str, kind: str) -> None:
+def use_typeahead(field: forms.Field, url_name: str, kind: str) -> None:
     """Turn a model choice field into a type-ahead over ``url_name``'s ``kind``, with messages
     that say what to do. Call it before setting the field's queryset (the widget reads the
     chosen row's name from it when the form is shown again after an error)."""
