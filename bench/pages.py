@@ -204,7 +204,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--petitions", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="", help="URL name prefix, e.g. reports:")
+    parser.add_argument(
+        "--only", default="", help="URL name prefixes, comma-separated, e.g. reports:,todo:"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a PostgreSQL bench database")
@@ -220,7 +222,7 @@ def main() -> None:
     people = users(world)
     rows, skipped = [], []
     for name, route in url_names():
-        if not name.startswith(args.only):
+        if not name.startswith(tuple(args.only.split(","))):
             continue
         for scope in roles_for(name):
             region = world.regions.get(scope) or world.regions["district"]
