@@ -156,7 +156,7 @@ class World:
                 else:
                     out.append(self.station.public_code)
             elif arg == "kind":
-                out.append("deputy")
+                out.append("region" if name == "stations:lookup" else "deputy")
             else:
                 return None
         return out
@@ -204,7 +204,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--petitions", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="", help="URL name prefix, e.g. reports:")
+    parser.add_argument(
+        "--only", default="", help="URL name prefixes, comma-separated, e.g. reports:,todo:"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a PostgreSQL bench database")
@@ -225,7 +227,7 @@ def main() -> None:
     people = users(world)
     rows, skipped = [], []
     for name, route in url_names():
-        if not name.startswith(args.only):
+        if not name.startswith(tuple(args.only.split(","))):
             continue
         for scope in roles_for(name):
             region = world.regions.get(scope) or world.regions["district"]
@@ -234,8 +236,8 @@ def main() -> None:
                 skipped.append(f"{name} (no row in the seed)")
                 break
             url = reverse(name, args=ids)
-            if name == "petitions:lookup":
-                url += "?q=zhang"
+            if name in ("petitions:lookup", "stations:lookup"):
+                url += "?q=zhang" if name == "petitions:lookup" else "?q=di"
             client = Client()
             user = people.get(scope)
             if scope != "public":

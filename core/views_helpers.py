@@ -14,8 +14,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -131,3 +133,36 @@ def form_status(form: forms.BaseForm) -> int:
 def paginate(request: HttpRequest, items, per_page: int) -> Page:
     """The page of ``items`` asked for by ``?page=`` (the last page if it is past the end)."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``cap`` rows, for lists over a whole province.
+
+    Counting every case of a province (1M rows) cost more than the page itself. This counts
+    up to ``cap + 1`` rows (a bounded subquery); past the cap, ``is_capped`` is true, the count
+    shows as "10,000+" and the pages end at the cap: the user filters to narrow the list.
+    """
+
+    def __init__(self, object_list: QuerySet, per_page: int, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.queryset = object_list
+        self.cap = cap
+        self.is_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        n = self.queryset.order_by()[: self.cap + 1].count()
+        self.is_capped = n > self.cap
+        return min(n, self.cap)
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count:,}+" if self.is_capped else f"{self.count:,}"
+
+    @property
+    def cap_label(self) -> str:
+        return f"{self.cap:,}"
+
+    @property
+    def num_pages_label(self) -> str:
+        return f"{self.num_pages}+" if self.is_capped else str(self.num_pages)

@@ -14,6 +14,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 
 class TypeaheadWidget(forms.Widget):
@@ -47,3 +48,20 @@ class TypeaheadWidget(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         # The project's template folder (the default form renderer looks in app folders only).
         return render_to_string(self.template_name, self.get_context(name, value, attrs))
+
+
+def use_typeahead(field: forms.Field, url_name: str, kind: str) -> None:
+    """Turn a model choice field into a type-ahead over ``url_name``'s ``kind``, with messages
+    that say what to do. Call it before setting the field's queryset (the widget reads the
+    chosen row's name from it when the form is shown again after an error)."""
+    widget = TypeaheadWidget(url_name, (kind,))
+    widget.is_required = field.required
+    field.widget = widget
+    field.error_messages = {
+        **field.error_messages,
+        "required": _("Type a name or pinyin and pick one of the names listed."),
+        "invalid_choice": _(
+            "That is not one of the names you may choose: type a name or pinyin and pick one "
+            "of the names listed."
+        ),
+    }

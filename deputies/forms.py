@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput
 from core.input import NormalizedFormMixin, clean_mobile
 from core.roles import roles_of
+from core.widgets import use_typeahead
+from stations import lookups as station_lookups
 from stations.models import Station
 
 from .choices import DeputyLevel
@@ -79,7 +81,9 @@ class DeputyCreateForm(DeputyForm):
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["station"].queryset = Station.objects.editable_by(user).select_related("region")
+        # A type-ahead over the stations the user may edit (10k in a province).
+        use_typeahead(self.fields["station"], "stations:lookup", "station")
+        self.fields["station"].queryset = station_lookups.KINDS["station"].rows(user)
         # Staff and clerks always register a deputy into one of their stations.
         self.fields["station"].required = not roles_of(user).is_admin
         self.fields["start_date"].initial = timezone.localdate()
@@ -93,7 +97,8 @@ class AssignmentForm(NormalizedFormMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["station"].queryset = Station.objects.editable_by(user).select_related("region")
+        use_typeahead(self.fields["station"], "stations:lookup", "station")
+        self.fields["station"].queryset = station_lookups.KINDS["station"].rows(user)
         self.fields["start_date"].initial = timezone.localdate()
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Add assignment")))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -157,20 +158,26 @@ class OpenPage:
         return sum(1 for p in self.plan if p.done_on)
 
 
-def open_page(station: Station, year: int | None = None) -> OpenPage:
-    """The five things a station publishes, for its public page and the wall poster."""
+def open_page(station: Station, year: int | None = None, deputies: list | None = None) -> OpenPage:
+    """The five things a station publishes, for its public page and the wall poster.
+
+    ``deputies``: the station's current deputies when the page has read them already (the
+    public page lists them above, ``stations.selectors.current_deputies``).
+    """
     from deputies.models import StationAssignment
 
     year = year or timezone.localdate().year
     page = OpenPage(station=station, year=year)
-    page.deputies = [
-        a.deputy
-        for a in StationAssignment.objects.filter(
-            station=station, end_date__isnull=True, deputy__is_active=True
-        )
-        .select_related("deputy")
-        .order_by("deputy__name_pinyin")
-    ]
+    if deputies is None:
+        deputies = [
+            a.deputy
+            for a in StationAssignment.objects.filter(
+                station=station, end_date__isnull=True, deputy__is_active=True
+            )
+            .select_related("deputy")
+            .order_by("deputy__name_pinyin")
+        ]
+    page.deputies = deputies
     page.rules = list(station.open_rules.all())
     page.plan = list(station.plan_items.filter(year=year))
     page.stories = list(
@@ -192,6 +199,10 @@ def open_page(station: Station, year: int | None = None) -> OpenPage:
     )
     page.projects += station_projects(station)
     cases = Petition.objects.filter(with_rooms_q([station.pk]))
-    page.closed_cases = cases.filter(status=Status.CLOSED, closed_at__year=year).count()
-    page.accepted_cases = cases.filter(accepted_at__year=year).count()
+    # Both results in one query (the public page is read by every visitor who scans the code).
+    counted = cases.aggregate(
+        closed=Count("pk", filter=Q(status=Status.CLOSED, closed_at__year=year)),
+        accepted=Count("pk", filter=Q(accepted_at__year=year)),
+    )
+    page.closed_cases, page.accepted_cases = counted["closed"], counted["accepted"]
     return page

@@ -22,7 +22,7 @@ from core.machine import Action
 from core.models import ASKED_REVEAL_REASONS, RevealReason
 from core.reveal import personal_data_reveal, reveal_from_post
 from core.roles import roles_of
-from core.views_helpers import add_service_error, run_action
+from core.views_helpers import CappedPaginator, add_service_error, run_action
 
 from . import duplicates, rights, selectors, services
 from . import forms as f
@@ -31,6 +31,8 @@ from .loop import LOOP
 from .models import Attachment, CannedReply, Petition, Reception
 
 PAGE_SIZE = 25
+# The list counts at most this many cases (a province's whole list: "10,000+", pages to there).
+LIST_COUNT_CAP = 10_000
 
 
 def _require(allowed: bool) -> None:
@@ -254,7 +256,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         # Showing every case for a filter we could not read would overstate what was asked.
         qs = qs.none()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE, LIST_COUNT_CAP).get_page(request.GET.get("page"))
     return render(
         request,
         "petitions/petition_list.html",

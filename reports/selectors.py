@@ -849,8 +849,9 @@ def last_finished_month(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
-def overdue_at_month_end(month_last_day: dt.date, region: Region) -> dict[int, int]:
-    """Overdue cases per station as they stood at the end of that month (not today).
+def overdue_at_month_end(month_last_day: dt.date, region: Region) -> dict[tuple[int, str], int]:
+    """Overdue cases per (station, station's region path) as they stood at the end of that
+    month (not today), in one query: the report sums them per station and per child region.
 
     A case counts if, at midnight after the month's last day, it was assigned or being handled
     (its latest status change before then) and its deadline had passed. A case replied in the
@@ -875,11 +876,11 @@ def overdue_at_month_end(month_last_day: dt.date, region: Region) -> dict[int, i
         )
         .annotate(status_then=Subquery(status_then))
         .filter(status_then__in=UNDER_DEADLINE)
-        .values("station_id")
+        .values("station_id", "station__region__path")
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {r["station_id"]: r["n"] for r in rows}
+    return {(r["station_id"], r["station__region__path"]): r["n"] for r in rows}
 
 
 def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,6 @@ from core.replica import use_replica
 from core.roles import roles_of
 from core.views_helpers import paginate, require
 from core.workdays import Calendar
-from stations.models import Station
 
 from . import basemap, selectors
 from .forms import OutlineForm, PeriodForm
@@ -462,19 +462,23 @@ def monthly(request, pk: int, year: int, month: int):
         raise Http404
     start = dt.date(year, month, 1)
     end = dt.date(year, month, calendar.monthrange(year, month)[1])
-    data = selectors.dashboard(start, end, region=region)
-    children = _with_links(selectors.children_figures(region, start, end), start, end)
-    # "Overdue" as it stood at the end of the month, not today's count.
+    # "Overdue" as it stood at the end of the month, not today's count: read once per station
+    # and its region path, it stands in for today's overdue figures of the totals and the rows
+    # (so today's are never read), and the receptions are read once for both too.
     overdue = selectors.overdue_at_month_end(end, region)
-    data["figures"].overdue_now = sum(overdue.values())
-    station_paths = dict(Station.objects.filter(pk__in=overdue).values_list("pk", "region__path"))
+    by_path: dict[str, int] = defaultdict(int)
+    by_station: dict[int, int] = defaultdict(int)
+    for (station_pk, path), n in overdue.items():
+        by_path[path] += n
+        by_station[station_pk] += n
+    receptions = selectors.reception_sums(start, end, region=region)
+    data = selectors.dashboard(start, end, region=region, overdue=by_path, receptions=receptions)
+    children = _with_links(
+        selectors.children_figures(region, start, end, by_path, receptions), start, end
+    )
     for row in children:
         if row["kind"] == "station":
-            row["figures"].overdue_now = overdue.get(row["object"].pk, 0)
-        else:
-            row["figures"].overdue_now = sum(
-                n for pk, n in overdue.items() if station_paths[pk].startswith(row["object"].path)
-            )
+            row["figures"].overdue_now = by_station.get(row["object"].pk, 0)
     return render(
         request,
         "reports/monthly.html",

@@ -285,7 +285,7 @@ def scale(stations: int, stdout=None) -> int:
                     level=RegionLevel.STREET,
                     parent=district,
                     path=f"{district.path}{code}/",
-                )
+                ).fill_pinyin()
             )
     existing = set(
         Region.objects.filter(code__in=[r.code for r in wanted]).values_list("code", flat=True)

@@ -47,7 +47,7 @@ def import_divisions(province: str | None = None) -> tuple[int, int]:
             region = existing.get(code)
             if region is None:
                 region = Region(code=code, name=data[code], level=lvl, parent=parent, path=path)
-                new.append(region)
+                new.append(region.fill_pinyin())
             elif (region.name, region.level, region.parent_id, region.path) != (
                 data[code],
                 lvl,
@@ -60,12 +60,16 @@ def import_divisions(province: str | None = None) -> tuple[int, int]:
                     parent,
                     path,
                 )
-                changed.append(region)
+                changed.append(region.fill_pinyin())
             paths[code] = path
         # bulk_create skips save(), so the path is computed above from the parent's path.
         for region in Region.objects.bulk_create(new, batch_size=500):
             existing[region.code] = region
-        Region.objects.bulk_update(changed, ["name", "level", "parent", "path"], batch_size=500)
+        Region.objects.bulk_update(
+            changed,
+            ["name", "name_pinyin", "name_initials", "level", "parent", "path"],
+            batch_size=500,
+        )
         for region in changed:
             existing[region.code] = region
         created += len(new)

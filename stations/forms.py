@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.input import NormalizedFormMixin
 from core.roles import roles_of
+from core.widgets import use_typeahead
 
+from . import lookups
 from .choices import RegionLevel, StationKind
 from .models import SIX_HAVES, Department, Region, Station
 from .services import check_station_tree
@@ -45,8 +47,12 @@ class StationForm(NormalizedFormMixin, forms.ModelForm):
     def __init__(self, *args, actor, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         roles = roles_of(actor)
-        self.fields["region"].queryset = Region.objects.placeable_by(actor).order_by("path")
-        parents = Station.objects.editable_by(actor).select_related("region").order_by("name")
+        # Type-ahead fields (a province has thousands of regions and stations); the querysets
+        # are the lookups' own, so the list offers what the form accepts.
+        use_typeahead(self.fields["region"], "stations:lookup", "region")
+        use_typeahead(self.fields["parent"], "stations:lookup", "station")
+        self.fields["region"].queryset = lookups.KINDS["region"].rows(actor)
+        parents = lookups.KINDS["station"].rows(actor)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
@@ -141,12 +147,9 @@ class DepartmentForm(NormalizedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, actor, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        roles = roles_of(actor)
         # Clerks file departments in their own area; services re-check.
-        regions = Region.objects.visible_to(actor) if roles.is_clerk else Region.objects.none()
-        if roles.is_admin:
-            regions = Region.objects.all()
-        self.fields["region"].queryset = regions.order_by("path")
+        use_typeahead(self.fields["region"], "stations:lookup", "department_region")
+        self.fields["region"].queryset = lookups.department_regions(actor)
         self.helper = FormHelper()
         self.helper.form_tag = False
 

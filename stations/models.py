@@ -27,7 +27,31 @@ SIX_HAVES = (
 )
 
 
-class Region(models.Model):
+class PinyinNamed(models.Model):
+    """A name with its pinyin keys, for type-ahead fields (``core.pinyin``).
+
+    ``save()`` fills the keys; bulk inserts call ``fill_pinyin`` on each row first.
+    """
+
+    name_pinyin = models.CharField(max_length=400, editable=False, blank=True, default="")
+    name_initials = models.CharField(max_length=100, editable=False, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_pinyin()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
+    def fill_pinyin(self):
+        self.name_pinyin, self.name_initials = pinyin_keys(getattr(self, "name", ""))
+        return self
+
+
+class Region(PinyinNamed):
     """An administrative area; ``path`` holds the codes from the root so a subtree is one prefix."""
 
     name = models.CharField(_("name"), max_length=64)
@@ -85,30 +109,6 @@ class Region(models.Model):
 
 def _public_code() -> str:
     return random_code(8)
-
-
-class PinyinNamed(models.Model):
-    """A name with its pinyin keys, for type-ahead fields (``core.pinyin``).
-
-    ``save()`` fills the keys; bulk inserts call ``fill_pinyin`` on each row first.
-    """
-
-    name_pinyin = models.CharField(max_length=400, editable=False, blank=True, default="")
-    name_initials = models.CharField(max_length=100, editable=False, blank=True, default="")
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        self.fill_pinyin()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
-        super().save(*args, **kwargs)
-
-    def fill_pinyin(self):
-        self.name_pinyin, self.name_initials = pinyin_keys(getattr(self, "name", ""))
-        return self
 
 
 class Station(PinyinNamed):

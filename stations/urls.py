@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import lookups, views
 
 app_name = "stations"
 urlpatterns = [
     path("", views.station_list, name="list"),
+    # Type-ahead lookups of the registry forms (JSON): regions, parent stations.
+    path("lookup/<str:kind>/", lookups.lookup, name="lookup"),
     path("new/", views.station_create, name="create"),
     path("<int:pk>/", views.station_detail, name="detail"),
     path("<int:pk>/edit/", views.station_edit, name="edit"),

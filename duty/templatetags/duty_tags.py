@@ -25,8 +25,12 @@ def duty_summary(deputy, year: int, duty=None) -> dict:
 
 
 @register.inclusion_tag("duty/_open_panel.html")
-def station_open(station) -> dict:
-    """五公开 on the station's public page: deputies, rules, plan, results, published stories."""
+def station_open(station, deputy_rows=None) -> dict:
+    """五公开 on the station's public page: deputies, rules, plan, results, published stories.
+
+    ``deputy_rows``: the page's ``current_deputies`` rows, so the deputies are read once.
+    """
     from ..openness import open_page
 
-    return {"open": open_page(station)}
+    deputies = None if deputy_rows is None else [row.deputy for row in deputy_rows]
+    return {"open": open_page(station, deputies=deputies)}

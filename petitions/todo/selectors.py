@@ -35,13 +35,12 @@ def sections(user, today: dt.date) -> list[Section]:
     qs = Petition.objects.all()
     out = []
     for role in t.roles_with_tiles(c.roles):
-        role_tiles = t.tiles_of(role)
-        counted = t.counts(qs, role_tiles, c)
+        counted = t.counts(qs, role, c)
         out.append(
             Section(
                 role=role,
-                tiles=[(tile, counted[tile.key]) for tile in role_tiles],
-                cases=t.waiting_list(qs, role_tiles, c),
+                tiles=[(tile, counted[tile.key]) for tile in t.tiles_of(role)],
+                cases=t.waiting_list(qs, role, c),
             )
         )
     return out

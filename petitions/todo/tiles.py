@@ -53,9 +53,14 @@ class Tile:
     key: str
     role: str
     label: str | Promise
-    condition: Callable[[Context], Q]
+    # Which of the role's cases the tile counts; ``condition`` adds the role's scope.
+    state: Callable[[Context], Q]
     # Shown in red when not zero (late work).
     alarm: bool = False
+
+    def condition(self, c: Context) -> Q:
+        """The tile's cases for this user: the role's scope and the tile's state."""
+        return ROLE_SCOPES[self.role](c) & self.state(c)
 
 
 def _returned() -> Q:
@@ -102,69 +107,72 @@ def _due_soon(c: Context) -> Q:
     return Q(status__in=UNDER_DEADLINE, deadline__gte=c.today, deadline__lte=last)
 
 
+# Each role's scope. The counts and the waiting list filter on it once and evaluate only the
+# tiles' states inside it, so PostgreSQL reads the role's cases by index instead of evaluating
+# every tile's FILTER over the whole table (0.35 s at 50k cases, growing with the table).
+ROLE_SCOPES: dict[str, Callable[[Context], Q]] = {STAFF: _station, DEPUTY: _own, HANDLER: _lead}
+
 TILES: tuple[Tile, ...] = (
     # Station staff: the whole loop as far as the station moves it.
-    Tile("new", STAFF, _("New, to accept"), lambda c: _station(c) & Q(status=Status.SUBMITTED)),
-    Tile("triage", STAFF, _("To triage"), lambda c: _station(c) & Q(status=Status.ACCEPTED)),
+    Tile("new", STAFF, _("New, to accept"), lambda c: Q(status=Status.SUBMITTED)),
+    Tile("triage", STAFF, _("To triage"), lambda c: Q(status=Status.ACCEPTED)),
     Tile(
         "assign",
         STAFF,
         _("To assign"),
-        lambda c: _station(c) & Q(status=Status.TRIAGED) & ~_returned(),
+        lambda c: Q(status=Status.TRIAGED) & ~_returned(),
     ),
-    Tile("returned", STAFF, _("Returned by a department"), lambda c: _station(c) & _returned()),
+    Tile("returned", STAFF, _("Returned by a department"), lambda c: _returned()),
     Tile(
         "extension",
         STAFF,
         _("Extension requests to decide"),
-        lambda c: _station(c) & _extension_pending(),
+        lambda c: _extension_pending(),
     ),
     Tile(
         "replied",
         STAFF,
         _("Replied, feedback to give"),
-        lambda c: _station(c) & Q(status=Status.REPLIED),
+        lambda c: Q(status=Status.REPLIED),
     ),
     Tile(
         "unrated",
         STAFF,
         _("Feedback given, not yet rated"),
-        lambda c: _station(c) & Q(status=Status.FEEDBACK_GIVEN),
+        lambda c: Q(status=Status.FEEDBACK_GIVEN),
     ),
-    Tile("overdue", STAFF, _("Overdue"), lambda c: _station(c) & _overdue(c), alarm=True),
-    Tile("escalated", STAFF, _("Escalated"), lambda c: _station(c) & _escalated(c), alarm=True),
+    Tile("overdue", STAFF, _("Overdue"), lambda c: _overdue(c), alarm=True),
+    Tile("escalated", STAFF, _("Escalated"), lambda c: _escalated(c), alarm=True),
     # Deputies: their own cases.
-    Tile("my_new", DEPUTY, _("New, to accept"), lambda c: _own(c) & Q(status=Status.SUBMITTED)),
+    Tile("my_new", DEPUTY, _("New, to accept"), lambda c: Q(status=Status.SUBMITTED)),
     Tile(
         "my_replied",
         DEPUTY,
         _("Replied, feedback to give"),
-        lambda c: _own(c) & Q(status=Status.REPLIED),
+        lambda c: Q(status=Status.REPLIED),
     ),
     Tile(
         "my_unrated",
         DEPUTY,
         _("Feedback given, not yet rated"),
-        lambda c: _own(c) & Q(status=Status.FEEDBACK_GIVEN),
+        lambda c: Q(status=Status.FEEDBACK_GIVEN),
     ),
-    Tile("my_overdue", DEPUTY, _("Overdue"), lambda c: _own(c) & _overdue(c), alarm=True),
-    Tile("my_escalated", DEPUTY, _("Escalated"), lambda c: _own(c) & _escalated(c), alarm=True),
+    Tile("my_overdue", DEPUTY, _("Overdue"), lambda c: _overdue(c), alarm=True),
+    Tile("my_escalated", DEPUTY, _("Escalated"), lambda c: _escalated(c), alarm=True),
     # Department handlers: the cases their department leads.
-    Tile(
-        "dept_new", HANDLER, _("New, to sign for"), lambda c: _lead(c) & Q(status=Status.ASSIGNED)
-    ),
+    Tile("dept_new", HANDLER, _("New, to sign for"), lambda c: Q(status=Status.ASSIGNED)),
     Tile(
         "dept_due",
         HANDLER,
         _("Due within 3 working days"),
-        lambda c: _lead(c) & _due_soon(c),
+        lambda c: _due_soon(c),
     ),
-    Tile("dept_overdue", HANDLER, _("Overdue"), lambda c: _lead(c) & _overdue(c), alarm=True),
+    Tile("dept_overdue", HANDLER, _("Overdue"), lambda c: _overdue(c), alarm=True),
     Tile(
         "dept_reopened",
         HANDLER,
         _("Reopened"),
-        lambda c: _lead(c) & Q(status__in=UNDER_DEADLINE, reopen_count__gt=0),
+        lambda c: Q(status__in=UNDER_DEADLINE, reopen_count__gt=0),
     ),
 )
 BY_KEY = {t.key: t for t in TILES}
@@ -200,24 +208,26 @@ def waiting_q(key: str, user, today: dt.date) -> Q:
     return tile.condition(c)
 
 
-def counts(qs: QuerySet[Petition], tiles: list[Tile], c: Context) -> dict[str, int]:
-    """Every tile of ``tiles`` counted in one aggregate query."""
-    if not tiles:
-        return {}
-    return qs.aggregate(**{t.key: Count("pk", filter=t.condition(c)) for t in tiles})
+def counts(qs: QuerySet[Petition], role: str, c: Context) -> dict[str, int]:
+    """Every tile of ``role`` counted in one aggregate query over the role's scope."""
+    tiles = tiles_of(role)
+    return qs.filter(ROLE_SCOPES[role](c)).aggregate(
+        **{t.key: Count("pk", filter=t.state(c)) for t in tiles}
+    )
 
 
-def waiting_list(qs: QuerySet[Petition], tiles: list[Tile], c: Context, limit: int = 10):
-    """The oldest cases behind ``tiles``, each labelled with the first tile it falls in (one
-    query)."""
-    if not tiles:
-        return []
-    whens = [When(t.condition(c), then=Value(t.key)) for t in tiles]
+def waiting_list(qs: QuerySet[Petition], role: str, c: Context, limit: int = 10):
+    """The oldest cases behind the tiles of ``role``, each labelled with the first tile it falls
+    in (one query)."""
+    tiles = tiles_of(role)
+    states = [t.state(c) for t in tiles]
     any_tile = Q()
-    for t in tiles:
-        any_tile |= t.condition(c)
+    for state in states:
+        any_tile |= state
+    whens = [When(state, then=Value(t.key)) for t, state in zip(tiles, states, strict=True)]
     rows = list(
-        qs.filter(any_tile)
+        qs.filter(ROLE_SCOPES[role](c))
+        .filter(any_tile)
         .annotate(tile_key=Case(*whens, default=Value(""), output_field=CharField()))
         .select_related("station", "lead_department")
         .order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")[:limit]

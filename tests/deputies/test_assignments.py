@@ -35,7 +35,7 @@ def test_it_refuses_a_second_current_primary_with_a_message(as_role, world):
 
 def test_it_refuses_a_station_the_user_may_not_edit(as_role, world):
     response = _assign(as_role("staff"), world, world.station_b)
-    assert "Select a valid choice" in response.content.decode()
+    assert "That is not one of the names you may choose" in response.content.decode()
     assert not StationAssignment.objects.filter(
         station=world.station_b, deputy=world.deputy_dave
     ).exists()

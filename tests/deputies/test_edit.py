@@ -54,15 +54,19 @@ def test_it_registers_a_deputy_at_the_staffs_station(as_role, world):
 
 
 def test_it_offers_staff_only_their_own_stations(as_role, world):
-    body = as_role("staff").get(CREATE).content.decode()
-    assert "新兴街道人大代表联络站" in body and "新兴社区联络室" in body
-    assert "新城街道人大代表联络站" not in body
+    client = as_role("staff")
+    body = client.get(CREATE).content.decode()
+    # A type-ahead: the page lists no stations, the lookup offers the staff's own.
+    assert 'data-typeahead="/stations/lookup/station/"' in body and "新兴社区联络室" not in body
+    found = client.get(reverse("stations:lookup", args=["station"]), {"q": "xin"}).json()
+    names = {row["text"] for row in found["results"]}
+    assert names == {"新兴街道人大代表联络站", "新兴社区联络室"}
 
 
 def test_it_refuses_another_station_for_staff(as_role, world):
     response = as_role("staff").post(CREATE, _data(world, station=world.station_b.pk))
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "That is not one of the names you may choose" in response.content.decode()
     assert not Deputy.objects.filter(name="张三").exists()
 
 

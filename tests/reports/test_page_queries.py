@@ -4,17 +4,20 @@ Each page is counted with a little data, then again after cases at more stations
 departments and in more states exist; a per-row lookup (N+1) would show as a larger count.
 """
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import Notification
 from petitions.choices import Status
-from petitions.models import Category
+from petitions.models import Category, Petition
 from reports import rollups
 from tests import factories as f
-from tests.petitions.factories import make_petition
+from tests.petitions.factories import make_petition, set_deadline
 
 PAGES = [
     ("petitions:list", "staff"),
@@ -35,6 +38,8 @@ PAGES = [
     ("reports:region", "clerk"),
     ("reports:region", "city_clerk"),
     ("reports:station", "clerk"),
+    ("reports:monthly", "clerk"),
+    ("reports:monthly", "city_clerk"),
 ]
 
 # The drill-down pages of one region or station: the district X (streets below it), the city
@@ -43,7 +48,15 @@ ARGS = {
     ("reports:region", "clerk"): lambda w: [w.district_x.pk],
     ("reports:region", "city_clerk"): lambda w: [w.city.pk],
     ("reports:station", "clerk"): lambda w: [w.station_a.pk],
+    # This month's report: the cases made by the test are in it, overdue ones too.
+    ("reports:monthly", "clerk"): lambda w: [w.district_x.pk, *_this_month()],
+    ("reports:monthly", "city_clerk"): lambda w: [w.city.pk, *_this_month()],
 }
+
+
+def _this_month() -> list[int]:
+    today = timezone.localdate()
+    return [today.year, today.month]
 
 
 def _count(client, url: str) -> int:
@@ -54,10 +67,20 @@ def _count(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
+def _late(world, station) -> None:
+    """An overdue case at ``station`` (recorded at station A, then moved there)."""
+    late = make_petition(world, Status.HANDLING)
+    set_deadline(late, timezone.localdate() - dt.timedelta(days=3))
+    Petition.objects.filter(pk=late.pk).update(station=station)
+
+
 def _more_data(world) -> None:
     for status in (Status.CLOSED, Status.HANDLING, Status.REPLIED, Status.SUBMITTED):
         make_petition(world, status, station=world.room_a1)
     make_petition(world, Status.ACCEPTED, deputy=None, title="路灯不亮")
+    # Overdue cases at more stations (the monthly report counts them per station and region).
+    for station in (world.station_a, world.room_a1, world.station_a2, world.station_b):
+        _late(world, station)
     # More rows in every drill-down table: stations on streets and on the district itself,
     # a second category.
     f.StationFactory(name="南湖区第二代表之家", region=world.district_x)
@@ -85,6 +108,7 @@ def test_every_list_and_dashboard_page_takes_at_most_12_queries_whatever_the_dat
     # Every list has a row already (an empty page skips its rows query).
     make_petition(world, Status.ASSIGNED)
     make_petition(world, Status.CLOSED, title="井盖松动")
+    _late(world, world.station_a)
     Notification.objects.create(user=world.user("staff"), title="提醒")
     # A district's own station sits beside its streets (a row of its drill-down table).
     f.StationFactory(name="南湖区人大代表之家", region=world.district_x)

@@ -23,6 +23,17 @@ def _station_post(w) -> dict:
 
 
 ENTRIES = [
+    # The registry forms' type-ahead fields: anyone with a role asks; rows are scoped per kind.
+    *(
+        Entry(
+            "stations:lookup",
+            args=lambda w, kind=kind: [kind],
+            query="q=x",
+            allow={"admin"} | CLERKS | STAFF | DEPUTIES | HANDLERS,
+            deny=403,
+        )
+        for kind in ("region", "department_region", "station")
+    ),
     # Lists answer 403 to roles with no business there (no object to hide).
     Entry("stations:list", allow={"admin"} | CLERKS | STAFF | DEPUTIES, deny=403),
     # station A: its staff, the clerks of district X and the city, its deputy.
