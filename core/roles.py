@@ -28,6 +28,8 @@ class Roles:
     is_admin: bool = False
     clerk_region_paths: tuple[str, ...] = ()
     staff_station_ids: frozenset[int] = field(default_factory=frozenset)
+    # The rooms and points below those stations, which their staff run too (stations.scope).
+    staff_room_ids: frozenset[int] = field(default_factory=frozenset)
     handler_department_ids: frozenset[int] = field(default_factory=frozenset)
     # The region paths of the staff's own stations (departments of those regions and above
     # take their cases).
@@ -91,6 +93,10 @@ def role_annotations(user_model) -> dict[str, Subquery]:
         "_role_staff_paths": _joined(
             posts.exclude(post__in=LIAISON_POSTS), "station__region__path"
         ),
+        "_role_staff_rooms": _joined(
+            posts.exclude(post__in=LIAISON_POSTS).filter(station__children__isnull=False),
+            "station__children__id",
+        ),
         "_role_liaison_ids": _joined(posts.filter(post__in=LIAISON_POSTS), "station_id"),
         "_role_handler_ids": _joined(rel["handler_posts"]._default_manager, "department_id"),
         "_role_deputy": Subquery(
@@ -116,6 +122,7 @@ _COLUMNS = (
     "_role_clerk_paths",
     "_role_staff_ids",
     "_role_staff_paths",
+    "_role_staff_rooms",
     "_role_liaison_ids",
     "_role_handler_ids",
     "_role_deputy",
@@ -128,7 +135,7 @@ def with_roles(queryset):
     return queryset.annotate(**role_annotations(queryset.model))
 
 
-# Compiling the seven subqueries cost more than running them (several ms of Python per
+# Compiling the eight subqueries cost more than running them (several ms of Python per
 # request, against well under 1 ms in PostgreSQL), so each database's statement is compiled
 # once per process with a stand-in id and then run as it stands.
 _STAND_IN_ID = -7_000_000_007
@@ -184,6 +191,7 @@ def roles_of(user) -> Roles:
         is_admin=user.is_superuser,
         clerk_region_paths=tuple(sorted(set(_split(row["_role_clerk_paths"])))),
         staff_station_ids=_ids(row["_role_staff_ids"]),
+        staff_room_ids=_ids(row["_role_staff_rooms"]),
         staff_region_paths=frozenset(_split(row["_role_staff_paths"])),
         liaison_station_ids=_ids(row["_role_liaison_ids"]),
         handler_department_ids=_ids(row["_role_handler_ids"]),

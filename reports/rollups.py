@@ -417,9 +417,13 @@ def _insert_leaf_months(daily) -> int:
 def _insert_whole(leaf, depth: int) -> int:
     """Whole-subtree rows (whole=True) at ``depth`` levels, summed from these leaf monthly rows
     (only leaves at least that deep belong to a subtree of that depth)."""
-    return insert_select(
-        PetitionMonthlyRollup,
-        MONTHLY_COLUMNS,
+    return insert_select(PetitionMonthlyRollup, MONTHLY_COLUMNS, _whole_rows(leaf, depth))
+
+
+def _whole_rows(leaf, depth: int):
+    """These leaf monthly rows (or staged leaf deltas) summed per subtree of ``depth`` levels,
+    as whole-subtree rows (columns ``r_<field>``)."""
+    return (
         leaf.annotate(r_depth=PathDepth("area_path"))
         .filter(r_depth__gte=depth)
         .annotate(
@@ -431,7 +435,7 @@ def _insert_whole(leaf, depth: int) -> int:
         )
         .values("r_month", "r_area_path", "r_category", "r_tier", "r_whole")
         .annotate(**{f"r_{k}": Sum(k) for k in COUNTERS})
-        .order_by(),
+        .order_by()
     )
 
 
@@ -482,19 +486,7 @@ def _apply_month_delta() -> None:
         insert_select(
             RollupDelta,
             MONTHLY_COLUMNS,
-            RollupDelta.objects.filter(whole=False)
-            .annotate(r_depth=PathDepth("area_path"))
-            .filter(r_depth__gte=depth)
-            .annotate(
-                r_month=F("month"),
-                r_area_path=PathCut("area_path", depth),
-                r_category=F("category_id"),
-                r_tier=F("tier"),
-                r_whole=Value(True),
-            )
-            .values("r_month", "r_area_path", "r_category", "r_tier", "r_whole")
-            .annotate(**{f"r_{k}": Sum(k) for k in COUNTERS})
-            .order_by(),
+            _whole_rows(RollupDelta.objects.filter(whole=False), depth),
         )
     changed = functools.reduce(operator.or_, (~Q(**{f"r_{k}": 0}) for k in COUNTERS))
     totals = (

@@ -23,8 +23,6 @@ from django.db.models import Q, QuerySet
 from core.aggregates import IdList
 from core.roles import LIAISON_POSTS, Roles, roles_of
 
-_CACHE_ATTR = "_managed_station_ids_cache"
-
 
 def with_rooms_q(station_ids: Iterable[int], field: str = "station") -> Q:
     """``field`` (a station foreign key, or ``pk`` for stations) is one of ``station_ids`` or a
@@ -44,21 +42,11 @@ def with_rooms_q(station_ids: Iterable[int], field: str = "station") -> Q:
 def managed_station_ids(user: Any) -> frozenset[int]:
     """The ids of the stations a user runs as staff: their own posts and the children of those.
 
-    Computed with one query and cached on the user object for the request, for checks made in
-    Python (which rows of an export show full names).
+    Read with the user's roles (``core.roles``: the rooms ride along in the same statement), so
+    this costs no query of its own.
     """
     roles = roles_of(user)
-    if not roles.staff_station_ids:
-        return frozenset()
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    station_model = apps.get_model("stations", "Station")
-    own = roles.staff_station_ids
-    children = station_model.objects.filter(parent_id__in=own).values_list("pk", flat=True)
-    ids = frozenset(own) | frozenset(children)
-    setattr(user, _CACHE_ATTR, ids)
-    return ids
+    return roles.staff_station_ids | roles.staff_room_ids
 
 
 def manages_station(roles: Roles, station: Any) -> bool:
@@ -77,8 +65,14 @@ def user_manages_station(user: Any, station: Any) -> bool:
 
 def managed_q(user: Any, field: str = "station") -> Q:
     """A filter on ``field`` (a station foreign key, or ``pk`` for stations themselves): the
-    stations the user runs as staff, with the rooms below them. Matches nothing for non-staff."""
-    return with_rooms_q(roles_of(user).staff_station_ids, field)
+    stations the user runs as staff, with the rooms below them. Matches nothing for non-staff.
+
+    The ids are listed (``managed_station_ids``, read with the roles), not a subquery: PostgreSQL estimated ``station_id IN (SELECT … id IN … OR parent_id IN …)`` at
+    thousands of cases and walked the whole ``submitted_at`` index for a station's first page
+    (162k rows, 0.5 s at 1M cases); with the ids it reads the station's own ~150 by their index.
+    """
+    ids = sorted(managed_station_ids(user))
+    return Q(pk__in=ids) if field == "pk" else Q(**{f"{field}_id__in": ids})
 
 
 def station_staff(station: Any) -> QuerySet:

@@ -3,25 +3,16 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.loader import MigrationLoader
+
+from .migration_support import LATEST, migrate
 
 BEFORE = [("petitions", "0006_routing_rules")]
 AFTER = [("petitions", "0008_remove_petition_escalation")]
-LATEST = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("petitions")
-
-
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_copies_each_cases_level_and_deadline_and_puts_them_back(world):
-    apps = _migrate(BEFORE)
+    apps = migrate(BEFORE)
     Petition = apps.get_model("petitions", "Petition")
     station = apps.get_model("stations", "Station").objects.get(pk=world.station_a.pk)
     due = dt.date(2025, 9, 30)
@@ -44,7 +35,7 @@ def test_it_copies_each_cases_level_and_deadline_and_puts_them_back(world):
     closed = case("closed", 0, due)  # never escalated, no longer supervised: no row
     submitted = case("submitted")
     try:
-        apps = _migrate(AFTER)
+        apps = migrate(AFTER)
         rows = {
             r.petition_id: (r.level, r.deadline)
             for r in apps.get_model("petitions", "Supervision").objects.all()
@@ -52,10 +43,10 @@ def test_it_copies_each_cases_level_and_deadline_and_puts_them_back(world):
         assert rows == {handling: (2, due), assigned: (0, due), replied: (3, None)}
         assert closed not in rows and submitted not in rows
 
-        apps = _migrate(BEFORE)
+        apps = migrate(BEFORE)
         levels = dict(
             apps.get_model("petitions", "Petition").objects.values_list("pk", "escalation")
         )
         assert levels == {handling: 2, assigned: 0, replied: 3, closed: 0, submitted: 0}
     finally:
-        _migrate(LATEST)
+        migrate(LATEST)
