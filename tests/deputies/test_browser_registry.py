@@ -2,9 +2,20 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from deputies.models import Deputy
 from tests.browser import log_in
+
+
+def pick_station(page, station) -> None:
+    """Type the station's name into the station type-ahead and pick it from the list."""
+    field = page.locator('[data-typeahead*="/station/"] [data-typeahead-input]')
+    field.fill(station.name)
+    option = page.locator('[data-typeahead*="/station/"] [role=option]', has_text=station.name)
+    option.first.dispatch_event("mousedown")
+    expect(field).to_have_value(station.name)
+
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,12 +40,12 @@ def test_it_walks_staff_through_search_assignment_and_registration(
     assert "13800138000" in page.inner_text("#deputy-phone")
 
     # A second station: room A-1 below the staff's own station.
-    page.select_option("select[name=station]", str(world.room_a1.pk))
+    pick_station(page, world.room_a1)
     page.click("text=Add assignment")
     page.wait_for_load_state()
     assert "is now assigned to 新兴社区联络室" in page.inner_text("main")
     # Asking for a second primary station is refused with a message.
-    page.select_option("select[name=station]", str(world.room_a1.pk))
+    pick_station(page, world.room_a1)
     page.check("input[name=is_primary]")
     page.click("text=Add assignment")
     page.wait_for_load_state()
@@ -42,7 +53,7 @@ def test_it_walks_staff_through_search_assignment_and_registration(
 
     # Register a deputy: a bad phone keeps the input and explains the error.
     page.goto(live_server.url + reverse("deputies:create"))
-    page.select_option("select[name=station]", str(world.station_a.pk))
+    pick_station(page, world.station_a)
     page.fill("input[name=name]", "张三")
     page.select_option("select[name=gender]", "M")
     page.select_option("select[name=level]", "district")
