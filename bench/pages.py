@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -38,7 +39,14 @@ from stations.models import Department, Region, Station  # noqa: E402
 
 BENCH_PASSWORD = seed.BENCH_PASSWORD
 IGNORED = {"admin", "set_language", "logout"}
-PUBLIC_PREFIXES = ("public:", "healthz", "readyz", "login", "stations:public", "stations:qr_")
+PUBLIC_PREFIXES: tuple[str, ...] = (
+    "public:",
+    "healthz",
+    "readyz",
+    "login",
+    "stations:public",
+    "stations:qr_",
+)
 PUBLIC_PREFIXES += ("deputies:public", "deputies:qr_", "ledgers:notice_public", "roster:ical")
 
 
@@ -135,6 +143,7 @@ class World:
         out: list = []
         for _conv, arg in re.findall(r"<(?:(\w+):)?(\w+)>", route):
             if arg == "pk":
+                obj: Any
                 if name in ("reports:region", "reports:monthly"):
                     obj = scope_region
                 elif name == "ledgers:station_records_export":
@@ -175,9 +184,9 @@ def roles_for(name: str) -> list[str]:
     return ["province", "city", "district", "station"]
 
 
-def users(world: World) -> dict[str, object | None]:
+def users(world: World) -> dict[str, Any]:
     User = get_user_model()
-    found: dict[str, object | None] = {"public": None}
+    found: dict[str, Any] = {"public": None}
     for scope, region in world.regions.items():
         found[scope] = User.objects.filter(username=f"bench-clerk-{region.pk}").first()
     found["station"] = User.objects.filter(username=f"bench-staff-{world.station.pk}").first()

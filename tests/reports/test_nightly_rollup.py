@@ -169,6 +169,7 @@ def test_a_change_committed_after_the_nightly_mark_is_caught_the_next_night(sett
         )
     _skip_minute_job()
     top = PetitionEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert top is not None
     Watermark.objects.filter(name=rollups.NIGHTLY_WATERMARK).update(last_id=top + 3)
     Watermark.objects.filter(name=rollups.NIGHTLY_RECEPTIONS_WATERMARK).update(last_id=late.pk + 1)
 
