@@ -58,3 +58,13 @@ def mask_personal_data(logger, **kwargs) -> None:
     from core.pii import mask_handlers
 
     mask_handlers(logger)
+
+
+@signals.task_prerun.connect
+def speak_the_site_language(**kwargs) -> None:
+    """A worker thread keeps the language its previous job activated; every task starts in the
+    site's language, so what it writes (digests, reminders) never depends on the job before."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -42,3 +42,20 @@ def test_the_development_worker_consumes_every_queue():
 
     source = open(serve.__file__, encoding="utf-8").read()
     assert "--queues=interactive,sweep,bulk" in source
+
+
+def test_every_task_starts_in_the_site_language(settings):
+    """A worker thread keeps the language of its previous job; the next task must not."""
+    from celery import signals
+    from django.utils import translation
+
+    from core.tasks import send_daily_digests
+
+    translation.activate("zh-hans")
+    try:
+        signals.task_prerun.send(
+            sender=send_daily_digests, task_id="t", task=send_daily_digests, args=(), kwargs={}
+        )
+        assert translation.get_language() == settings.LANGUAGE_CODE
+    finally:
+        translation.deactivate()
