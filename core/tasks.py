@@ -257,14 +257,11 @@ def send_daily_digests() -> int:
     Set-based and safe to run twice: the held rows are read and marked sent in one transaction
     with the digest rows, whose dedupe key names the last row they contain.
     """
-    from django.utils import translation
     from django.utils.translation import gettext as _
 
     from .notify import Outgoing, notify_bulk
 
-    # A worker thread keeps whatever language its last job activated: the digest is written in
-    # the site's language, whichever job ran before it.
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+    with transaction.atomic():
         held = list(
             OutboxMessage.objects.select_for_update()
             .filter(status=OutboxStatus.HELD)

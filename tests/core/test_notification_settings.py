@@ -92,9 +92,9 @@ def test_the_daily_digest_sends_one_email_instead_of_one_per_event(
     # The bell still shows each event at once.
     assert Notification.objects.filter(user=staff).count() == held.count()
     n = held.count()
-    # The worker's last job left Chinese active: the digest is still in the site's language.
+    # The worker's last job left Chinese active: the task still writes in the site's language.
     with django_capture_on_commit_callbacks(execute=True), override("zh-hans"):
-        assert send_daily_digests() == 1
+        assert send_daily_digests.apply().get() == 1
     mine = [m for m in mail.outbox if "staff@example.org" in m.to]
     assert len(mine) == 1
     assert f"{n} notifications" in mine[0].subject

@@ -24,6 +24,9 @@ from .support import Loop, at, build_march
 def case_counters(p: Petition) -> dict[str, int]:
     """One case's contribution to every counter, in Python (the oracle)."""
     replied = p.replied_at is not None and p.assigned_at is not None
+    reply_seconds = 0
+    if p.replied_at is not None and p.assigned_at is not None:
+        reply_seconds = int((p.replied_at - p.assigned_at).total_seconds())
     on_time = replied and p.deadline is not None
     on_time = on_time and timezone.localtime(p.replied_at).date() <= p.deadline
     return {
@@ -34,7 +37,7 @@ def case_counters(p: Petition) -> dict[str, int]:
         "assigned": int(p.assigned_at is not None),
         "replied": int(replied),
         "replied_on_time": int(on_time),
-        "reply_seconds": int((p.replied_at - p.assigned_at).total_seconds()) if replied else 0,
+        "reply_seconds": reply_seconds,
         "closed": int(p.status == Status.CLOSED),
         "satisfied": int(p.satisfaction == Satisfaction.SATISFIED),
         "basic": int(p.satisfaction == Satisfaction.BASIC),
@@ -104,11 +107,11 @@ def stored() -> dict[str, dict]:
         key = (r["day"], r["station_id"], r["region_path"], r["category_id"], r["tier"])
         assert key not in out["daily"], key
         out["daily"][key] = {k: r[k] for k in rollups.COUNTERS}
-    for r in PetitionMonthlyRollup.objects.values():
-        key = (r["month"], r["area_path"], r["category_id"], r["tier"])
-        table = out["whole" if r["whole"] else "leaf"]
-        assert key not in table, key
-        table[key] = {k: r[k] for k in rollups.COUNTERS}
+    for m in PetitionMonthlyRollup.objects.values():
+        month_key = (m["month"], m["area_path"], m["category_id"], m["tier"])
+        table = out["whole" if m["whole"] else "leaf"]
+        assert month_key not in table, month_key
+        table[month_key] = {k: m[k] for k in rollups.COUNTERS}
     out["open"] = {
         (r.station_id, r.region_path): r.open_cases for r in StationOpenRollup.objects.all()
     }
